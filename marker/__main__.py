@@ -1,0 +1,5 @@
+"""``python -m marker``."""
+
+from .cli import main
+
+main(prog_name="marker")

@@ -1,0 +1,856 @@
+"""Finding the checkable claims in an analysed essay.
+
+A claim is a span of the normalised text that states one checkable fact about entries in
+the knowledge: when an event happened (``date``), who held an office when (``office``),
+which leader or period an event belongs to (``era``), the order of two events
+(``sequence``), who took part in an event (``party``), a number (``number``) or who a
+writer was (``attribution``). Extraction uses the dependency parse, the entity links and
+the essay's own dates; deciding whether a claim is right is :mod:`marker.verify`'s job.
+
+Everything here errs towards *not* making a claim: an unmade claim costs a little recall,
+a misread one can become a false accusation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .dates import DateSpan, RelativeDate, find_dates, find_relative
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from .topic import Topic
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement in the essay."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    subject: str | None
+    refs: tuple[str, ...]
+    stated: str
+    when: DateSpan | None = None
+    inherited: bool = False
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Mention:
+    """An entity mention, or an event named by a verb phrase ("dissolved the Comintern")."""
+
+    kb_id: str
+    section: str
+    start: int  # token indices
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    candidates: tuple[str, ...] = ()
+    by_trigger: bool = False
+    verb: Token | None = None
+
+    @property
+    def root(self) -> int:
+        return self.start
+
+
+PARTY_PREPS = {"with", "between", "by"}
+ROLE_WORDS = {
+    "historian": "historian", "historians": "historian", "historiographer": "historian",
+    "journalist": "journalist", "correspondent": "journalist", "reporter": "journalist",
+    "politician": "politician", "statesman": "politician", "diplomat": "diplomat",
+    "economist": "economist", "general": "military", "marshal": "military",
+    "novelist": "writer", "author": "writer", "writer": "writer",
+    "theorist": "theorist", "philosopher": "theorist",
+}
+APPOINT_CUES = {"new", "appoint", "appointed", "bring", "brought", "install", "installed",
+                "become", "became", "replace", "replaced", "take", "took", "succeed",
+                "succeeded", "promote", "promoted"}
+BACKGROUND_CUES = {"had", "earlier", "previously", "originally", "once", "formerly", "already",
+                   "back", "since", "ago", "later", "would", "eventually", "subsequently"}
+FRAMING_OPENERS = {"from", "in", "by", "between", "during", "following", "after", "with",
+                   "throughout", "until", "on", "upon", "at", "over", "before"}
+SEQUENCE_OPENERS = {"following", "after", "with", "upon"}
+PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
+OF_RATIO = re.compile(
+    r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+(?:out\s+)?of\s+"
+    r"(?:the\s+|its\s+|their\s+)?(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b",
+    re.I,
+)
+COUNT = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m\b|k\b)?", re.I)
+WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+
+class _Context:
+    """Indexes over one analysed essay shared by the extractors."""
+
+    def __init__(self, doc: Doc, topic: Topic) -> None:
+        self.doc = doc
+        self.topic = topic
+        self.knowledge = topic.knowledge
+        text = doc.text
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+        self.dates = [d for d in find_dates(text) if 1000 <= d.start.year <= 2099]
+        self.date_starts = [d.start_char for d in self.dates]
+        self.relatives = find_relative(text)
+        self.mentions = self._mentions()
+        self.offices = list(doc._.offices or [])
+
+    def paragraph_of(self, char: int) -> int:
+        return bisect.bisect_right(self.para_starts, char) - 1
+
+    def section(self, kb_id: str) -> str | None:
+        entry = self.knowledge.get(kb_id)
+        return getattr(entry, "section", None) if entry is not None else None
+
+    def _mentions(self) -> list[Mention]:
+        doc = self.doc
+        out: list[Mention] = []
+        for ent in doc.ents:
+            if not ent.kb_id_:
+                continue
+            section = self.section(ent.kb_id_)
+            if section is None:
+                continue
+            out.append(Mention(ent.kb_id_, section, ent.start, ent.end, ent.start_char,
+                               ent.end_char, ent.text, tuple(ent._.candidates or ())))
+        out.extend(self._trigger_mentions(out))
+        out.sort(key=lambda m: (m.start_char, -m.end_char))
+        return out
+
+    def _trigger_mentions(self, mentions: list[Mention]) -> list[Mention]:
+        """Events named by a verb and its argument: "Stalin dissolved the Comintern"."""
+        by_token: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                by_token[i] = m
+        found: list[Mention] = []
+        for event in self.knowledge.events:
+            for trig in event.triggers:
+                verbs = {v.lower() for v in trig.verbs}
+                for tok in self.doc:
+                    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in verbs:
+                        continue
+                    args = _arguments(tok)
+                    role_ok = [
+                        (role, m) for role, t in args
+                        if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
+                        and (trig.role in (None, "any") or trig.role == role)
+                    ]
+                    if not role_ok:
+                        continue
+                    if trig.agents:
+                        agents = [by_token.get(t.i) for role, t in args if role == "subject"]
+                        if not any(a is not None and a.kb_id in trig.agents for a in agents):
+                            continue
+                    if trig.requires:
+                        sent = tok.sent
+                        if not any(m.kb_id in trig.requires and
+                                   sent.start <= m.start < sent.end for m in mentions):
+                            continue
+                    arg = role_ok[0][1]
+                    start = min(tok.i, arg.start)
+                    end = max(tok.i + 1, arg.end)
+                    span = self.doc[start:end]
+                    found.append(Mention(event.id, "events", start, end, span.start_char,
+                                         span.end_char, span.text, by_trigger=True, verb=tok))
+        return found
+
+
+def _arguments(verb: Token) -> list[tuple[str, Token]]:
+    """(role, token) for the subject and object heads of a verb, through conjunctions and
+    the agent of a passive ("was replaced by Molotov")."""
+    out: list[tuple[str, Token]] = []
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    for child in verb.children:
+        if child.dep_ in ("nsubj",):
+            out.append(("subject", child))
+        elif child.dep_ in ("nsubjpass",):
+            out.append(("object", child))
+        elif child.dep_ in ("dobj", "obj", "attr"):
+            out.append(("object", child))
+        elif child.dep_ == "agent" and passive:
+            out.extend(("subject", g) for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in ("into", "from", "out"):
+            out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
+    for _, tok in list(out):
+        out.extend((r, c) for r, t in list(out) if t is tok for c in tok.conjuncts)
+    if verb.dep_ == "conj" and not any(r == "subject" for r, _ in out):
+        head = verb.head
+        out.extend(("subject", c) for c in head.children if c.dep_ == "nsubj")
+    return out
+
+
+def extract_claims(doc: Doc, topic: Topic) -> list[Claim]:
+    """Every checkable claim in the essay, in text order, at most one per span and kind."""
+    ctx = _Context(doc, topic)
+    claims: list[Claim] = []
+    periods = _paragraph_periods(ctx)
+    for sent in doc.sents:
+        claims.extend(_sentence_claims(ctx, sent, periods))
+    return _dedupe(claims)
+
+
+# -- sentence level -----------------------------------------------------------------------
+
+
+def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> list[Claim]:
+    mentions = [m for m in ctx.mentions if sent.start_char <= m.start_char < sent.end_char]
+    dates = [d for d in ctx.dates if sent.start_char <= d.start_char < sent.end_char]
+    relatives = [r for r in ctx.relatives if sent.start_char <= r.start_char < sent.end_char]
+    out: list[Claim] = []
+    anchors = _anchor_mentions(ctx, sent, mentions, relatives)
+    events = [m for m in mentions if m.section == "events" and id(m) not in anchors]
+    out.extend(_date_claims(ctx, sent, events, dates))
+    out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
+    out.extend(_office_claims(ctx, sent, mentions, dates, periods))
+    out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
+    out.extend(_party_claims(ctx, sent, events, mentions))
+    out.extend(_number_claims(ctx, sent, mentions))
+    out.extend(_attribution_claims(ctx, sent, mentions))
+    return out
+
+
+def _clause_head(tok: Token) -> Token:
+    """The verb heading the clause a token is in."""
+    cur = tok
+    for _ in range(40):
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ in (
+            "ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "acl", "pcomp", "csubj"
+        ):
+            return cur
+        if cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _token_at(doc: Doc, char: int) -> Token:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else doc[0]
+
+
+def _mention_head(doc: Doc, m: Mention) -> Token:
+    if m.by_trigger and m.verb is not None:
+        return m.verb
+    return doc[m.start:m.end].root
+
+
+def _date_head(doc: Doc, d: DateSpan) -> Token:
+    span = doc.char_span(d.start_char, d.end_char, alignment_mode="expand")
+    return span.root if span is not None and len(span) else _token_at(doc, d.start_char)
+
+
+def _anchor_mentions(ctx: _Context, sent: Span, mentions: list[Mention],
+                     relatives: list[RelativeDate]) -> set[int]:
+    """Mentions used as the anchor of "after X", "before X", "a year after X": they date
+    another event, so they are not paired with the sentence's own dates."""
+    anchors: set[int] = set()
+    for m in mentions:
+        head = ctx.doc[m.start:m.end].root
+        prep = head.head if head.dep_ == "pobj" else None
+        if prep is not None and prep.lower_ in ("after", "before", "since", "until", "following",
+                                                 "preceding", "than"):
+            anchors.add(id(m))
+        for r in relatives:
+            if r.anchor_text and r.start_char <= m.start_char < r.end_char + 1:
+                anchors.add(id(m))
+    return anchors
+
+
+def _inside(d: DateSpan, mentions: Iterable[Mention]) -> bool:
+    return any(m.start_char <= d.start_char and d.end_char <= m.end_char for m in mentions)
+
+
+def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
+                mentions: list[Mention]) -> list[tuple[Mention, DateSpan]]:
+    """Pair each event with the date stated for it: same clause (or the date modifies the
+    event's noun), the closest, not across 'and' when a closer pairing exists."""
+    doc = ctx.doc
+    scored = []
+    for d in dates:
+        if _inside(d, mentions):
+            continue
+        d_head = _date_head(doc, d)
+        d_clause = _clause_head(d_head)
+        for m in events:
+            m_head = _mention_head(doc, m)
+            attached = d_head.head.i in range(m.start, m.end) or d_head.head == m_head
+            same_clause = _clause_head(m_head) == d_clause
+            if not (attached or same_clause):
+                continue
+            gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
+                else sorted((d.end_char, m.start_char))
+            between = doc.text[gap_start:gap_end]
+            distance = len(between)
+            if re.search(r"\band\b|;|,\s*(?:and|while|whereas|but)\b", between):
+                distance += 60
+            if d.start_char < m.start_char:
+                distance += 15
+            if attached:
+                distance -= 20
+            if _other_mention_between(ctx, m, d, mentions):
+                distance += 40
+            scored.append((distance, m, d))
+    scored.sort(key=lambda x: x[0])
+    used_m: set[int] = set()
+    used_d: set[int] = set()
+    pairs = []
+    for _, m, d in scored:
+        if id(m) in used_m or id(d) in used_d:
+            continue
+        used_m.add(id(m))
+        used_d.add(id(d))
+        pairs.append((m, d))
+    return pairs
+
+
+def _other_mention_between(ctx: _Context, m: Mention, d: DateSpan,
+                           mentions: list[Mention]) -> bool:
+    lo, hi = sorted((m.start_char, d.start_char))
+    return any(o is not m and o.section == "events" and lo < o.start_char < hi for o in mentions)
+
+
+def _date_claims(ctx: _Context, sent: Span, events: list[Mention],
+                 dates: list[DateSpan]) -> list[Claim]:
+    out = []
+    for m, d in _pair_dates(ctx, events, dates, events):
+        if d.open_start and d.open_end:
+            continue
+        start, end = min(m.start_char, d.start_char), max(m.end_char, d.end_char)
+        out.append(Claim(
+            kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
+            refs=(m.kb_id,), stated=d.text, when=d,
+        ))
+    return out
+
+
+# -- sequences: "after the invasion of Poland", "five days later" -------------------------
+
+
+def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
+                     relatives: list[RelativeDate], anchors: set[int]) -> list[Claim]:
+    doc = ctx.doc
+    out = []
+    events = [m for m in mentions if m.section == "events"]
+    # Explicit "X ... after/before Y" within one clause.
+    for anchor in (m for m in events if id(m) in anchors):
+        head = doc[anchor.start:anchor.end].root
+        prep = head.head if head.dep_ == "pobj" else None
+        if prep is None or prep.lower_ not in ("after", "before", "following"):
+            continue
+        in_relative = next((r for r in relatives if r.start_char <= anchor.start_char
+                            < r.end_char + 1), None)
+        subject = _subject_event(ctx, prep, events, exclude=anchor)
+        if subject is None:
+            continue
+        relation = "before" if prep.lower_ == "before" else "after"
+        start = min(subject.start_char, prep.idx)
+        end = max(subject.end_char, anchor.end_char)
+        detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id}
+        if in_relative is not None:
+            detail.update(offset_min=in_relative.offset_days_min,
+                          offset_max=in_relative.offset_days_max, relative=in_relative.kind)
+            start = min(start, in_relative.start_char)
+        out.append(Claim(
+            kind="sequence", start=start, end=end, text=doc.text[start:end],
+            subject=subject.kb_id, refs=(subject.kb_id, anchor.kb_id),
+            stated=f"{relation} {anchor.text}", detail=detail,
+        ))
+    # Implicit anchors: "Five days later, the pact was signed."
+    for r in relatives:
+        if r.anchor_text or r.kind not in ("after", "following_year", "within", "before"):
+            continue
+        subject = _closest_event(ctx, r, events)
+        prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
+        if subject is None or prev is None:
+            continue
+        start = min(subject.start_char, r.start_char)
+        end = max(subject.end_char, r.end_char)
+        out.append(Claim(
+            kind="sequence", start=start, end=end, text=doc.text[start:end],
+            subject=subject.kb_id, refs=(subject.kb_id, prev.kb_id),
+            stated=f"{r.text} (after {prev.text})",
+            detail={"relation": "after" if r.kind != "before" else "before",
+                    "anchor": prev.kb_id, "offset_min": r.offset_days_min,
+                    "offset_max": r.offset_days_max, "relative": r.kind},
+        ))
+    return out
+
+
+def _subject_event(ctx: _Context, prep: Token, events: list[Mention],
+                   exclude: Mention) -> Mention | None:
+    """The event an "after/before" phrase is attached to: in the same clause."""
+    clause = _clause_head(prep)
+    best = None
+    for m in events:
+        if m is exclude or m.kb_id == exclude.kb_id:
+            continue
+        if _clause_head(_mention_head(ctx.doc, m)) != clause:
+            continue
+        dist = abs(m.start_char - prep.idx)
+        if best is None or dist < best[0]:
+            best = (dist, m)
+    return best[1] if best else None
+
+
+def _closest_event(ctx: _Context, r: RelativeDate, events: list[Mention]) -> Mention | None:
+    tok = _token_at(ctx.doc, r.start_char)
+    clause = _clause_head(tok)
+    cands = [m for m in events if _clause_head(_mention_head(ctx.doc, m)) == clause]
+    if len(cands) != 1:
+        return None
+    return cands[0]
+
+
+def _previous_dated_event(ctx: _Context, char: int, exclude: Mention | None) -> Mention | None:
+    """The latest event mentioned before ``char`` in the same paragraph (the anchor of
+    "a year later")."""
+    para = ctx.paragraph_of(char)
+    prev = None
+    for m in ctx.mentions:
+        if m.start_char >= char:
+            break
+        if m.section != "events" or (exclude is not None and m.kb_id == exclude.kb_id):
+            continue
+        if ctx.paragraph_of(m.start_char) == para:
+            prev = m
+    return prev
+
+
+# -- paragraph periods and era claims -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Period:
+    """What a paragraph says it is about: "From 1924-1930 ...", "Following the death of
+    Lenin in 1924 ...", "With the arrival of WWII in 1939 ..."."""
+
+    start: dt.date
+    end: dt.date
+    text: str
+    sequence_anchor: Mention | None  # "following X", "with the arrival of X"
+    anchor_sentence_end: int
+    next_sentence_end: int
+
+
+def _paragraph_periods(ctx: _Context) -> dict[int, _Period]:
+    doc = ctx.doc
+    periods: dict[int, _Period] = {}
+    sents = list(doc.sents)
+    for i, sent in enumerate(sents):
+        para = ctx.paragraph_of(sent.start_char)
+        first = sent[0].lower_
+        if first not in FRAMING_OPENERS:
+            continue
+        comma = next((t.idx for t in sent if t.text == ","), None)
+        if comma is None:
+            continue
+        frame = [d for d in ctx.dates if sent.start_char <= d.start_char < comma]
+        if not frame:
+            continue
+        d = frame[0]
+        anchor = None
+        start, end = d.start, d.end
+        if first in SEQUENCE_OPENERS:
+            anchor = next((m for m in ctx.mentions if m.section == "events"
+                           and sent.start_char <= m.start_char < comma), None)
+            if anchor is not None:
+                entry = ctx.knowledge.get(anchor.kb_id)
+                date = getattr(entry, "date", None)
+                if date is None or not (d.start <= date.start <= d.end):
+                    anchor = None
+                else:
+                    start = date.start
+            end = max(end, _add_years(start, 2))
+        if d.open_end or d.open_start:
+            continue
+        next_end = sents[i + 1].end_char if i + 1 < len(sents) else sent.end_char
+        previous = periods.get(para)
+        if previous is not None:
+            start, end = min(previous.start, start), max(previous.end, end)
+            anchor = previous.sequence_anchor
+            periods[para] = _Period(start, end, f"{previous.text}; {d.text}", anchor,
+                                    previous.anchor_sentence_end, previous.next_sentence_end)
+        elif sent.start_char - ctx.para_starts[para] < 400 or i == 0:
+            periods[para] = _Period(start, end, sent.text[: comma - sent.start_char], anchor,
+                                    sent.end_char, next_end)
+    return periods
+
+
+def _add_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list[Mention],
+                dates: list[DateSpan], relatives: list[RelativeDate],
+                periods: dict[int, _Period]) -> list[Claim]:
+    """Events attributed to a leader ("Stalin's Treaty of Rapallo", "under Lenin") or, when
+    the sentence has no date of its own, to the period its paragraph is about."""
+    doc = ctx.doc
+    out: list[Claim] = []
+    eras = {e.leader: e for e in getattr(ctx.knowledge, "eras", ())}
+    for m in events:
+        leader = _leader_of(ctx, m, mentions, eras)
+        if leader is not None:
+            lm, era = leader
+            start, end = min(lm.start_char, m.start_char), max(lm.end_char, m.end_char)
+            out.append(Claim(
+                kind="era", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+                refs=(m.kb_id, lm.kb_id), stated=f"in {lm.text}'s time",
+                detail={"leader": lm.kb_id, "era_start": era.start.start.isoformat(),
+                        "era_end": era.end.end.isoformat()},
+            ))
+    if dates or relatives:
+        return out
+    period = periods.get(ctx.paragraph_of(sent.start_char))
+    if period is None or sent.start_char < period.anchor_sentence_end - len(sent.text) - 1:
+        return out
+    for m in events:
+        if not m.by_trigger or m.verb is None or not _narrative_past(m.verb):
+            continue
+        if any(t.lower_ in BACKGROUND_CUES for t in sent):
+            continue
+        if any(c.kind == "era" and c.subject == m.kb_id for c in out):
+            continue
+        in_sequence = (period.sequence_anchor is not None
+                       and sent.end_char <= period.next_sentence_end
+                       and m.kb_id != period.sequence_anchor.kb_id)
+        out.append(Claim(
+            kind="sequence" if in_sequence else "era", start=m.start_char, end=m.end_char,
+            text=m.text, subject=m.kb_id,
+            refs=(m.kb_id,) + ((period.sequence_anchor.kb_id,) if in_sequence else ()),
+            stated=f"in the period of '{period.text}'", inherited=True,
+            when=DateSpan(start=period.start, end=period.end, precision="range",
+                          text=period.text, start_char=m.start_char, end_char=m.end_char),
+            detail={"relation": "after", "anchor": period.sequence_anchor.kb_id,
+                    "period_start": period.start.isoformat(),
+                    "period_end": period.end.isoformat()} if in_sequence else
+                   {"period_start": period.start.isoformat(),
+                    "period_end": period.end.isoformat()},
+        ))
+    return out
+
+
+def _narrative_past(verb: Token) -> bool:
+    """Simple past narration ("dissolved", "was replaced"), not "had replaced"/"would"."""
+    if verb.tag_ == "VBD":
+        return not any(c.lower_ in ("had", "would", "'d") for c in verb.children)
+    if verb.tag_ == "VBN":
+        auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        return bool(auxes) and auxes[0] in ("was", "were") and "had" not in auxes
+    return False
+
+
+def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
+               eras: dict[str, Any]) -> tuple[Mention, Any] | None:
+    """A leader the event is attributed to: possessive ("Stalin's Rapallo"), "under X",
+    or X as the subject of the verb that names the event."""
+    doc = ctx.doc
+    head = _mention_head(doc, m)
+    for lm in mentions:
+        if lm.kb_id not in eras:
+            continue
+        lhead = doc[lm.start:lm.end].root
+        if lhead.dep_ == "poss" and lhead.head.i in range(m.start, m.end):
+            return lm, eras[lm.kb_id]
+        if (lhead.dep_ == "pobj" and lhead.head.lower_ == "under"
+                and _clause_head(lhead) == _clause_head(head)):
+            return lm, eras[lm.kb_id]
+        if m.by_trigger and m.verb is not None and any(
+            role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(m.verb)
+        ):
+            return lm, eras[lm.kb_id]
+    return None
+
+
+# -- offices -----------------------------------------------------------------------------
+
+
+def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: list[DateSpan],
+                   periods: dict[int, _Period]) -> list[Claim]:
+    doc = ctx.doc
+    out = []
+    people = [m for m in mentions if m.section == "people"]
+    for o_start, o_end, office_id in ctx.offices:
+        if not (sent.start_char <= o_start < sent.end_char):
+            continue
+        person = _office_holder(ctx, sent, o_start, o_end, people)
+        if person is None:
+            continue
+        when, how = _office_time(ctx, o_start, o_end, person, dates)
+        start, end = min(person.start_char, o_start), max(person.end_char, o_end)
+        if when is not None and how == "stated":
+            start, end = min(start, when.start_char), max(end, when.end_char)
+        office = ctx.knowledge.get(office_id)
+        stated = f"{office.name if office else office_id}"
+        if when is not None:
+            stated += f" ({when.text})"
+        out.append(Claim(
+            kind="office", start=start, end=end, text=doc.text[start:end], subject=person.kb_id,
+            refs=(person.kb_id, office_id), stated=stated, when=when,
+            detail={"office": office_id, "candidates": list(person.candidates),
+                    "new": _says_new(doc, o_start)},
+        ))
+    return out
+
+
+def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
+                   people: list[Mention]) -> Mention | None:
+    """The person an office title is said of: the nearest person in the same sentence with
+    no other person, full stop or 'while/whereas' between them (apposition, 'as', copula)."""
+    doc = ctx.doc
+    best = None
+    for p in people:
+        lo, hi = (p.end_char, o_start) if p.end_char <= o_start else (o_end, p.start_char)
+        between = doc.text[lo:hi]
+        if len(between) > 60 or re.search(r"\b(while|whereas|but|than|replaced|after|before|"
+                                          r"succeeded|and)\b|;", between):
+            continue
+        if any(q is not p and lo <= q.start_char < hi for q in people):
+            continue
+        dist = len(between)
+        if best is None or dist < best[0]:
+            best = (dist, p)
+    return best[1] if best else None
+
+
+def _office_time(ctx: _Context, o_start: int, o_end: int, person: Mention,
+                 dates: list[DateSpan]) -> tuple[DateSpan | None, str]:
+    """The time an office is claimed for: a date in the same clause, else none."""
+    doc = ctx.doc
+    o_tok = _token_at(doc, o_start)
+    clause = _clause_head(o_tok)
+    best = None
+    for d in dates:
+        if _clause_head(_date_head(doc, d)) != clause and not (
+            abs(d.start_char - o_end) < 25 or abs(o_start - d.end_char) < 25
+        ):
+            continue
+        dist = min(abs(d.start_char - o_end), abs(o_start - d.end_char))
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    return (best[1], "stated") if best else (None, "none")
+
+
+def _says_new(doc: Doc, o_start: int) -> bool:
+    before = doc.text[max(0, o_start - 12):o_start].lower()
+    return bool(re.search(r"\bnew\s+$", before))
+
+
+# -- parties -----------------------------------------------------------------------------
+
+
+def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
+                  mentions: list[Mention]) -> list[Claim]:
+    """"Rapallo with France", "signed by Germany and Italy", "between A and B",
+    "Germany and the USSR signed the Treaty of Berlin"."""
+    doc = ctx.doc
+    out = []
+    actors = [m for m in mentions if m.section in ("states", "people")]
+    for m in events:
+        entry = ctx.knowledge.get(m.kb_id)
+        if entry is None or not (getattr(entry, "parties_complete", False)
+                                 or getattr(entry, "signatories", ())):
+            continue
+        head = _mention_head(doc, m)
+        verb = head if head.pos_ in ("VERB", "AUX") else (
+            head.head if head.dep_ in ("dobj", "nsubjpass", "obj") else None)
+        named: list[Mention] = []
+        for a in actors:
+            atok = doc[a.start:a.end].root
+            prep = _governing_prep(atok)
+            if prep is not None and prep.lower_ in PARTY_PREPS and (
+                prep.head.i in range(m.start, m.end) or prep.head == head
+                or (verb is not None and prep.head == verb)
+            ):
+                if prep.lower_ == "by" and not (verb is not None and verb.lemma_ in (
+                        "sign", "conclude", "agree", "negotiate", "make")):
+                    continue
+                named.append(a)
+            elif verb is not None and verb.lemma_ in ("sign", "conclude", "negotiate") and (
+                _is_subject_of(atok, verb)
+            ):
+                named.append(a)
+        if not named:
+            continue
+        start = min([m.start_char] + [a.start_char for a in named])
+        end = max([m.end_char] + [a.end_char for a in named])
+        out.append(Claim(
+            kind="party", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+            refs=(m.kb_id, *[a.kb_id for a in named]),
+            stated=", ".join(a.text for a in named),
+            detail={"parties": [a.kb_id for a in named],
+                    "sections": [a.section for a in named]},
+        ))
+    return out
+
+
+def _governing_prep(tok: Token) -> Token | None:
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "pobj" and cur.head.dep_ in ("prep", "agent"):
+            return cur.head
+        if cur.dep_ == "conj":
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _is_subject_of(tok: Token, verb: Token) -> bool:
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "nsubj" and cur.head == verb:
+            return True
+        if cur.dep_ == "conj":
+            cur = cur.head
+            continue
+        return False
+    return False
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
+    """Percentages, "N of the M" and counts, matched to a figure in the knowledge by its
+    keywords near the number and its subject event in the sentence."""
+    text = sent.text
+    base = sent.start_char
+    low = text.lower()
+    figures = list(getattr(ctx.knowledge, "figures", ()))
+    linked = {m.kb_id for m in mentions}
+    out = []
+    numbers: list[tuple[int, int, str, float, float | None]] = []
+    for mt in PERCENT.finditer(text):
+        numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
+    for mt in OF_RATIO.finditer(text):
+        numbers.append((mt.start(), mt.end(), "ratio", _num(mt.group(1)), _num(mt.group(2))))
+    taken = [(s, e) for s, e, *_ in numbers]
+    for mt in COUNT.finditer(text):
+        if any(s <= mt.start() < e for s, e in taken):
+            continue
+        value = float(mt.group(1).replace(",", ""))
+        scale = (mt.group(2) or "").lower()
+        value *= {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}.get(scale, 1)
+        if 1000 <= value <= 2099 and not scale and "," not in mt.group(1):
+            continue  # a year
+        if value < 10:
+            continue
+        numbers.append((mt.start(), mt.end(), "count", value, None))
+    for s, e, unit, value, of in numbers:
+        window = low[max(0, s - 60): e + 60]
+        best = None
+        for fig in figures:
+            if fig.unit != unit:
+                continue
+            if not any(re.search(rf"\b{re.escape(k.lower())}\b", window) for k in fig.keywords):
+                continue
+            subject_ok = fig.subject is None or fig.subject in linked
+            if not subject_ok:
+                continue
+            score = sum(1 for k in fig.keywords if k.lower() in window)
+            if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
+                continue
+            if best is None or score > best[0]:
+                best = (score, fig)
+        if best is None:
+            continue
+        fig = best[1]
+        start, end = base + s, base + e
+        # Extend to the keyword phrase so the claim reads as a fact.
+        for k in fig.keywords:
+            km = re.search(rf"\b{re.escape(k.lower())}\b", low[e: e + 40])
+            if km:
+                end = max(end, base + e + km.end())
+                break
+        out.append(Claim(
+            kind="number", start=start, end=end, text=ctx.doc.text[start:end],
+            subject=fig.id, refs=(fig.id, *([fig.subject] if fig.subject else [])),
+            stated=ctx.doc.text[base + s: base + e],
+            detail={"unit": unit, "value": value, "of": of},
+        ))
+    return out
+
+
+def _num(word: str) -> float:
+    w = word.lower()
+    return float(WORD_NUMBERS[w]) if w in WORD_NUMBERS else float(w)
+
+
+# -- attributions ----------------------------------------------------------------------
+
+
+def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
+    """Who a named writer or person is said to be: "historian Otto Bauer", "Richard Pipes,
+    a journalist"."""
+    doc = ctx.doc
+    out = []
+    for m in mentions:
+        if m.section not in ("writers", "people"):
+            continue
+        role = _stated_role(doc, m)
+        if role is None:
+            continue
+        word, r_start, r_end = role
+        start, end = min(m.start_char, r_start), max(m.end_char, r_end)
+        out.append(Claim(
+            kind="attribution", start=start, end=end, text=doc.text[start:end],
+            subject=m.kb_id, refs=(m.kb_id,), stated=word,
+            detail={"role": ROLE_WORDS[word.lower()], "candidates": list(m.candidates)},
+        ))
+    return out
+
+
+def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int] | None:
+    """A role noun said of the mention: compound/appositive before ("historian Otto Bauer",
+    "the historian, Otto Bauer"), or apposition after ("Bauer, a historian")."""
+    i = m.start - 1
+    while i >= 0 and (doc[i].pos_ in ("ADJ", "PROPN") and doc[i].lower_ not in ROLE_WORDS):
+        i -= 1
+        if m.start - i > 4:
+            break
+    if i >= 0 and doc[i].lower_ in ROLE_WORDS and doc[i].lower_ != "general":
+        return doc[i].text, doc[i].idx, doc[i].idx + len(doc[i])
+    if i >= 1 and doc[i].text == "," and doc[i - 1].lower_ in ROLE_WORDS:
+        return doc[i - 1].text, doc[i - 1].idx, doc[i - 1].idx + len(doc[i - 1])
+    j = m.end
+    if j < len(doc) - 2 and doc[j].text == ",":
+        k = j + 1
+        while k < len(doc) and k - j < 6 and doc[k].lower_ not in ROLE_WORDS and doc[k].text not in ",.;":
+            k += 1
+        if k < len(doc) and doc[k].lower_ in ROLE_WORDS and doc[k].head.i in range(m.start, m.end):
+            return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k])
+    return None
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    """One claim per (kind, subject, span); sorted in text order."""
+    seen: set[tuple[str, str | None, int, int]] = set()
+    out = []
+    for c in sorted(claims, key=lambda c: (c.start, c.end, c.kind)):
+        key = (c.kind, c.subject, c.start, c.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out

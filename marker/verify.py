@@ -1,0 +1,467 @@
+"""Verdicts on claims: supported, contradicted or unverifiable — never a guess.
+
+A claim is ``contradicted`` only when every value the knowledge accepts (where sources
+disagree, all of them) is clearly incompatible with what the student wrote, after widening
+approximate expressions generously. Anything the knowledge cannot settle is
+``unverifiable``. Corrections are one plain sentence: what is right, and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .claims import Claim
+
+if TYPE_CHECKING:
+    from .topic import Knowledge
+
+SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+VERDICTS = (SUPPORTED, CONTRADICTED, UNVERIFIABLE)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+ERA_TOLERANCE = dt.timedelta(days=365)
+SEQUENCE_TOLERANCE = dt.timedelta(days=30)
+NEW_IN_OFFICE = dt.timedelta(days=2 * 365)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the knowledge says about one claim."""
+
+    verdict: str
+    correction: str | None = None
+    sources: tuple[str, ...] = ()
+    expected: str | None = None
+    note: str | None = None
+
+
+def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """Check one claim against the knowledge."""
+    check = _CHECKS.get(claim.kind)
+    if check is None:
+        return Verdict(UNVERIFIABLE)
+    return check(claim, knowledge)
+
+
+# -- dates ------------------------------------------------------------------------------
+
+
+Interval = tuple[dt.date, dt.date]
+
+
+def event_intervals(event: Any) -> list[Interval]:
+    """Every interval the knowledge accepts for an event (all accepted starts and ends)."""
+    if event is None or getattr(event, "date", None) is None:
+        return []
+    starts = [event.date, *event.accepted_dates]
+    ends = [e for e in [event.end, *event.accepted_ends] if e is not None] or [None]
+    out = []
+    for s in starts:
+        for e in ends:
+            out.append((s.start, max(s.end, e.end) if e is not None else s.end))
+    return out
+
+
+def _widen(claim: Claim) -> Interval:
+    when = claim.when
+    assert when is not None
+    start, end = when.start, when.end
+    if when.approximate or when.precision in ("approx", "season", "decade"):
+        start -= dt.timedelta(days=183)
+        end += dt.timedelta(days=183)
+    return start, end
+
+
+def _overlaps(a: Interval, b: Interval) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def format_date(value: Any) -> str:
+    """A knowledge DateValue as words: '13 April 1941', 'April 1941', '1941'."""
+    d: dt.date = value.start
+    if value.precision == "day":
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    if value.precision == "month":
+        return f"{MONTHS[d.month - 1]} {d.year}"
+    return str(d.year)
+
+
+def event_when(event: Any) -> str:
+    """When an event happened, in words ('on 13 April 1941', 'from 1936 to 1939')."""
+    if event.end is not None and event.end.iso != event.date.iso:
+        return f"from {format_date(event.date)} to {format_date(event.end)}"
+    prefix = "on" if event.date.precision == "day" else "in"
+    return f"{prefix} {format_date(event.date)}"
+
+
+def event_name(event: Any) -> str:
+    """The event's name for a sentence: without parenthetical qualifiers, with 'the'
+    unless it starts with a person's name or is an operation's code name."""
+    name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
+    if _NO_ARTICLE.match(name) or name.lower().startswith("the "):
+        return name
+    return "the " + name
+
+
+_NO_ARTICLE = re.compile(
+    r"^(Operation|Hitler|Stalin|Lenin|Litvinov|Molotov|Trotsky|Tukhachevsky|Dimitrov|"
+    r"Molotov's|Trotsky's|Stalin's|Lenin's|Hitler's|\w+'s)\b"
+)
+
+
+def _verb(event: Any) -> str:
+    kind = (event.kind or "").lower()
+    return {
+        "treaty": "was signed", "trade_agreement": "was signed", "battle": "was fought",
+        "war": "lasted", "conference": "met", "death": "happened",
+        "organisation_founded": "was founded", "organisation_dissolved": "was dissolved",
+    }.get(kind, "took place")
+
+
+def _event_fact(event: Any) -> str:
+    when = event_when(event)
+    verb = _verb(event)
+    if verb == "lasted" and when.startswith("on "):
+        verb = "began"
+    name = event_name(event)
+    return f"{name[0].upper()}{name[1:]} {verb} {when}"
+
+
+def _misconception_note(knowledge: Knowledge, *ids: str) -> str | None:
+    for m in knowledge.misconceptions:
+        if any(i in m.refs for i in ids):
+            return m.correct
+    return None
+
+
+def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
+    event = knowledge.get(claim.subject)
+    intervals = event_intervals(event)
+    if not intervals or claim.when is None:
+        return Verdict(UNVERIFIABLE)
+    sources = tuple(event.sources)
+    stated = _widen(claim)
+    when = claim.when
+    if when.open_start:
+        ok = any(i[0] <= stated[1] for i in intervals)
+    elif when.open_end:
+        ok = any(i[1] >= stated[0] for i in intervals)
+    else:
+        ok = any(_overlaps(stated, i) for i in intervals)
+    fact = _event_fact(event)
+    if ok:
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    correction = f"{fact}, not {_as_stated(claim.stated)}."
+    return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _as_stated(stated: str) -> str:
+    s = stated.strip()
+    if re.match(r"^\d{4}$", s) or re.match(r"^[A-Z][a-z]+ \d{4}$", s):
+        return f"in {s}"
+    return s
+
+
+# -- eras and sequences ---------------------------------------------------------------------
+
+
+def _check_era(claim: Claim, knowledge: Knowledge) -> Verdict:
+    event = knowledge.get(claim.subject)
+    intervals = event_intervals(event)
+    if not intervals:
+        return Verdict(UNVERIFIABLE)
+    sources = tuple(event.sources)
+    fact = _event_fact(event)
+    detail = claim.detail
+    if "leader" in detail:
+        era = (dt.date.fromisoformat(detail["era_start"]), dt.date.fromisoformat(detail["era_end"]))
+        if any(_overlaps(era, i) for i in intervals):
+            return Verdict(SUPPORTED, sources=sources, expected=fact)
+        leader = knowledge.get(detail["leader"])
+        who = _leader_at(knowledge, intervals[0][0])
+        tail = f", when {who} led the Soviet state" if who else ""
+        lname = leader.name if leader is not None else detail["leader"]
+        correction = f"{fact}{tail} — it does not belong to {_short(lname)}'s time."
+        return Verdict(CONTRADICTED, correction, sources, fact,
+                       _misconception_note(knowledge, event.id))
+    period = (dt.date.fromisoformat(detail["period_start"]) - ERA_TOLERANCE,
+              dt.date.fromisoformat(detail["period_end"]) + ERA_TOLERANCE)
+    if any(_overlaps(period, i) for i in intervals):
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    span = f"{detail['period_start'][:4]}-{detail['period_end'][:4]}"
+    correction = (f"{fact} — this paragraph is about {span}, so it is out of place here.")
+    return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _leader_at(knowledge: Knowledge, day: dt.date) -> str | None:
+    for era in getattr(knowledge, "eras", ()):
+        if era.start.start <= day <= era.end.end:
+            person = knowledge.get(era.leader)
+            return _short(person.name) if person is not None else era.leader
+    return None
+
+
+def _short(name: str) -> str:
+    """'Joseph Vissarionovich Stalin' -> 'Stalin'; 'Vladimir Lenin' -> 'Lenin'."""
+    return name.split()[-1] if name else name
+
+
+def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
+    event = knowledge.get(claim.subject)
+    anchor = knowledge.get(claim.detail.get("anchor", ""))
+    ev, an = event_intervals(event), event_intervals(anchor)
+    if not ev or not an:
+        return Verdict(UNVERIFIABLE)
+    sources = tuple(dict.fromkeys([*event.sources, *anchor.sources]))
+    relation = claim.detail.get("relation", "after")
+    tol = SEQUENCE_TOLERANCE if claim.inherited else dt.timedelta(days=1)
+    off_min, off_max = claim.detail.get("offset_min"), claim.detail.get("offset_max")
+    fact = f"{_event_fact(event)}; {_event_fact(anchor)[0].lower()}{_event_fact(anchor)[1:]}"
+    if off_min is not None and off_max is not None and relation == "after":
+        slack = dt.timedelta(days=max(3, int(off_max * 0.25)))
+        ok = any(
+            _overlaps((a[0] + dt.timedelta(days=off_min) - slack,
+                       a[1] + dt.timedelta(days=off_max) + slack), e)
+            for a in an for e in ev
+        )
+    elif relation == "before":
+        ok = any(e[0] <= a[1] + tol for a in an for e in ev)
+    else:
+        ok = any(e[1] >= a[0] - tol for a in an for e in ev)
+    if ok:
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    e0, a0 = ev[0][0], an[0][0]
+    gap = _gap_words(abs((a0 - e0).days))
+    order = "before" if e0 < a0 else "after"
+    name = event_name(event)
+    correction = (f"{name[0].upper()}{name[1:]} came {gap} {order} {event_name(anchor)}: "
+                  f"{_event_fact(event)[0].lower()}{_event_fact(event)[1:]}, and "
+                  f"{_event_fact(anchor)[0].lower()}{_event_fact(anchor)[1:]}.")
+    return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _gap_words(days: int) -> str:
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 60:
+        return f"about {round(days / 7)} weeks"
+    if days < 700:
+        return f"about {round(days / 30.4)} months"
+    return f"about {round(days / 365.25)} years"
+
+
+# -- offices ------------------------------------------------------------------------------
+
+
+def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
+    office_id = claim.detail["office"]
+    office = knowledge.get(office_id)
+    person = knowledge.get(claim.subject)
+    if person is None or office is None:
+        return Verdict(UNVERIFIABLE)
+    office_name = re.sub(r"\s*\([^)]*\)", "", office.name)
+    terms = [t for t in person.offices if t.office == office_id]
+    sources = tuple(person.sources)
+    others = [knowledge.get(c) for c in claim.detail.get("candidates", []) if c != person.id]
+    if any(o is not None and _fits_office(o, office_id, claim) for o in others):
+        return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
+    pname = _short(person.name)
+    if not terms:
+        held = "; ".join(f"{_office_title(knowledge, t)} ({_term_words(t)})"
+                         for t in person.offices[:2])
+        correction = f"{pname} was never {office_name}" + (f"; he was {held}." if held else ".")
+        return Verdict(CONTRADICTED, correction, sources, held or None)
+    fact = f"{pname} was {office_name} " + " and ".join(_term_words(t) for t in terms)
+    if claim.when is None:
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    if _fits_office(person, office_id, claim):
+        if claim.detail.get("new") and all(
+            min(s.start for s in [t.start, *t.accepted_starts]) < claim.when.start - NEW_IN_OFFICE
+            for t in terms
+        ):
+            correction = (f"{pname} was not new to the post then: he had been {office_name} "
+                          f"since {format_date(terms[0].start)}.")
+            return Verdict(CONTRADICTED, correction, sources, fact)
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    holders = _holders(knowledge, office_id, claim)
+    tail = f"; at that time the post was held by {', '.join(holders)}" if holders else ""
+    correction = f"{fact}{tail}."
+    return Verdict(CONTRADICTED, correction, sources, fact)
+
+
+def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
+    """Did the person hold the office at (some accepted reading of) the stated time?"""
+    for t in person.offices:
+        if t.office != office_id:
+            continue
+        if claim.when is None:
+            return True
+        starts = [t.start, *t.accepted_starts]
+        ends = [e for e in [t.end, *t.accepted_ends] if e is not None]
+        t_start = min(s.start for s in starts)
+        t_end = max((e.end for e in ends), default=dt.date(2100, 1, 1))
+        w_start, w_end = _widen(claim)
+        if claim.when.open_end:
+            # "from 1935": the term began in the stated year (or its accepted readings).
+            if any(s.start <= w_end and w_start <= s.end for s in starts):
+                return True
+            continue
+        if claim.when.open_start:
+            if t_start <= w_end:
+                return True
+            continue
+        if t_start <= w_end and w_start <= t_end:
+            return True
+    return False
+
+
+def _holders(knowledge: Knowledge, office_id: str, claim: Claim) -> list[str]:
+    out = []
+    for p in knowledge.people:
+        if p.id != claim.subject and _fits_office(p, office_id, claim) and claim.when is not None \
+                and not claim.when.open_end:
+            out.append(p.name)
+    return out[:2]
+
+
+def _office_title(knowledge: Knowledge, term: Any) -> str:
+    office = knowledge.get(term.office)
+    title = getattr(term, "title", None) or (office.name if office is not None else term.office)
+    return re.sub(r"\s*\([^)]*\)", "", title)
+
+
+def _term_words(term: Any) -> str:
+    if term.end is None:
+        return f"from {format_date(term.start)}"
+    return f"from {format_date(term.start)} to {format_date(term.end)}"
+
+
+# -- parties ------------------------------------------------------------------------------
+
+
+def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
+    event = knowledge.get(claim.subject)
+    if event is None:
+        return Verdict(UNVERIFIABLE)
+    sources = tuple(event.sources)
+    parties = set(event.parties)
+    signatories = set(getattr(event, "signatories", ()) or ())
+    wrong = []
+    for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
+        if section == "states":
+            if event.parties_complete and pid not in parties:
+                wrong.append(pid)
+        elif signatories and pid not in signatories and pid not in parties:
+            wrong.append(pid)
+    named = _names(knowledge, sorted(parties if not signatories else parties))
+    fact_bits = []
+    if event.parties_complete and parties:
+        fact_bits.append(f"its parties were {_join(_names(knowledge, list(event.parties)))}")
+    if signatories:
+        fact_bits.append(f"it was signed by {_join(_names(knowledge, list(event.signatories)))}")
+    name = event_name(event)
+    fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
+    if not wrong:
+        if not fact_bits:
+            return Verdict(UNVERIFIABLE)
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    bad = _join(_names(knowledge, wrong))
+    correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
+    del named
+    return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _names(knowledge: Knowledge, ids: list[str]) -> list[str]:
+    out = []
+    for i in ids:
+        e = knowledge.get(i)
+        out.append(_short(e.name) if getattr(e, "section", "") == "people" else
+                   (e.name if e is not None else i))
+    return out
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+
+def _check_number(claim: Claim, knowledge: Knowledge) -> Verdict:
+    fig = knowledge.get(claim.subject)
+    if fig is None:
+        return Verdict(UNVERIFIABLE)
+    acc = fig.accepted
+    value = claim.detail["value"]
+    of = claim.detail.get("of")
+    sources = tuple(fig.sources)
+    if fig.unit == "ratio":
+        ok = value == acc.get("value") and (of is None or of == acc.get("of"))
+    else:
+        lo, hi = float(acc.get("min", acc.get("value", 0))), float(acc.get("max", acc.get("value", 0)))
+        slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
+        ok = lo - slack <= value <= hi + slack
+    if ok:
+        return Verdict(SUPPORTED, sources=sources, expected=fig.correct)
+    return Verdict(CONTRADICTED, fig.correct, sources, fig.correct)
+
+
+# -- attributions -------------------------------------------------------------------------
+
+
+def roles_of(entry: Any) -> set[str]:
+    """What a person or writer was: their category, listed roles, and role words in their
+    description that are not negated ("not primarily a historian")."""
+    roles = {str(getattr(entry, "category", "") or "").lower()}
+    roles.update(r.lower() for r in getattr(entry, "roles", ()) or ())
+    desc = str(getattr(entry, "description", "") or "").lower()
+    for word in ("historian", "journalist", "politician", "diplomat", "economist", "writer",
+                 "theorist", "biographer", "author"):
+        for m in re.finditer(rf"\b{word}s?\b", desc):
+            if not re.search(r"\b(not|rather than|never|nor)\b[\w\s,-]{0,25}$", desc[: m.start()]):
+                roles.add(word)
+    if "biographer" in roles or "author" in roles:
+        roles.add("writer")
+    return roles
+
+
+def _check_attribution(claim: Claim, knowledge: Knowledge) -> Verdict:
+    entry = knowledge.get(claim.subject)
+    if entry is None:
+        return Verdict(UNVERIFIABLE)
+    roles = roles_of(entry)
+    if "unverified" in roles:
+        return Verdict(UNVERIFIABLE, note="Who this writer is could not be verified.")
+    stated = claim.detail["role"]
+    sources = tuple(entry.sources)
+    desc = getattr(entry, "description", None) or ""
+    fact = f"{entry.name}: {desc}" if desc else entry.name
+    if stated in roles or (stated == "writer" and roles & {"historian", "journalist"}):
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    for other in claim.detail.get("candidates", []):
+        o = knowledge.get(other)
+        if o is not None and stated in roles_of(o):
+            return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
+    article = "an" if stated[0] in "aeiou" else "a"
+    correction = f"{entry.name} was {desc.rstrip('.')}, not {article} {stated}." if desc else \
+        f"{entry.name} was not {article} {stated}."
+    return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, entry.id))
+
+
+_CHECKS = {
+    "date": _check_date,
+    "era": _check_era,
+    "sequence": _check_sequence,
+    "office": _check_office,
+    "party": _check_party,
+    "number": _check_number,
+    "attribution": _check_attribution,
+}
