@@ -91,9 +91,9 @@ OF_RATIO = re.compile(
 )
 COUNT = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m\b|k\b)?", re.I)
-WORD_NUMBERS = {w: i for i, w in enumerate(
+WORD_NUMBERS = {w: i for i, w in enumerate((
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+    "fifteen sixteen seventeen eighteen nineteen twenty").split())}
 
 
 class _Context:
@@ -110,6 +110,12 @@ class _Context:
         self.relatives = find_relative(text)
         self.mentions = self._mentions()
         self.offices = list(doc._.offices or [])
+        self.appointments: set[tuple[int, str]] = set()  # (paragraph, person) already checked
+        self.alias_periods = [
+            (a.lower(), DateValue_from(p["from"]))
+            for st in self.knowledge.states for p in st.data.get("alias_periods", ()) or ()
+            for a in p["aliases"]
+        ]
 
     def paragraph_of(self, char: int) -> int:
         return bisect.bisect_right(self.para_starts, char) - 1
@@ -163,6 +169,8 @@ class _Context:
                         if not any(m.kb_id in trig.requires and
                                    sent.start <= m.start < sent.end for m in mentions):
                             continue
+                    if any(f.kb_id == event.id and f.verb is tok for f in found):
+                        continue
                     arg = role_ok[0][1]
                     start = min(tok.i, arg.start)
                     end = max(tok.i + 1, arg.end)
@@ -170,6 +178,13 @@ class _Context:
                     found.append(Mention(event.id, "events", start, end, span.start_char,
                                          span.end_char, span.text, by_trigger=True, verb=tok))
         return found
+
+
+def DateValue_from(iso: str) -> dt.date:
+    """The first day an ISO date string covers."""
+    from .dates import iso_span
+
+    return iso_span(str(iso))[0]
 
 
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
@@ -180,9 +195,7 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
     for child in verb.children:
         if child.dep_ in ("nsubj",):
             out.append(("subject", child))
-        elif child.dep_ in ("nsubjpass",):
-            out.append(("object", child))
-        elif child.dep_ in ("dobj", "obj", "attr"):
+        elif child.dep_ in ("nsubjpass",) or child.dep_ in ("dobj", "obj", "attr"):
             out.append(("object", child))
         elif child.dep_ == "agent" and passive:
             out.extend(("subject", g) for g in child.children if g.dep_ == "pobj")
@@ -216,7 +229,9 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out: list[Claim] = []
     anchors = _anchor_mentions(ctx, sent, mentions, relatives)
     events = [m for m in mentions if m.section == "events" and id(m) not in anchors]
-    out.extend(_date_claims(ctx, sent, events, dates))
+    anchored = [m for m in mentions if id(m) in anchors]
+    out.extend(_date_claims(ctx, sent, events + anchored, dates, anchored))
+    out.extend(_outcome_claims(ctx, sent, events))
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
     out.extend(_office_claims(ctx, sent, mentions, dates, periods))
     out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
@@ -278,9 +293,12 @@ def _inside(d: DateSpan, mentions: Iterable[Mention]) -> bool:
 
 
 def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
-                mentions: list[Mention]) -> list[tuple[Mention, DateSpan]]:
+                mentions: list[Mention], attached_only: list[Mention] = ()
+                ) -> list[tuple[Mention, DateSpan]]:
     """Pair each event with the date stated for it: same clause (or the date modifies the
-    event's noun), the closest, not across 'and' when a closer pairing exists."""
+    event's noun), the closest, not across 'and' when a closer pairing exists. Events in
+    ``attached_only`` (anchors of "after X") pair only with a date that modifies them."""
+    only_attached = {id(m) for m in attached_only}
     doc = ctx.doc
     scored = []
     for d in dates:
@@ -290,9 +308,9 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
         d_clause = _clause_head(d_head)
         for m in events:
             m_head = _mention_head(doc, m)
-            attached = d_head.head.i in range(m.start, m.end) or d_head.head == m_head
+            attached = _modifies(d_head, m, m_head)
             same_clause = _clause_head(m_head) == d_clause
-            if not (attached or same_clause):
+            if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
                 else sorted((d.end_char, m.start_char))
@@ -320,16 +338,28 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
     return pairs
 
 
+def _modifies(d_head: Token, m: Mention, m_head: Token) -> bool:
+    """The date hangs off the event's noun ("the death of Lenin in 1924", "the 1922 treaty")."""
+    head = d_head.head
+    for _ in range(3):
+        if head.i in range(m.start, m.end) or head == m_head:
+            return True
+        if head.dep_ not in ("prep", "pobj") or head.head is head:
+            return False
+        head = head.head
+    return False
+
+
 def _other_mention_between(ctx: _Context, m: Mention, d: DateSpan,
                            mentions: list[Mention]) -> bool:
     lo, hi = sorted((m.start_char, d.start_char))
     return any(o is not m and o.section == "events" and lo < o.start_char < hi for o in mentions)
 
 
-def _date_claims(ctx: _Context, sent: Span, events: list[Mention],
-                 dates: list[DateSpan]) -> list[Claim]:
+def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[DateSpan],
+                 anchored: list[Mention]) -> list[Claim]:
     out = []
-    for m, d in _pair_dates(ctx, events, dates, events):
+    for m, d in _pair_dates(ctx, events, dates, events, attached_only=anchored):
         if d.open_start and d.open_end:
             continue
         start, end = min(m.start_char, d.start_char), max(m.end_char, d.end_char)
@@ -337,6 +367,40 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention],
             kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
         ))
+    return out
+
+
+EFFECT_VERBS = {"normalise", "normalize", "establish", "restore", "recognise", "recognize",
+                "secure", "create", "improve", "formalise", "formalize", "open", "settle",
+                "guarantee", "provide", "grant", "end", "bring", "see", "lead", "allow"}
+
+
+def _outcome_claims(ctx: _Context, sent: Span, events: list[Mention]) -> list[Claim]:
+    """Effects attributed to an agreement the knowledge says never came into force:
+    "the 1924 treaty, which normalised economic relations"."""
+    doc = ctx.doc
+    out = []
+    for m in events:
+        entry = ctx.knowledge.get(m.kb_id)
+        if entry is None or getattr(entry, "ratified", None) is not False:
+            continue
+        head = doc[m.start:m.end].root
+        verbs = [c for c in head.children if c.dep_ in ("relcl", "acl")]
+        if head.dep_ == "nsubj" and head.head.pos_ == "VERB":
+            verbs.append(head.head)
+        for verb in verbs:
+            effect = [t for t in verb.subtree
+                      if t.pos_ == "VERB" and t.lemma_.lower() in EFFECT_VERBS]
+            if not effect:
+                continue
+            end = max(t.idx + len(t) for t in verb.subtree)
+            start = m.start_char
+            out.append(Claim(
+                kind="outcome", start=start, end=end, text=doc.text[start:end],
+                subject=m.kb_id, refs=(m.kb_id,),
+                stated=doc.text[verb.left_edge.idx:end], detail={"effect": effect[0].lemma_},
+            ))
+            break
     return out
 
 
@@ -506,9 +570,11 @@ def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list
     """Events attributed to a leader ("Stalin's Treaty of Rapallo", "under Lenin") or, when
     the sentence has no date of its own, to the period its paragraph is about."""
     doc = ctx.doc
-    out: list[Claim] = []
-    eras = {e.leader: e for e in getattr(ctx.knowledge, "eras", ())}
+    out = _period_claims(ctx, sent, events, dates, relatives, periods)
+    eras = {e.leader: e for e in ctx.knowledge.eras}
     for m in events:
+        if any(c.subject == m.kb_id for c in out):
+            continue
         leader = _leader_of(ctx, m, mentions, eras)
         if leader is not None:
             lm, era = leader
@@ -519,33 +585,41 @@ def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list
                 detail={"leader": lm.kb_id, "era_start": era.start.start.isoformat(),
                         "era_end": era.end.end.isoformat()},
             ))
+    return out
+
+
+def _period_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[DateSpan],
+                   relatives: list[RelativeDate], periods: dict[int, _Period]) -> list[Claim]:
+    """Undated narrative events inherit the period their paragraph says it is about."""
+    out: list[Claim] = []
     if dates or relatives:
         return out
     period = periods.get(ctx.paragraph_of(sent.start_char))
     if period is None or sent.start_char < period.anchor_sentence_end - len(sent.text) - 1:
         return out
+    if any(t.lower_ in BACKGROUND_CUES for t in sent):
+        return out
     for m in events:
         if not m.by_trigger or m.verb is None or not _narrative_past(m.verb):
             continue
-        if any(t.lower_ in BACKGROUND_CUES for t in sent):
-            continue
-        if any(c.kind == "era" and c.subject == m.kb_id for c in out):
+        if any(c.subject == m.kb_id for c in out):
             continue
         in_sequence = (period.sequence_anchor is not None
                        and sent.end_char <= period.next_sentence_end
                        and m.kb_id != period.sequence_anchor.kb_id)
+        detail: dict[str, Any] = {"period_start": period.start.isoformat(),
+                                  "period_end": period.end.isoformat()}
+        refs: tuple[str, ...] = (m.kb_id,)
+        if in_sequence:
+            detail.update(relation="after", anchor=period.sequence_anchor.kb_id)
+            refs = (m.kb_id, period.sequence_anchor.kb_id)
         out.append(Claim(
             kind="sequence" if in_sequence else "era", start=m.start_char, end=m.end_char,
-            text=m.text, subject=m.kb_id,
-            refs=(m.kb_id,) + ((period.sequence_anchor.kb_id,) if in_sequence else ()),
+            text=m.text, subject=m.kb_id, refs=refs,
             stated=f"in the period of '{period.text}'", inherited=True,
             when=DateSpan(start=period.start, end=period.end, precision="range",
                           text=period.text, start_char=m.start_char, end_char=m.end_char),
-            detail={"relation": "after", "anchor": period.sequence_anchor.kb_id,
-                    "period_start": period.start.isoformat(),
-                    "period_end": period.end.isoformat()} if in_sequence else
-                   {"period_start": period.start.isoformat(),
-                    "period_end": period.end.isoformat()},
+            detail=detail,
         ))
     return out
 
@@ -587,19 +661,40 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
 
 def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: list[DateSpan],
                    periods: dict[int, _Period]) -> list[Claim]:
+    """"Litvinov, foreign commissar from 1930", "Trotsky, foreign commissar in 1925", and
+    appointments: "a new foreign commissar was brought in" (who: this sentence or the
+    apposition in the next one; when: a date, or a regime named in the sentence)."""
     doc = ctx.doc
     out = []
     people = [m for m in mentions if m.section == "people"]
-    for o_start, o_end, office_id in ctx.offices:
+    para = ctx.paragraph_of(sent.start_char)
+    for o_start, o_end, office_id, office_ids in ctx.offices:
         if not (sent.start_char <= o_start < sent.end_char):
             continue
         person = _office_holder(ctx, sent, o_start, o_end, people)
+        cue = _appointment_cue(doc, sent, o_start, o_end)
+        if person is None and cue is not None:
+            person = _holder_in_next_sentence(ctx, sent, office_id)
+            if person is None:
+                continue
         if person is None:
             continue
-        when, how = _office_time(ctx, o_start, o_end, person, dates)
-        start, end = min(person.start_char, o_start), max(person.end_char, o_end)
-        if when is not None and how == "stated":
-            start, end = min(start, when.start_char), max(end, when.end_char)
+        when, _ = _office_time(ctx, o_start, o_end, person, dates)
+        appointment = cue is not None and (para, person.kb_id) not in ctx.appointments
+        if appointment:
+            ctx.appointments.add((para, person.kb_id))
+            if when is None:
+                when = _regime_time(ctx, sent)
+            if when is None:
+                continue
+            c_start, c_end = cue
+            start, end = min(o_start, c_start), max(o_end, c_end)
+            if person.start_char >= sent.start_char and person.end_char <= sent.end_char:
+                start, end = min(start, person.start_char), max(end, person.end_char)
+        else:
+            start, end = min(person.start_char, o_start), max(person.end_char, o_end)
+            if when is not None and sent.start_char <= when.start_char < sent.end_char:
+                start, end = min(start, when.start_char), max(end, when.end_char)
         office = ctx.knowledge.get(office_id)
         stated = f"{office.name if office else office_id}"
         if when is not None:
@@ -607,10 +702,61 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
         out.append(Claim(
             kind="office", start=start, end=end, text=doc.text[start:end], subject=person.kb_id,
             refs=(person.kb_id, office_id), stated=stated, when=when,
-            detail={"office": office_id, "candidates": list(person.candidates),
-                    "new": _says_new(doc, o_start)},
+            detail={"office": office_id, "offices": list(office_ids),
+                    "candidates": list(person.candidates), "appointment": appointment},
         ))
     return out
+
+
+def _appointment_cue(doc: Doc, sent: Span, o_start: int, o_end: int) -> tuple[int, int] | None:
+    """"new <office>" or "<office> (was) brought in / appointed / installed" nearby."""
+    before = doc.text[max(sent.start_char, o_start - 12):o_start]
+    m = re.search(r"\bnew\s+$", before, re.IGNORECASE)
+    if m:
+        return o_start - len(before) + m.start(), o_end
+    after = doc.text[o_end:min(sent.end_char, o_end + 30)]
+    m = re.match(r"\s*(?:was\s+|were\s+)?(brought in|appointed|installed|put in place)\b",
+                 after, re.IGNORECASE)
+    if m:
+        return o_start, o_end + m.end()
+    return None
+
+
+def _holder_in_next_sentence(ctx: _Context, sent: Span, office_id: str) -> Mention | None:
+    """"... a new foreign commissar brought in. Under the new Commissar of Foreign Affairs,
+    Maxim Litvinov, ...": the person named with the same office in the next sentence."""
+    nxt = sent.doc[sent.end:].sents if sent.end < len(sent.doc) else iter(())
+    following = next(iter(nxt), None)
+    if following is None or ctx.paragraph_of(following.start_char) != ctx.paragraph_of(
+            sent.start_char):
+        return None
+    people = [m for m in ctx.mentions if m.section == "people"
+              and following.start_char <= m.start_char < following.end_char]
+    for o_start, o_end, oid, _ in ctx.offices:
+        if oid == office_id and following.start_char <= o_start < following.end_char:
+            holder = _office_holder(ctx, following, o_start, o_end, people)
+            if holder is not None:
+                return holder
+    return None
+
+
+def _regime_time(ctx: _Context, sent: Span) -> DateSpan | None:
+    """A regime named in the sentence dates it: "Nazi Germany" means 1933 or later."""
+    low = sent.text.lower()
+    best = None
+    for alias, start in ctx.alias_periods:
+        i = low.find(alias)
+        if i >= 0 and (best is None or start > best[0]):
+            best = (start, alias, i)
+    if best is None:
+        return None
+    start, alias, i = best
+    from .dates import OPEN_END
+
+    return DateSpan(start=start, end=OPEN_END, precision="approx",
+                    text=f"{sent.text[i:i + len(alias)]} (from {start.day} "
+                         f"{start.strftime('%B')} {start.year})", start_char=sent.start_char + i,
+                    end_char=sent.start_char + i + len(alias), open_end=True)
 
 
 def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
@@ -649,11 +795,6 @@ def _office_time(ctx: _Context, o_start: int, o_end: int, person: Mention,
         if best is None or dist < best[0]:
             best = (dist, d)
     return (best[1], "stated") if best else (None, "none")
-
-
-def _says_new(doc: Doc, o_start: int) -> bool:
-    before = doc.text[max(0, o_start - 12):o_start].lower()
-    return bool(re.search(r"\bnew\s+$", before))
 
 
 # -- parties -----------------------------------------------------------------------------
@@ -768,6 +909,9 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             subject_ok = fig.subject is None or fig.subject in linked
             if not subject_ok:
                 continue
+            if fig.qualifiers and not any(
+                    re.search(rf"\b{re.escape(q.lower())}\b", window) for q in fig.qualifiers):
+                continue
             score = sum(1 for k in fig.keywords if k.lower() in window)
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
                 continue
@@ -836,7 +980,8 @@ def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int] | None:
     j = m.end
     if j < len(doc) - 2 and doc[j].text == ",":
         k = j + 1
-        while k < len(doc) and k - j < 6 and doc[k].lower_ not in ROLE_WORDS and doc[k].text not in ",.;":
+        while (k < len(doc) and k - j < 6 and doc[k].lower_ not in ROLE_WORDS
+               and doc[k].text not in ",.;"):
             k += 1
         if k < len(doc) and doc[k].lower_ in ROLE_WORDS and doc[k].head.i in range(m.start, m.end):
             return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k])

@@ -105,19 +105,26 @@ class KnowledgeLinker:
         self.topic = topic
         knowledge = topic.knowledge
         self.targets: dict[str, list[Target]] = {}
-        self.office_aliases: dict[str, str] = {}
+        self.office_aliases: dict[str, list[str]] = {}
         for alias, entry_id, section, wrong in knowledge.all_names():
             key = norm(alias)
             if not key:
                 continue
             if section == "offices":
-                self.office_aliases[key] = entry_id
+                ids = self.office_aliases.setdefault(key, [])
+                if entry_id not in ids:
+                    ids.append(entry_id)
                 continue
             if section not in SECTION_LABEL:
                 continue
             bucket = self.targets.setdefault(key, [])
             if all(t.entry_id != entry_id for t in bucket):
                 bucket.append(Target(entry_id, section, wrong))
+        self.case_sensitive: dict[str, set[str]] = {}
+        for section in SECTION_LABEL:
+            for entry in knowledge.by_section(section):
+                for alias in entry.case_sensitive:
+                    self.case_sensitive.setdefault(norm(alias), set()).add(alias)
         self.disambiguation = {norm(d.alias): d for d in knowledge.disambiguation}
         self.matcher = Matcher(nlp.vocab)
         self.office_matcher = Matcher(nlp.vocab)
@@ -158,6 +165,11 @@ class KnowledgeLinker:
         taken = _Occupancy(len(doc))
         for span in spans:
             taken.add(span.start, span.end)
+        offices = self._offices(doc)
+        for o_start, o_end, *_ in offices:
+            span = doc.char_span(o_start, o_end, alignment_mode="expand")
+            if span is not None:
+                taken.add(span.start, span.end)
         kept: list[Span] = list(spans)
         for ent in doc.ents:
             if taken.free(ent.start, ent.end):
@@ -172,8 +184,10 @@ class KnowledgeLinker:
                     taken.add(start, end)
         kept.extend(self._coreference(doc, kept, taken, para_starts))
         kept.sort(key=lambda s: s.start)
-        doc.ents = kept
-        doc._.offices = self._offices(doc)
+        doc.ents = [s for s in kept if not any(
+            o_start < s.end_char and s.start_char < o_end for o_start, o_end, *_ in offices
+        ) or s.kb_id_]
+        doc._.offices = offices
         return doc
 
     def _rule_spans(self, doc: Doc, para_starts: list[int]) -> list[Span]:
@@ -190,6 +204,9 @@ class KnowledgeLinker:
             if not taken.free(start, end):
                 continue
             targets = self.targets[key]
+            exact = self.case_sensitive.get(key)
+            if exact is not None and doc[start:end].text not in exact:
+                continue
             if not self._case_ok(doc, start, end, targets):
                 continue
             chosen = self._choose(doc, start, end, key, targets, para_starts)
@@ -223,7 +240,8 @@ class KnowledgeLinker:
         if not token.is_sent_start:
             return True
         nxt = doc[start + 1] if start + 1 < len(doc) else None
-        return nxt is None or nxt.lower_ in REPORTING or nxt.pos_ == "VERB" or token.ent_type_ == "PERSON"
+        return (nxt is None or token.pos_ == "PROPN" or nxt.lower_ in REPORTING
+                or nxt.pos_ in ("VERB", "AUX") or token.ent_type_ == "PERSON")
 
     def _choose(self, doc: Doc, start: int, end: int, key: str, targets: list[Target],
                 para_starts: list[int]) -> tuple[Target | None, list[Target], str] | None:
@@ -333,7 +351,8 @@ class KnowledgeLinker:
             for prev in reversed(linked):
                 if prev.start >= i:
                     continue
-                if head != "league" and bisect.bisect_right(para_starts, prev.start_char) - 1 != para:
+                prev_para = bisect.bisect_right(para_starts, prev.start_char) - 1
+                if head != "league" and prev_para != para:
                     break
                 if self._fits(head, prev.kb_id_):
                     chosen = prev
@@ -358,18 +377,39 @@ class KnowledgeLinker:
             return head in names or (head == "treaty" and kind == "treaty")
         return head in names
 
-    def _offices(self, doc: Doc) -> list[tuple[int, int, str]]:
-        """Mentions of office titles ("foreign commissar"), as (start_char, end_char, id)."""
+    def _offices(self, doc: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """Mentions of office titles ("foreign commissar"), as (start_char, end_char, id,
+        candidate ids). A title several offices share ("foreign minister") is settled by
+        the knowledge's disambiguation rules, else all candidates are kept."""
         found = sorted(
             ((s, e, doc.vocab.strings[m]) for m, s, e in self.office_matcher(doc)),
             key=lambda m: (m[0], -(m[1] - m[0])),
         )
-        out: list[tuple[int, int, str]] = []
+        out: list[tuple[int, int, str, tuple[str, ...]]] = []
         last_end = -1
+        para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
         for s, e, key in found:
-            if s >= last_end:
-                out.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), self.office_aliases[key]))
-                last_end = e
+            if s < last_end:
+                continue
+            ids = self.office_aliases[key]
+            chosen: str | None = ids[0] if len(ids) == 1 else None
+            rule = self.disambiguation.get(key)
+            if rule is not None:
+                window = _window(doc, s, e, para_starts)
+                for r in rule.rules:
+                    if (r.pattern and re.search(r.pattern, window.sentence, re.IGNORECASE)) or (
+                        r.context and any(re.search(rf"\b{re.escape(w)}\b", window.sentence,
+                                                    re.IGNORECASE) for w in r.context)):
+                        chosen = r.choose or ""
+                        break
+                else:
+                    chosen = rule.default if rule.default else chosen
+            if chosen == "":
+                continue  # a rule says this title is not an office here
+            start_char, end_char = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+            out.append((start_char, end_char, chosen or ids[0],
+                        (chosen,) if chosen else tuple(ids)))
+            last_end = e
         return out
 
 

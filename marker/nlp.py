@@ -43,7 +43,9 @@ def base_model() -> Language:
     try:
         return spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:  # a broken install, not a user file
-        raise MarkerError(f"{name}: the spaCy model could not be loaded ({exc}); {INSTALL_HINT}") from exc
+        raise MarkerError(
+            f"{name}: the spaCy model could not be loaded ({exc}); {INSTALL_HINT}"
+        ) from exc
 
 
 _PIPELINES: dict[str, Language] = {}

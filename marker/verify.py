@@ -121,8 +121,24 @@ def _verb(event: Any) -> str:
     }.get(kind, "took place")
 
 
+_ACTION_NAMES = {
+    "dissolution": "was dissolved", "founding": "was founded", "formation": "was formed",
+    "creation": "was created", "death": "died", "assassination": "was assassinated",
+    "publication": "was published", "restoration": "was restored",
+    "remilitarisation": "was remilitarised", "annexation": "was annexed",
+    "occupation": "was occupied", "expulsion": "was expelled",
+}
+
+
 def _event_fact(event: Any) -> str:
+    """One plain clause: 'The Comintern was dissolved on 15 May 1943'."""
     when = event_when(event)
+    name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
+    m = re.match(r"(\w+) of (.+)$", name)
+    if m and m.group(1).lower() in _ACTION_NAMES:
+        subject = m.group(2)
+        verb = _ACTION_NAMES[m.group(1).lower()]
+        return f"{subject[0].upper()}{subject[1:]} {verb} {when}"
     verb = _verb(event)
     if verb == "lasted" and when.startswith("on "):
         verb = "began"
@@ -238,12 +254,21 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
     e0, a0 = ev[0][0], an[0][0]
     gap = _gap_words(abs((a0 - e0).days))
     order = "before" if e0 < a0 else "after"
-    name = event_name(event)
-    correction = (f"{name[0].upper()}{name[1:]} came {gap} {order} {event_name(anchor)}: "
-                  f"{_event_fact(event)[0].lower()}{_event_fact(event)[1:]}, and "
-                  f"{_event_fact(anchor)[0].lower()}{_event_fact(anchor)[1:]}.")
+    anchor_fact = _start_fact(anchor)
+    correction = (f"{_start_fact(event)} — {gap} {order} "
+                  f"{anchor_fact[0].lower()}{anchor_fact[1:]}.")
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
+
+
+def _start_fact(event: Any) -> str:
+    """When an event began, as a clause: 'the Second World War began on 1 September 1939'."""
+    if event.end is not None and event.end.iso != event.date.iso:
+        name = event_name(event)
+        return f"{name[0].upper()}{name[1:]} began on {format_date(event.date)}" \
+            if event.date.precision == "day" else \
+            f"{name[0].upper()}{name[1:]} began in {format_date(event.date)}"
+    return _event_fact(event)
 
 
 def _gap_words(days: int) -> str:
@@ -260,39 +285,69 @@ def _gap_words(days: int) -> str:
 
 
 def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
-    office_id = claim.detail["office"]
-    office = knowledge.get(office_id)
+    """A person in an office at a time. "Never held it" is only said when the office has
+    one holder at a time and the knowledge names someone else for the stated time: a
+    person's list of offices is not exhaustive."""
     person = knowledge.get(claim.subject)
-    if person is None or office is None:
+    office_ids = claim.detail.get("offices") or [claim.detail["office"]]
+    offices = [knowledge.get(o) for o in office_ids]
+    if person is None or not all(offices) or not hasattr(person, "offices"):
         return Verdict(UNVERIFIABLE)
-    office_name = re.sub(r"\s*\([^)]*\)", "", office.name)
-    terms = [t for t in person.offices if t.office == office_id]
     sources = tuple(person.sources)
-    others = [knowledge.get(c) for c in claim.detail.get("candidates", []) if c != person.id]
-    if any(o is not None and _fits_office(o, office_id, claim) for o in others):
-        return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
     pname = _short(person.name)
-    if not terms:
-        held = "; ".join(f"{_office_title(knowledge, t)} ({_term_words(t)})"
-                         for t in person.offices[:2])
-        correction = f"{pname} was never {office_name}" + (f"; he was {held}." if held else ".")
-        return Verdict(CONTRADICTED, correction, sources, held or None)
-    fact = f"{pname} was {office_name} " + " and ".join(_term_words(t) for t in terms)
-    if claim.when is None:
-        return Verdict(SUPPORTED, sources=sources, expected=fact)
-    if _fits_office(person, office_id, claim):
-        if claim.detail.get("new") and all(
-            min(s.start for s in [t.start, *t.accepted_starts]) < claim.when.start - NEW_IN_OFFICE
-            for t in terms
-        ):
-            correction = (f"{pname} was not new to the post then: he had been {office_name} "
-                          f"since {format_date(terms[0].start)}.")
+    others = [knowledge.get(c) for c in claim.detail.get("candidates", []) if c != person.id]
+    if any(o is not None and hasattr(o, "offices") and _fits_any(o, office_ids, claim)
+           for o in others):
+        return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
+    terms = [t for t in person.offices if t.office in office_ids]
+    title = _office_name(offices[0])
+    if claim.detail.get("appointment"):
+        return _check_appointment(claim, knowledge, person, terms, title, sources)
+    if terms:
+        fact = f"{pname} was {title} " + " and ".join(_term_words(t) for t in terms)
+        if _fits_any(person, office_ids, claim):
+            return Verdict(SUPPORTED, sources=sources, expected=fact)
+        if claim.when is not None and claim.when.open_end:
+            correction = (f"{pname} became {title} on {format_date(terms[0].start)}, "
+                          f"not {_as_stated(claim.when.text)}.")
             return Verdict(CONTRADICTED, correction, sources, fact)
-        return Verdict(SUPPORTED, sources=sources, expected=fact)
-    holders = _holders(knowledge, office_id, claim)
-    tail = f"; at that time the post was held by {', '.join(holders)}" if holders else ""
-    correction = f"{fact}{tail}."
+    holders = _holders(knowledge, office_ids, claim) if len(offices) == 1 \
+        and offices[0].single_holder else []
+    if not holders:
+        return Verdict(UNVERIFIABLE)
+    fact = f"{holders[0]} was {title} then" if not terms else \
+        f"{pname} was {title} " + " and ".join(_term_words(t) for t in terms)
+    tail = f"; {_as_stated(claim.when.text) if claim.when else 'then'} the post was held by " \
+           f"{' and '.join(holders)}"
+    correction = (f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
+                  if terms else f"{pname} was never {title}") + tail + "."
     return Verdict(CONTRADICTED, correction, sources, fact)
+
+
+def _check_appointment(claim: Claim, knowledge: Knowledge, person: Any, terms: list[Any],
+                       title: str, sources: tuple[str, ...]) -> Verdict:
+    """"A new foreign commissar was brought in" in 1933 or later: when did the term begin?"""
+    pname = _short(person.name)
+    if not terms or claim.when is None:
+        return Verdict(UNVERIFIABLE)
+    fact = f"{pname} became {title} on {format_date(terms[0].start)}"
+    when_start = claim.when.start
+    when_end = claim.when.end if not claim.when.open_end else dt.date(2100, 1, 1)
+    for t in terms:
+        starts = [t.start, *t.accepted_starts]
+        if any(when_start - NEW_IN_OFFICE <= s.end and s.start <= when_end for s in starts):
+            return Verdict(SUPPORTED, sources=sources, expected=fact)
+    correction = (f"{pname} was not newly appointed then: he had been {title} since "
+                  f"{format_date(terms[0].start)}, before {claim.when.text}.")
+    return Verdict(CONTRADICTED, correction, sources, fact)
+
+
+def _fits_any(person: Any, office_ids: list[str], claim: Claim) -> bool:
+    return any(_fits_office(person, o, claim) for o in office_ids)
+
+
+def _office_name(office: Any) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", office.name)
 
 
 def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
@@ -321,13 +376,12 @@ def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
     return False
 
 
-def _holders(knowledge: Knowledge, office_id: str, claim: Claim) -> list[str]:
-    out = []
-    for p in knowledge.people:
-        if p.id != claim.subject and _fits_office(p, office_id, claim) and claim.when is not None \
-                and not claim.when.open_end:
-            out.append(p.name)
-    return out[:2]
+def _holders(knowledge: Knowledge, office_ids: list[str], claim: Claim) -> list[str]:
+    """Who the knowledge says held the office at the stated (closed) time."""
+    if claim.when is None or claim.when.open_end or claim.when.open_start:
+        return []
+    return [_short(p.name) for p in knowledge.people
+            if p.id != claim.subject and _fits_any(p, office_ids, claim)][:2]
 
 
 def _office_title(knowledge: Knowledge, term: Any) -> str:
@@ -357,9 +411,9 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         if section == "states":
             if event.parties_complete and pid not in parties:
                 wrong.append(pid)
-        elif signatories and pid not in signatories and pid not in parties:
+        elif (getattr(event, "signatories_complete", False) and pid not in signatories
+              and pid not in parties):
             wrong.append(pid)
-    named = _names(knowledge, sorted(parties if not signatories else parties))
     fact_bits = []
     if event.parties_complete and parties:
         fact_bits.append(f"its parties were {_join(_names(knowledge, list(event.parties)))}")
@@ -373,7 +427,6 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     bad = _join(_names(knowledge, wrong))
     correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
-    del named
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
 
@@ -405,7 +458,8 @@ def _check_number(claim: Claim, knowledge: Knowledge) -> Verdict:
     if fig.unit == "ratio":
         ok = value == acc.get("value") and (of is None or of == acc.get("of"))
     else:
-        lo, hi = float(acc.get("min", acc.get("value", 0))), float(acc.get("max", acc.get("value", 0)))
+        lo = float(acc.get("min", acc.get("value", 0)))
+        hi = float(acc.get("max", acc.get("value", 0)))
         slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
         ok = lo - slack <= value <= hi + slack
     if ok:
@@ -450,13 +504,32 @@ def _check_attribution(claim: Claim, knowledge: Knowledge) -> Verdict:
         if o is not None and stated in roles_of(o):
             return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
     article = "an" if stated[0] in "aeiou" else "a"
-    correction = f"{entry.name} was {desc.rstrip('.')}, not {article} {stated}." if desc else \
-        f"{entry.name} was not {article} {stated}."
+    correction = f"{entry.name} was not {article} {stated}" + (
+        f": {desc.rstrip('.')}." if desc else ".")
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, entry.id))
 
 
+def _plural(name: str) -> bool:
+    head = re.split(r"\s+(?:of|between|with)\s+", name)[0].split()[-1].lower()
+    return head.endswith(("ies", "ties", "treaties", "agreements", "pacts", "talks"))
+
+
+def _check_outcome(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """An effect attributed to an agreement that never came into force."""
+    event = knowledge.get(claim.subject)
+    if event is None or getattr(event, "ratified", None) is not False:
+        return Verdict(UNVERIFIABLE)
+    name = event_name(event)
+    verb = _verb(event).replace("was ", "were ") if _plural(name) else _verb(event)
+    fact = f"{name[0].upper()}{name[1:]} {verb} {event_when(event)} but never ratified"
+    correction = f"{fact}, so {'they' if name.endswith('s') else 'it'} did not come into force."
+    return Verdict(CONTRADICTED, correction, tuple(event.sources), fact,
+                   _misconception_note(knowledge, event.id))
+
+
 _CHECKS = {
+    "outcome": _check_outcome,
     "date": _check_date,
     "era": _check_era,
     "sequence": _check_sequence,
