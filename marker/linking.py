@@ -250,12 +250,13 @@ class KnowledgeLinker:
         if rule is not None:
             window = _window(doc, start, end, para_starts)
             for r in rule.rules:
-                if r.pattern and re.search(r.pattern, window.sentence, re.IGNORECASE):
-                    return self._target(r.choose, targets), targets, "context"
-                if r.context and any(
-                    re.search(rf"\b{re.escape(w)}\b", window.paragraph, re.IGNORECASE)
-                    for w in r.context
+                if (r.pattern and re.search(r.pattern, window.sentence, re.IGNORECASE)) or (
+                    r.context and any(
+                        re.search(rf"\b{re.escape(w)}\b", window.sentence, re.IGNORECASE)
+                        for w in r.context)
                 ):
+                    if r.choose is None:
+                        return None  # the rule says: not this entity here
                     return self._target(r.choose, targets), targets, "context"
             if rule.default is None:
                 if len(targets) > 1 and len({t.section for t in targets}) == 1:

@@ -1,0 +1,169 @@
+"""Precision and recall of marker's claim checking on the hand-labelled essay set.
+
+Runs ``marker`` on every essay in ``tests/data/essays`` and compares its verdicts with the
+labels in ``labels.yaml``:
+
+* precision — share of ``contradicted`` verdicts that fall on a claim labelled wrong;
+* recall — share of wrong claims that get a ``contradicted`` verdict;
+* false confirmations — wrong claims marked ``supported`` (and not contradicted);
+* confirmed — share of correct claims marked ``supported``.
+
+A verdict "falls on" a labelled claim when their spans overlap in the normalised text.
+With ``--seed`` it also scores ``../shared/samples/seed_essay.txt`` against its audit.
+
+    python benchmarks/claims_eval.py [--smoke] [--verbose] [--seed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from marker.pipeline import mark_file  # noqa: E402
+
+ESSAYS = ROOT / "tests" / "data" / "essays"
+SEED = ROOT.parent / "shared" / "samples" / "seed_essay.txt"
+SEED_CLAIMS = ROOT.parent / "shared" / "samples" / "seed_claims.md"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Find a labelled quote in the normalised text, tolerant of whitespace and quotes."""
+    classes = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]',
+               "”": '["“”]', " ": r"\s+", "-": "[-–—]", "–": "[-–—]"}
+    pattern = "".join(classes.get(ch, re.escape(ch)) for ch in squash(quote))
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None
+
+
+@dataclass
+class Score:
+    contradicted: int = 0
+    hits: int = 0
+    wrong: int = 0
+    caught: int = 0
+    false_confirm: int = 0
+    correct: int = 0
+    confirmed: int = 0
+    flagged_correct: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+    confirmations: list[str] = field(default_factory=list)
+
+    def add(self, report: dict, labels: list[dict], name: str) -> None:
+        text = report["text"]
+        spans = []
+        for lab in labels:
+            where = locate(text, lab["quote"])
+            if where is None:
+                print(f"  {name}: quote not found: {lab['quote'][:60]!r}", file=sys.stderr)
+                continue
+            spans.append((where, lab))
+        claims = report["claims"]
+
+        def over(c: dict, w: tuple[int, int]) -> bool:
+            return c["start"] < w[1] and w[0] < c["end"]
+
+        for c in claims:
+            if c["verdict"] != "contradicted":
+                continue
+            self.contradicted += 1
+            on = [lab for w, lab in spans if over(c, w)]
+            if any(lab["label"] == "wrong" for lab in on):
+                self.hits += 1
+            else:
+                self.false_alarms.append(f"{name}: {c['text'][:70]!r} -> {c['correction']}")
+        for w, lab in spans:
+            verdicts = {c["verdict"] for c in claims if over(c, w)}
+            if lab["label"] == "wrong":
+                self.wrong += 1
+                if "contradicted" in verdicts:
+                    self.caught += 1
+                else:
+                    self.misses.append(f"{name}: [{lab['kind']}] {lab['quote'][:80]!r}")
+                    if "supported" in verdicts:
+                        self.false_confirm += 1
+                        self.confirmations.append(f"{name}: {lab['quote'][:80]!r}")
+            else:
+                self.correct += 1
+                if "supported" in verdicts and "contradicted" not in verdicts:
+                    self.confirmed += 1
+                if "contradicted" in verdicts:
+                    self.flagged_correct += 1
+
+    def line(self) -> str:
+        p = self.hits / self.contradicted if self.contradicted else 1.0
+        r = self.caught / self.wrong if self.wrong else 1.0
+        c = self.confirmed / self.correct if self.correct else 0.0
+        return (f"precision {p:.3f} ({self.hits}/{self.contradicted})  "
+                f"recall {r:.3f} ({self.caught}/{self.wrong})  "
+                f"false confirmations {self.false_confirm}  "
+                f"correct confirmed {c:.3f} ({self.confirmed}/{self.correct})  "
+                f"correct flagged {self.flagged_correct}")
+
+
+def seed_labels() -> list[dict]:
+    """The seed audit's claims as labels: quote, and wrong/correct (opinions and partly
+    correct claims are left out: flagging the wrong detail of a partly correct claim is
+    allowed, and opinions must merely not be called wrong)."""
+    out = []
+    for m in re.finditer(r"\*\*C(\d+)\.\*\*\s*(.+?)\n- LABEL: (\*\*)?(\w[\w -]*)",
+                         SEED_CLAIMS.read_text(encoding="utf-8")):
+        quotes = re.findall(r"[\"“]([^\"”]{6,})[\"”]", m.group(2))
+        label = m.group(4).strip()
+        if not quotes or label not in ("correct", "incorrect"):
+            continue
+        q = quotes[0].strip(". ").replace("...", "").strip()
+        out.append({"quote": q, "label": "wrong" if label == "incorrect" else "correct",
+                    "kind": f"C{m.group(1)}"})
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true", help="two essays only (CI)")
+    ap.add_argument("--verbose", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--seed", action="store_true", help="also score the shared seed essay")
+    args = ap.parse_args()
+    labels = yaml.safe_load((ESSAYS / "labels.yaml").read_text(encoding="utf-8"))
+    essays = labels["essays"][:2] if args.smoke else labels["essays"]
+    score = Score()
+    t0 = time.perf_counter()
+    for essay in essays:
+        report = mark_file(str(ESSAYS / essay["file"])).to_dict()
+        score.add(report, essay["claims"], essay["file"])
+    elapsed = time.perf_counter() - t0
+    print(f"labelled set: {len(essays)} essays, {score.wrong + score.correct} claims "
+          f"({score.wrong} wrong), {elapsed:.1f}s")
+    print("  " + score.line())
+    if args.verbose:
+        for title, rows in (("missed", score.misses), ("false alarms", score.false_alarms),
+                            ("false confirmations", score.confirmations)):
+            print(f"  {title}:")
+            for row in rows:
+                print(f"    {row}")
+    if args.seed and SEED.exists():
+        seed = Score()
+        seed.add(mark_file(str(SEED)).to_dict(), seed_labels(), "seed")
+        print("seed essay (../shared):")
+        print("  " + seed.line())
+        if args.verbose:
+            for row in seed.misses + seed.false_alarms:
+                print(f"    {row}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
