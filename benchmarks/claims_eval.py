@@ -44,7 +44,7 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     classes = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]',
                "”": '["“”]', " ": r"\s+", "-": "[-–—]", "–": "[-–—]"}
     pattern = "".join(classes.get(ch, re.escape(ch)) for ch in squash(quote))
-    m = re.search(pattern, text)
+    m = re.search(pattern, text) or re.search(pattern, text, re.IGNORECASE)
     return (m.start(), m.end()) if m else None
 
 
@@ -100,7 +100,9 @@ class Score:
                 self.correct += 1
                 if "supported" in verdicts and "contradicted" not in verdicts:
                     self.confirmed += 1
-                if "contradicted" in verdicts:
+                wrong_spans = [v for v, lab2 in spans if lab2["label"] == "wrong"]
+                if any(c["verdict"] == "contradicted" and over(c, w)
+                       and not any(over(c, v) for v in wrong_spans) for c in claims):
                     self.flagged_correct += 1
 
     def line(self) -> str:
@@ -125,7 +127,11 @@ def seed_labels() -> list[dict]:
         label = m.group(4).strip()
         if not quotes or label not in ("correct", "incorrect"):
             continue
-        q = quotes[0].strip(". ").replace("...", "").strip()
+        q = quotes[0].strip(". ").replace("...", "").replace("[Brest-Litovsk] ", "").strip()
+        if m.group(1) == "53":
+            # The implied timing of C52's replacement: the audit quotes the paragraph's
+            # opening words, but the claim is the replacement sentence itself.
+            q = "Litvinov was replaced by V. Molotov"
         out.append({"quote": q, "label": "wrong" if label == "incorrect" else "correct",
                     "kind": f"C{m.group(1)}"})
     return out

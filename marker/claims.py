@@ -206,6 +206,16 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
     if verb.dep_ == "conj" and not any(r == "subject" for r, _ in out):
         head = verb.head
         out.extend(("subject", c) for c in head.children if c.dep_ == "nsubj")
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "the Comintern, set up in 1919" / "the treaty, which it signed" / "Litvinov, who
+        # replaced Chicherin": the modified noun stands in for the relative pronoun.
+        rel = [r for r, t in out if t.tag_ in ("WDT", "WP", "WP$") or t.lower_ in ("that",)]
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            out.append(("object", verb.head))
+        elif rel:
+            out = [(r, t) for r, t in out if t.tag_ not in ("WDT", "WP", "WP$")
+                   and t.lower_ != "that"]
+            out.append((rel[0], verb.head))
     return out
 
 
@@ -277,15 +287,42 @@ def _anchor_mentions(ctx: _Context, sent: Span, mentions: list[Mention],
     another event, so they are not paired with the sentence's own dates."""
     anchors: set[int] = set()
     for m in mentions:
-        head = ctx.doc[m.start:m.end].root
-        prep = head.head if head.dep_ == "pobj" else None
-        if prep is not None and prep.lower_ in ("after", "before", "since", "until", "following",
-                                                 "preceding", "than"):
+        if _temporal_relation(ctx.doc, m) is not None:
             anchors.add(id(m))
         for r in relatives:
             if r.anchor_text and r.start_char <= m.start_char < r.end_char + 1:
                 anchors.add(id(m))
     return anchors
+
+
+AFTER_WORDS = {"after", "following", "since", "once"}
+BEFORE_WORDS = {"before", "until", "preceding", "till"}
+
+
+def _temporal_relation(doc: Doc, m: Mention) -> tuple[str, Token, Token] | None:
+    """("after"|"before", the connective, the token the phrase attaches to) when the mention
+    is inside "after X" / "after X happened" / "before X was signed"."""
+    head = _mention_head(doc, m)
+    cur = head
+    for _ in range(3):
+        if cur.dep_ == "pobj" and cur.head.lower_ in AFTER_WORDS | BEFORE_WORDS:
+            word = cur.head
+            return ("after" if word.lower_ in AFTER_WORDS else "before"), word, word.head
+        verb = cur if cur.pos_ in ("VERB", "AUX") else None
+        if verb is not None:
+            marks = [c for c in verb.children if c.dep_ == "mark"
+                     and c.lower_ in AFTER_WORDS | BEFORE_WORDS]
+            if marks and verb.dep_ in ("advcl", "pcomp"):
+                word = marks[0]
+                return ("after" if word.lower_ in AFTER_WORDS else "before"), word, verb.head
+            if verb.dep_ == "pcomp" and verb.head.lower_ in AFTER_WORDS | BEFORE_WORDS:
+                word = verb.head
+                return ("after" if word.lower_ in AFTER_WORDS else "before"), word, word.head
+        if cur.dep_ in ("nsubj", "nsubjpass", "dobj", "compound", "poss") or cur.dep_ == "conj":
+            cur = cur.head
+            continue
+        break
+    return None
 
 
 def _inside(d: DateSpan, mentions: Iterable[Mention]) -> bool:
@@ -412,19 +449,18 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
     doc = ctx.doc
     out = []
     events = [m for m in mentions if m.section == "events"]
-    # Explicit "X ... after/before Y" within one clause.
+    # Explicit "X ... after/before Y" (a phrase or a clause).
     for anchor in (m for m in events if id(m) in anchors):
-        head = doc[anchor.start:anchor.end].root
-        prep = head.head if head.dep_ == "pobj" else None
-        if prep is None or prep.lower_ not in ("after", "before", "following"):
+        rel = _temporal_relation(doc, anchor)
+        if rel is None:
             continue
+        relation, word, attach = rel
         in_relative = next((r for r in relatives if r.start_char <= anchor.start_char
                             < r.end_char + 1), None)
-        subject = _subject_event(ctx, prep, events, exclude=anchor)
+        subject = _subject_event(ctx, attach, events, exclude=anchor)
         if subject is None:
             continue
-        relation = "before" if prep.lower_ == "before" else "after"
-        start = min(subject.start_char, prep.idx)
+        start = min(subject.start_char, word.idx)
         end = max(subject.end_char, anchor.end_char)
         detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id}
         if in_relative is not None:
@@ -457,10 +493,11 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
     return out
 
 
-def _subject_event(ctx: _Context, prep: Token, events: list[Mention],
+def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
                    exclude: Mention) -> Mention | None:
-    """The event an "after/before" phrase is attached to: in the same clause."""
-    clause = _clause_head(prep)
+    """The event an "after/before" phrase or clause is attached to: in that clause."""
+    clause = _clause_head(attach)
+    prep = attach
     best = None
     for m in events:
         if m is exclude or m.kb_id == exclude.kb_id:
@@ -646,13 +683,45 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
         lhead = doc[lm.start:lm.end].root
         if lhead.dep_ == "poss" and lhead.head.i in range(m.start, m.end):
             return lm, eras[lm.kb_id]
-        if (lhead.dep_ == "pobj" and lhead.head.lower_ == "under"
-                and _clause_head(lhead) == _clause_head(head)):
-            return lm, eras[lm.kb_id]
+        if lhead.dep_ == "pobj" and lhead.head.lower_ == "under":
+            attach = lhead.head.head
+            if attach.i in range(m.start, m.end) or attach == head or (
+                attach.pos_ in ("VERB", "AUX") and any(
+                    t.i in range(m.start, m.end) for _, t in _arguments(attach))):
+                return lm, eras[lm.kb_id]
         if m.by_trigger and m.verb is not None and any(
             role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(m.verb)
         ):
             return lm, eras[lm.kb_id]
+        verb = _governing_verb(head)
+        if verb is not None and verb.lemma_.lower() in DOING_VERBS and any(
+            role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(verb)
+        ):
+            return lm, eras[lm.kb_id]
+    return None
+
+
+DOING_VERBS = {"sign", "conclude", "negotiate", "make", "agree", "launch", "order", "introduce",
+               "start", "begin", "create", "found", "establish", "dissolve", "abolish", "join",
+               "lead", "wage", "fight", "win", "lose", "organise", "organize", "adopt", "set"}
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb an event noun is an argument of, directly or through one preposition
+    ("made peace with Germany at Brest-Litovsk")."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ in ("dobj", "nsubjpass", "obj", "attr") and cur.head.pos_ in ("VERB", "AUX"):
+            return cur.head
+        if cur.dep_ == "pobj" and cur.head.dep_ == "prep":
+            cur = cur.head.head
+            if cur.pos_ in ("VERB", "AUX"):
+                return cur
+            continue
+        if cur.dep_ == "conj":
+            cur = cur.head
+            continue
+        return None
     return None
 
 

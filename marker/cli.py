@@ -100,8 +100,14 @@ def _output_path(essay: str, output: str | None, fmt: str) -> Path | None:
 def _write(target: Path | None, content: str) -> None:
     """Write atomically (temp file + rename) so a failure never leaves half a report."""
     if target is None:
-        sys.stdout.write(content)
+        # Reports are UTF-8 whatever the locale (LC_ALL=C, Windows consoles), as files are.
         sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:
+            sys.stdout.write(content)
+        else:
+            out.write(content.encode("utf-8"))
+        (out or sys.stdout).flush()
         return
     from .files import atomic_write_text
 

@@ -1,21 +1,70 @@
-"""Rendering a report dict as HTML (Jinja2, autoescaped, StrictUndefined), text or JSON.
+"""Rendering a report dict as email-safe HTML, plain text, JSON or a terminal summary.
 
-Renderers only read ``Report.to_dict()``: the formats can never disagree.
+Renderers only read ``Report.to_dict()``, so the formats can never disagree. The HTML is
+made for email: table layout in one column, every style inlined by css-inline (only the
+dark-mode and phone ``@media`` rules stay in a ``<style>`` block), no scripts, images or
+external resources, and it is shortened to fit ``EMAIL_BUDGET`` because Gmail clips larger
+messages. Essay text is always escaped (Jinja2 autoescape) and never compiled as a template.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import textwrap
+from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
+import css_inline
 import jinja2
 
+from .dates import find_dates
 from .report import Report, dumps
+
+EMAIL_BUDGET = 90_000
+"""Largest HTML report in bytes: Gmail clips a message body over 102 KB."""
+
+PALETTE: dict[str, tuple[str, str, str, str]] = {
+    # role: (text, background, dark-mode text, dark-mode background)
+    "page": ("#1f2933", "#eef1f5", "#e4e7eb", "#0d1117"),
+    "card": ("#1f2933", "#ffffff", "#e4e7eb", "#161b22"),
+    "muted": ("#4b5563", "#ffffff", "#b1bac4", "#161b22"),
+    "head": ("#ffffff", "#1d3557", "#f0f4f8", "#0b2545"),
+    "headsub": ("#dbe6f5", "#1d3557", "#c9d8ec", "#0b2545"),
+    "panel": ("#1f2933", "#f1f4f8", "#e4e7eb", "#1f2630"),
+    "ok": ("#0f3d1e", "#dcf2e3", "#d3f5de", "#12351f"),
+    "bad": ("#6b0f0a", "#fde2df", "#ffe1dc", "#4a1512"),
+    "unk": ("#553f00", "#fbf0cc", "#fbeec0", "#3b3110"),
+    "okbadge": ("#ffffff", "#1e6b3a", "#ffffff", "#1e6b3a"),
+    "badbadge": ("#ffffff", "#b3261e", "#ffffff", "#b3261e"),
+    "unkbadge": ("#ffffff", "#6f5200", "#ffffff", "#6f5200"),
+    "spellbadge": ("#ffffff", "#1f4e89", "#ffffff", "#1f4e89"),
+    "notebad": ("#4a0d08", "#fff4f2", "#ffe1dc", "#2d1210"),
+    "notespell": ("#12324f", "#eef4fb", "#d6e6f7", "#13233a"),
+    "elided": ("#4b5563", "#f1f4f8", "#b1bac4", "#1f2630"),
+}
+"""Every text/background pair the HTML uses; tests check each for 4.5:1 contrast."""
+
+LINK = ("#0b57d0", "#8ab4f8")
+"""Link text colour (light, dark); links sit on the card, panel and note backgrounds."""
+
+BAR = ("#1d3557", "#d5dbe3", "#7fa7d9", "#2d3440")
+"""Mark bars (filled, empty, dark filled, dark empty): shapes with the mark written beside."""
+
+VERDICT_WORDS = {"supported": "correct", "contradicted": "check this",
+                 "unverifiable": "not checked"}
+VERDICT_SYMBOLS = {"supported": "✓", "contradicted": "✗", "unverifiable": "?"}
+_RANK = {"supported": 1, "unverifiable": 2, "contradicted": 3}
+_CSS_CLASS = {"supported": "ok", "contradicted": "bad", "unverifiable": "unk"}
+_TIMELINE_KINDS = {"date", "sequence", "era", "office"}
+# A sentence ends at . ! ? (and closing quotes/brackets) before a space or the end.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 
 
 @functools.cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("marker", "templates"),
         # HTML templates are always escaped: essay text can contain <script>.
         autoescape=lambda name: name is None or ".html" in name,
@@ -24,6 +73,15 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["wrap"] = _wrap
+    env.globals.update(words=VERDICT_WORDS, symbols=VERDICT_SYMBOLS, css=_CSS_CLASS)
+    return env
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    # Nothing may be fetched: the report is built offline and read offline.
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -36,42 +94,309 @@ def render(report: Report, fmt: str) -> str:
     return render_html(data)
 
 
-def render_html(data: dict[str, Any]) -> str:
-    return _env().get_template("report.html.j2").render(r=data, paras=annotate(data))
+def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET) -> str:
+    """Email-safe HTML; over ``max_bytes`` the essay is shown in part, and the report says so.
+
+    Each shortening step is tried in turn until one fits; the last is used even if it
+    does not (the marks, corrections and the flagged paragraphs are never dropped).
+    """
+    view = _view(data)
+    paras = annotate(data)
+    html = ""
+    for keep, plain_names in _SHORTENINGS:
+        html = _render_html(data, view, _shorten(paras, keep), plain_names=plain_names)
+        if max_bytes is None or len(html.encode("utf-8")) <= max_bytes:
+            break
+    return html
 
 
 def render_text(data: dict[str, Any]) -> str:
-    return _env().get_template("report.txt.j2").render(r=data)
+    """Plain text with the same marks and corrections as the HTML (email text/plain part)."""
+    return _env().get_template("report.txt.j2").render(r=data, v=_view(data),
+                                                      paras=annotate(data))
 
 
-def annotate(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    """Split each paragraph into plain and marked segments (entities, claims).
+def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
+    """A student's terminal summary for ``marker check``, under 25 lines.
 
-    Claims take precedence over entities where they overlap; the template escapes every
-    segment, so essay text can never become markup.
+    With ``show_mark`` False only the band words are shown, never a number, so a teacher
+    can let students check drafts without turning the check into mark-chasing.
+    """
+    return _env().get_template("summary.txt.j2").render(r=data, v=_view(data),
+                                                       show_mark=show_mark)
+
+
+# --------------------------------------------------------------------------- the HTML pass
+
+# Ways to shrink an over-budget report, gentlest first: which paragraphs to keep (see
+# _shorten), and whether linked names lose their underline markup.
+_SHORTENINGS: tuple[tuple[str, bool], ...] = (
+    ("all", False),
+    ("claims", False),
+    ("claims", True),
+    ("flagged", True),
+)
+
+
+def _render_html(data: dict[str, Any], view: dict[str, Any], paras: list[dict[str, Any]],
+                 *, plain_names: bool) -> str:
+    html = _env().get_template("report.html.j2").render(
+        r=data, v=view, paras=paras, plain_names=plain_names,
+        hidden=sum(p["elided"] for p in paras if not p.get("shown", True)),
+        p=PALETTE, link=LINK, bar=BAR,
+    )
+    return _inliner().inline(html)
+
+
+def _shorten(paras: list[dict[str, Any]], keep: str) -> list[dict[str, Any]]:
+    """Paragraphs to show, with runs of hidden ones folded into one placeholder each.
+
+    ``keep``: ``all``; ``claims`` (paragraphs with a checked claim or a spelling note);
+    ``flagged`` (paragraphs with something to correct).
+    """
+    out: list[dict[str, Any]] = []
+    for para in paras:
+        shown = (keep == "all" or (keep == "claims" and para["claims"] > 0)
+                 or para["flagged"] > 0)
+        if shown:
+            out.append({**para, "shown": True})
+        elif out and not out[-1]["shown"]:
+            out[-1]["last"] = para["number"]
+            out[-1]["elided"] += 1
+        else:
+            out.append({"shown": False, "first": para["number"], "last": para["number"],
+                        "elided": 1})
+    return out
+
+
+# --------------------------------------------------------------------------- the view
+
+def _view(data: dict[str, Any]) -> dict[str, Any]:
+    """Everything the templates show besides the essay, worked out once from the dict."""
+    claims = data["claims"]
+    counts = Counter(c["verdict"] for c in claims)
+    evidence = data["evidence"]
+    total = data["total"]
+    manifest = data["manifest"]
+    return {
+        "student": _student(data["input"]),
+        "counts": {v: counts.get(v, 0) for v in VERDICT_WORDS},
+        "total": total if total.get("mark") is not None else None,
+        "bars": [_bar(c) for c in data["criteria"] if c.get("max")],
+        "fix_first": _fix_first(data),
+        "covered": _labels(evidence, "covered"),
+        "missing": list(data["feedback"].get("missing") or _labels(evidence, "missing")),
+        "writers": _writers(data),
+        "evidence": [
+            {"name": name.replace("_", " ").capitalize(), "summary": ev.get("summary"),
+             "reasons": ev.get("reasons") or []}
+            for name, ev in evidence.items()
+        ],
+        "timeline": _timeline(data),
+        "spelling": [_spelling(e) for e in data["entities"] if e["corrected_from"]],
+        "wrong": [_wrong(data, c) for c in claims if c["verdict"] == "contradicted"],
+        "bands": [{"name": c["name"], "band": _band_words(c.get("band"))}
+                  for c in data["criteria"] if c.get("band")],
+        "footer": {
+            "version": data["marker_version"],
+            "model": " ".join(str(x) for x in (manifest.get("model_package")
+                                                or manifest.get("model"),
+                                                manifest.get("model_version")) if x),
+            "spacy": manifest.get("spacy_version"),
+            "topic": manifest.get("topic"),
+            "knowledge": _short_hash(manifest.get("knowledge_sha256")),
+            "rubric": manifest.get("rubric"),
+            "rubric_hash": _short_hash(manifest.get("rubric_sha256")),
+        },
+    }
+
+
+def _student(inp: dict[str, Any]) -> str:
+    if inp.get("student"):
+        return str(inp["student"])
+    if inp["path"] == "-":
+        return "essay from standard input"
+    return re.split(r"[\\/]", inp["path"])[-1]
+
+
+def _bar(criterion: dict[str, Any]) -> dict[str, Any]:
+    mark, top = criterion.get("mark") or 0, criterion["max"]
+    return {"name": criterion["name"], "mark": criterion.get("mark"), "max": top,
+            "pct": max(0, min(100, round(100 * mark / top)))}
+
+
+def _fix_first(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's own priorities, else the first three factual errors."""
+    given = data["feedback"].get("fix_first")
+    if given:
+        return [{"text": text, "where": None, "quote": None} for text in given[:3]]
+    return [{"text": w["correction"], "where": w["paragraph"], "quote": w["quote"]}
+            for w in (_wrong(data, c) for c in data["claims"]
+                      if c["verdict"] == "contradicted")][:3]
+
+
+def _labels(evidence: dict[str, Any], key: str) -> list[str]:
+    details = (evidence.get("coverage") or {}).get("details") or {}
+    return [item["label"] if isinstance(item, dict) else str(item)
+            for item in details.get(key) or []]
+
+
+def _writers(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Historians cited and how: from the historiography evidence, else the names linked."""
+    details = (data["evidence"].get("historiography") or {}).get("details") or {}
+    if details.get("writers"):
+        return [{"name": w["name"], "how": _how_cited(w),
+                 "not_historian": w.get("is_historian") is False}
+                for w in details["writers"]]
+    seen: dict[str, dict[str, Any]] = {}
+    for e in data["entities"]:
+        if e["type"] == "writer" and e["kb_id"] not in seen:
+            seen[e["kb_id"]] = {"name": e["name"], "how": "named", "not_historian": False}
+    return list(seen.values())
+
+
+def _how_cited(writer: dict[str, Any]) -> str:
+    ways = [w for w, on in (("quoted", writer.get("quoted")),
+                            ("view discussed", writer.get("commented"))) if on]
+    return " and ".join(ways) if ways else "named only"
+
+
+def _timeline(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Dated claims beside the true dates, in order of the true date, repeats shown once."""
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for c in data["claims"]:
+        if c["kind"] not in _TIMELINE_KINDS or not c["expected"] or not find_dates(c["stated"]):
+            continue
+        true = find_dates(c["expected"])
+        if not true:
+            continue
+        key = (c["subject"], c["kind"], c["stated"], c["verdict"])
+        rows.setdefault(key, {"when": true[0].text, "start": true[0].start,
+                              "fact": c["expected"], "stated": c["stated"],
+                              "verdict": c["verdict"],
+                              "paragraph": _paragraph_of(data, c["start"])})
+    return sorted(rows.values(), key=lambda r: (r["start"], r["paragraph"]))
+
+
+def _paragraph_of(data: dict[str, Any], pos: int) -> int:
+    for n, p in enumerate(data["paragraphs"], start=1):
+        if p["start"] <= pos < p["end"]:
+            return n
+    return len(data["paragraphs"])
+
+
+def _wrong(data: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "wrong", "id": claim["id"], "quote": claim["text"],
+            "correction": claim["correction"] or claim["expected"] or "",
+            "note": claim["note"], "source": _source(claim["sources"]),
+            "paragraph": _paragraph_of(data, claim["start"])}
+
+
+def _source(urls: list[str]) -> dict[str, str] | None:
+    """The first source, with its site name as link text."""
+    if not urls:
+        return None
+    host = (urlsplit(urls[0]).hostname or urls[0]).rstrip(".")
+    return {"url": urls[0], "site": host.removeprefix("www.")}
+
+
+def _spelling(entity: dict[str, Any]) -> dict[str, Any]:
+    # "Treaty of Rapallo (1922)" is a knowledge name; the spelling is without the bracket.
+    usual = re.sub(r"\s*\([^)]*\)$", "", entity["name"] or entity["text"])
+    return {"kind": "spelling", "wrote": entity["corrected_from"], "usual": usual}
+
+
+def _band_words(band: str | None) -> str:
+    """The band's first clause: enough words for a one-line summary."""
+    if not band:
+        return ""
+    words = re.split(r"[;:]", band, maxsplit=1)[0].strip().rstrip(".")
+    return textwrap.shorten(words, width=90, placeholder="…")
+
+
+def _short_hash(value: str | None) -> str | None:
+    return value[:12] if value else None
+
+
+def _wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
+    """Jinja filter: wrap for plain text, with a hanging indent."""
+    return textwrap.fill(str(text), width=width, initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_on_hyphens=False)
+
+
+# --------------------------------------------------------------------------- the annotated essay
+
+def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each paragraph as chunks of marked segments, each chunk followed by its notes.
+
+    A segment is a stretch of text with one look: the worst verdict of the claims
+    covering it, or a linked name. Badges (✓ ✗ ? and words) follow the end of each claim.
+    A wrong claim's correction, and a spelling note, go right after the sentence that
+    contains it, so the essay is split into chunks at those sentence ends. The template
+    escapes every segment, so essay text can never become markup.
     """
     text = data["text"]
-    marks: list[tuple[int, int, dict[str, Any]]] = []
-    claimed = [(c["start"], c["end"]) for c in data["claims"]]
-    for c in data["claims"]:
-        marks.append((c["start"], c["end"], {"kind": "claim", "claim": c}))
-    for e in data["entities"]:
-        if any(s < e["end"] and e["start"] < t for s, t in claimed):
-            continue
-        marks.append((e["start"], e["end"], {"kind": "entity", "entity": e}))
-    marks.sort(key=lambda m: (m[0], -m[1]))
     paras = []
-    for p in data["paragraphs"]:
-        segs: list[dict[str, Any]] = []
-        pos = p["start"]
-        for s, t, info in marks:
-            if s < pos or s >= p["end"] or t > p["end"]:
-                continue
-            if s > pos:
-                segs.append({"kind": "text", "text": text[pos:s]})
-            segs.append({**info, "text": text[s:t]})
-            pos = t
-        if pos < p["end"]:
-            segs.append({"kind": "text", "text": text[pos:p["end"]]})
-        paras.append(segs)
+    for number, p in enumerate(data["paragraphs"], start=1):
+        lo, hi = p["start"], p["end"]
+        claims = [c for c in data["claims"] if lo <= c["start"] and c["end"] <= hi]
+        names = [e for e in data["entities"]
+                 if e["kb_id"] and lo <= e["start"] and e["end"] <= hi]
+        spans = [(m["start"], m["end"]) for m in (*claims, *names)]
+        notes: dict[int, list[dict[str, Any]]] = {}
+        for c in claims:
+            if c["verdict"] == "contradicted":
+                notes.setdefault(_cut(text, c["end"], hi, spans), []).append(_wrong(data, c))
+        for e in names:
+            if e["corrected_from"]:
+                notes.setdefault(_cut(text, e["end"], hi, spans), []).append(_spelling(e))
+        cuts = sorted(notes)
+        bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
+        chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
+        for s, t in zip(bounds, bounds[1:], strict=False):
+            _add_segment(chunks[-1]["segments"], text[s:t], _look(s, t, claims, names))
+            if t in notes:
+                chunks[-1]["notes"] = notes[t]
+                chunks.append({"segments": [], "notes": []})
+        chunks = [c for c in chunks if c["segments"] or c["notes"]]
+        for chunk in chunks[1:]:
+            if chunk["segments"]:
+                first = chunk["segments"][0]
+                first["text"] = first["text"].lstrip()
+        paras.append({"number": number, "chunks": chunks, "claims": len(claims),
+                      "flagged": sum(len(n) for n in notes.values())})
     return paras
+
+
+def _cut(text: str, pos: int, stop: int, spans: list[tuple[int, int]]) -> int:
+    """The end of the sentence containing ``pos``, never inside a marked span."""
+    for m in _SENTENCE_END.finditer(text, pos, stop):
+        word = text[text.rfind(" ", 0, m.start()) + 1:m.start()]
+        if len(word) == 1 and word.isalpha():
+            continue  # an initial ("E. H. Carr") or "c.", not a sentence end
+        end = m.end()
+        if not any(s < end < t for s, t in spans):
+            return end
+    return stop
+
+
+def _look(s: int, t: int, claims: list[dict[str, Any]],
+          names: list[dict[str, Any]]) -> dict[str, Any]:
+    """How the text between ``s`` and ``t`` is shown, and the badges that follow it."""
+    covering = [c for c in claims if c["start"] <= s and t <= c["end"]]
+    verdict = max((c["verdict"] for c in covering), key=_RANK.__getitem__, default=None)
+    name = not covering and any(e["start"] <= s and t <= e["end"] for e in names)
+    badges = [c["verdict"] for c in claims if c["end"] == t]
+    badges += ["spelling" for e in names if e["end"] == t and e["corrected_from"]]
+    return {"verdict": verdict, "name": name, "badges": badges}
+
+
+def _add_segment(segments: list[dict[str, Any]], text: str, look: dict[str, Any]) -> None:
+    """Append, joining onto the previous segment when it looks the same and has no badge."""
+    prev = segments[-1] if segments else None
+    if (prev and not prev["badges"] and prev["verdict"] == look["verdict"]
+            and prev["name"] == look["name"]):
+        prev["text"] += text
+        prev["badges"] = look["badges"]
+    else:
+        segments.append({"text": text, **look})

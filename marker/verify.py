@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim
+from .dates import OPEN_DAYS
 
 if TYPE_CHECKING:
     from .topic import Knowledge
@@ -139,11 +140,22 @@ def _event_fact(event: Any) -> str:
         subject = m.group(2)
         verb = _ACTION_NAMES[m.group(1).lower()]
         return f"{subject[0].upper()}{subject[1:]} {verb} {when}"
+    if _CLAUSE_NAME.search(name):
+        # Names that are already clauses: "Litvinov dismissed; Molotov appointed ...".
+        return f"{name[0].upper()}{name[1:]} {when}"
     verb = _verb(event)
+    if verb in _PUNCTUAL and event.date is not None:
+        when = f"{'on' if event.date.precision == 'day' else 'in'} {format_date(event.date)}"
     if verb == "lasted" and when.startswith("on "):
         verb = "began"
     name = event_name(event)
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
+
+
+_CLAUSE_NAME = re.compile(r";|\b(?!(?:United|Allied|Red|Fed)\b)\w+(?:ed|es|s)\s+(?:to|as|from|the)\b|"
+                          r"\b(?:appointed|dismissed|admitted|expelled|becomes|leaves|joins|"
+                          r"recognises|replaces|invades|dies)\b")
+_PUNCTUAL = {"was founded", "was dissolved", "was signed", "happened"}
 
 
 def _misconception_note(knowledge: Knowledge, *ids: str) -> str | None:
@@ -194,8 +206,10 @@ def _check_era(claim: Claim, knowledge: Knowledge) -> Verdict:
     fact = _event_fact(event)
     detail = claim.detail
     if "leader" in detail:
+        # A policy or treaty belongs to the leader in whose time it began.
         era = (dt.date.fromisoformat(detail["era_start"]), dt.date.fromisoformat(detail["era_end"]))
-        if any(_overlaps(era, i) for i in intervals):
+        starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+        if any(_overlaps(era, i) for i in starts):
             return Verdict(SUPPORTED, sources=sources, expected=fact)
         leader = knowledge.get(detail["leader"])
         who = _leader_at(knowledge, intervals[0][0])
@@ -238,11 +252,15 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
     tol = SEQUENCE_TOLERANCE if claim.inherited else dt.timedelta(days=1)
     off_min, off_max = claim.detail.get("offset_min"), claim.detail.get("offset_max")
     fact = f"{_event_fact(event)}; {_event_fact(anchor)[0].lower()}{_event_fact(anchor)[1:]}"
-    if off_min is not None and off_max is not None and relation == "after":
-        slack = dt.timedelta(days=max(3, int(off_max * 0.25)))
+    if off_min is not None and off_max is not None and abs(off_max) < OPEN_DAYS \
+            and abs(off_min) < OPEN_DAYS and (off_min, off_max) != (0, 0):
+        # "five days later", "a year after Munich": a window around anchor + offset,
+        # widened by a fifth of the offset (at least 3 days, at most a quarter).
+        lo, hi = sorted((off_min, off_max))
+        slack = dt.timedelta(days=min(92, max(1, int(0.2 * max(abs(lo), abs(hi))))))
         ok = any(
-            _overlaps((a[0] + dt.timedelta(days=off_min) - slack,
-                       a[1] + dt.timedelta(days=off_max) + slack), e)
+            _overlaps((a[0] + dt.timedelta(days=lo) - slack,
+                       a[1] + dt.timedelta(days=hi) + slack), e)
             for a in an for e in ev
         )
     elif relation == "before":

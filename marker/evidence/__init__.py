@@ -1,0 +1,373 @@
+"""Measured evidence about one essay, the only thing marks and feedback are made from.
+
+Each family (accuracy, coverage, ...) is a module with ``measure(essay) -> Evidence``: a
+score from 0 to 1, a one-line summary, the numbers behind it, spans of the essay it
+points at, and reasons and next steps worded from what was measured in *this* essay.
+The rubric then turns scores into marks, so a teacher can follow every mark back to text.
+
+:class:`Essay` is the shared reading of a report the families measure: paragraphs (a
+title line split off), sentences, which question the essay answers, and how close each
+paragraph is to the topic's material (a TF-IDF + LSA model fitted once per topic).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Doc, Span as SpacySpan
+
+    from ..report import Entity, Report
+    from ..topic import DateValue, Topic
+
+EVIDENCE_NAMES = (
+    "accuracy", "coverage", "specificity", "argument", "historiography", "communication",
+    "relevance",
+)
+# Signals the relevance family raises; rubric caps name them.
+GAMING_SIGNALS = ("keyword_salad", "question_copy", "off_topic", "repetition")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the essay's text a piece of evidence points at."""
+
+    start: int
+    end: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One measured family: the score marks use and the words feedback uses."""
+
+    name: str
+    score: float
+    summary: str
+    details: dict[str, Any]
+    spans: tuple[Span, ...] = ()
+    reasons: tuple[str, ...] = ()
+    next_steps: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 3),
+            "summary": self.summary,
+            "details": self.details,
+            "spans": [{"start": s.start, "end": s.end, "note": s.note} for s in self.spans],
+            "reasons": list(self.reasons),
+            "next_steps": list(self.next_steps),
+        }
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the essay with its sentences and how on-topic it reads."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[SpacySpan, ...]
+    words: int
+    topicality: float = 1.0  # >= 1: close to the topic's material; < 1: about something else
+
+
+@dataclass(frozen=True)
+class Essay:
+    """What every evidence family reads: the report, the spaCy Doc and the topic."""
+
+    report: Report
+    doc: Doc
+    topic: Topic
+    model: TopicModel
+    title: Paragraph | None
+    body: tuple[Paragraph, ...]
+    question: tuple[str, str]  # (id, text) of the topic question the essay answers
+    focus: frozenset[str]  # stems of the question's own words (not the topic's title)
+    echoes: frozenset[int] = field(default_factory=frozenset)  # starts of sentences restating it
+
+    @property
+    def text(self) -> str:
+        return self.report.text
+
+    @property
+    def words(self) -> int:
+        return self.report.input.words
+
+    @property
+    def linked(self) -> list[Entity]:
+        """Entities linked to the knowledge, in text order."""
+        return [e for e in self.report.entities if e.kb_id]
+
+    @property
+    def claims(self) -> list[dict[str, Any]]:
+        return self.report.claims
+
+    def sentences(self) -> Iterable[tuple[Paragraph, SpacySpan]]:
+        for para in self.body:
+            for sent in para.sentences:
+                yield para, sent
+
+    def in_paragraph(self, para: Paragraph, start: int) -> bool:
+        return para.start <= start < para.end
+
+
+def measure(report: Report, doc: Doc, topic: Topic) -> dict[str, Evidence]:
+    """Every evidence family for one marked essay, in EVIDENCE_NAMES order."""
+    from . import (
+        accuracy,
+        argument,
+        communication,
+        coverage,
+        historiography,
+        relevance,
+        specificity,
+    )
+
+    essay = read_essay(report, doc, topic)
+    families = (accuracy, coverage, specificity, argument, historiography, communication,
+                relevance)
+    return {module.NAME: module.measure(essay) for module in families}
+
+
+# --- reading the essay -----------------------------------------------------------------
+
+_TITLE_WORDS = 25
+
+
+def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
+    """Splits off a title line, finds the question answered and each paragraph's topicality."""
+    model = topic_model(topic)
+    sents = list(doc.sents)
+    paragraphs = []
+    for i, (start, end) in enumerate(report.paragraphs):
+        text = report.text[start:end]
+        inside = tuple(s for s in sents if start <= s.start_char < end)
+        paragraphs.append(Paragraph(i, start, end, text, inside, count_words(text)))
+    title = None
+    if len(paragraphs) > 1 and _is_title(paragraphs[0]):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    opening = title.text if title else (paragraphs[0].text if paragraphs else "")
+    question = model.closest_question(opening)
+    scores = model.topicality([p.text for p in paragraphs])
+    body = tuple(
+        Paragraph(p.index, p.start, p.end, p.text, p.sentences, p.words, float(s))
+        for p, s in zip(paragraphs, scores, strict=True)
+    )
+    focus = frozenset(stems(question[1])) - frozenset(stems(topic.title)) - _framing()
+    essay = Essay(report, doc, topic, model, title, body, question, focus)
+    echoes = frozenset(s.start_char for _, s in essay.sentences() if restates(s.text, question[1]))
+    return Essay(report, doc, topic, model, title, body, question, focus, echoes)
+
+
+def _is_title(para: Paragraph) -> bool:
+    """A short first line that is a heading or the question, not the introduction."""
+    text = para.text.strip()
+    return para.words <= _TITLE_WORDS and (text.endswith("?") or text[-1:] not in ".!\"'”’")
+
+
+@functools.lru_cache(maxsize=1)
+def _framing() -> frozenset[str]:
+    """Words that frame a question rather than say what it is about."""
+    return frozenset(stems("extent far assess reasons did main why evaluate explain account "
+                           "discuss important significant successful"))
+
+
+def restates(sentence: str, question: str) -> bool:
+    """True when a sentence is mostly the question's own words (it restates, not answers)."""
+    words = stems(sentence)
+    asked = set(stems(question))
+    if len(words) < 5 or len(asked) < 3:
+        return False
+    inside = sum(1 for w in words if w in asked)
+    return inside / len(words) >= 0.75 and len(set(words) & asked) / len(asked) >= 0.6
+
+
+# --- text helpers ----------------------------------------------------------------------
+
+_WORD = re.compile(r"\b\w[\w'’-]*\b")
+_TOKEN = re.compile(r"[a-z][a-z'’-]*[a-z]|\d{4}")
+# Tried in order, one per word, leaving at least three letters: a crude but fixed stemmer.
+_SUFFIXES = ("izations", "isations", "ization", "isation", "ations", "ation", "ically", "ally",
+             "ingly", "ings", "ing", "edly", "ed", "ies", "es", "ly", "al", "s", "e")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def stems(text: str) -> list[str]:
+    """Content words folded so 'collectivised'/'collectivisation' and US/UK forms meet."""
+    stop = _stop_words()
+    out = []
+    for word in _TOKEN.findall(text.lower()):
+        word = word.replace("’", "'")
+        word = word.removesuffix("'s")
+        if word in stop:
+            continue
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
+                suffix == "s" and word.endswith("ss")
+            ):
+                word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+                break
+        out.append(word.replace("iz", "is"))
+    return out
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A case-insensitive whole-word pattern for a key-content keyword or name."""
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE)
+
+
+def short(text: str, limit: int = 70) -> str:
+    """A quotation from the essay, cut at a word boundary to fit a reason."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def spoken_date(value: DateValue) -> str:
+    """'3 March 1918', 'March 1918' or '1918', as precise as the knowledge is."""
+    d = value.start
+    if value.precision == "day":
+        return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    if value.precision == "month":
+        return f"{_MONTHS[d.month - 1]} {d.year}"
+    return str(d.year)
+
+
+def clip(x: float, low: float = 0.0, high: float = 1.0) -> float:
+    return max(low, min(high, x))
+
+
+def ratio(x: float, full: float) -> float:
+    """x as a share of the amount that earns a full score, clipped to 0..1."""
+    return clip(x / full) if full > 0 else 0.0
+
+
+# --- the topic model -------------------------------------------------------------------
+
+_LSA_DIMENSIONS = 100
+# A paragraph is on the topic when its TF-IDF cosine to the topic's material reaches this,
+# or its LSA cosine to a paragraph of the model answer does.
+_ON_TOPIC_TFIDF = 0.20
+_ON_TOPIC_LSA = 0.40
+
+
+class TopicModel:
+    """TF-IDF and LSA (TruncatedSVD) fitted on a topic's own material.
+
+    The material is the model answer's paragraphs, the knowledge's names and descriptions
+    and the key-content labels: what an on-topic paragraph talks about. Deterministic
+    (fixed random_state); built once per topic and process by :func:`topic_model`.
+    """
+
+    def __init__(self, topic: Topic) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        docs = topic_material(topic)
+        self.vectorizer = TfidfVectorizer(analyzer=stems, sublinear_tf=True)
+        matrix = self.vectorizer.fit_transform(docs)
+        dims = max(1, min(_LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))
+        self.svd = TruncatedSVD(n_components=dims, random_state=0).fit(matrix)
+        self.centroid = _unit(matrix.mean(axis=0))
+        self.reference = self.embed(topic.essay_paragraphs)
+        self.questions = topic.questions
+        self.question_vectors = self.embed([q for _, q in topic.questions])
+
+    def tfidf(self, texts: Sequence[str]) -> np.ndarray:
+        from sklearn.preprocessing import normalize
+
+        return normalize(self.vectorizer.transform(texts)).toarray()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit LSA vectors (all zero for a text that shares no word with the material)."""
+        import numpy as np
+        from sklearn.preprocessing import normalize
+
+        if not texts:
+            return np.zeros((0, self.svd.n_components))
+        return normalize(self.svd.transform(self.vectorizer.transform(texts)))
+
+    def reference_similarity(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's cosine to every paragraph of the model answer (rows: texts)."""
+        return self.embed(texts) @ self.reference.T
+
+    def topicality(self, texts: Sequence[str]) -> list[float]:
+        """>= 1 when a text is close to the topic's material, < 1 when it is about other things."""
+        import numpy as np
+
+        if not texts:
+            return []
+        tfidf = (self.tfidf(texts) @ self.centroid.T)[:, 0]
+        lsa = self.reference_similarity(texts).max(axis=1) if len(self.reference) else tfidf * 0
+        both = np.maximum(tfidf / _ON_TOPIC_TFIDF, lsa / _ON_TOPIC_LSA)
+        return [round(float(x), 3) for x in both]
+
+    def closest_question(self, text: str) -> tuple[str, str]:
+        """The topic question a title or introduction is closest to (the first when unclear)."""
+        if len(self.questions) == 1 or not text.strip():
+            return self.questions[0]
+        sims = (self.embed([text]) @ self.question_vectors.T)[0]
+        best = int(sims.argmax())
+        return self.questions[best] if sims[best] > 0.3 else self.questions[0]
+
+
+def _unit(vector: Any) -> np.ndarray:
+    import numpy as np
+
+    array = np.asarray(vector)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array
+
+
+def topic_material(topic: Topic) -> list[str]:
+    """The texts that define what the topic is about, in a fixed order."""
+    docs = list(topic.essay_paragraphs)
+    for section in ("events", "people", "writers", "organisations", "misconceptions", "figures"):
+        for entry in topic.knowledge.by_section(section):
+            parts = [entry.name]
+            for attr in ("significance", "description", "error", "correct"):
+                value = getattr(entry, attr, None)
+                if value:
+                    parts.append(value)
+            docs.append(". ".join(parts))
+    docs.extend(f"{k.label}. {k.why or ''}" for k in topic.key_content)
+    docs.extend(q for _, q in topic.questions)
+    return docs
+
+
+_MODELS: dict[str, TopicModel] = {}
+
+
+def topic_model(topic: Topic) -> TopicModel:
+    """The fitted model for a topic, built once per process (keyed by the pack's hash)."""
+    model = _MODELS.get(topic.sha256)
+    if model is None:
+        model = _MODELS[topic.sha256] = TopicModel(topic)
+    return model
