@@ -70,7 +70,7 @@ ROLE_WORDS = {
     "journalist": "journalist", "correspondent": "journalist", "reporter": "journalist",
     "politician": "politician", "statesman": "politician", "diplomat": "diplomat",
     "economist": "economist", "general": "military", "marshal": "military",
-    "novelist": "writer", "author": "writer", "writer": "writer",
+    "novelist": "writer",
     "theorist": "theorist", "philosopher": "theorist",
 }
 APPOINT_CUES = {"new", "appoint", "appointed", "bring", "brought", "install", "installed",
@@ -108,7 +108,9 @@ class _Context:
         self.dates = [d for d in find_dates(text) if 1000 <= d.start.year <= 2099]
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
-        self.mentions = self._mentions()
+        self.works = self._work_titles()
+        self.mentions = [m for m in self._mentions()
+                         if not any(s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]
         self.offices = list(doc._.offices or [])
         self.appointments: set[tuple[int, str]] = set()  # (paragraph, person) already checked
         self.alias_periods = [
@@ -116,6 +118,22 @@ class _Context:
             for st in self.knowledge.states for p in st.data.get("alias_periods", ()) or ()
             for a in p["aliases"]
         ]
+
+    def _work_titles(self) -> list[tuple[int, int, str]]:
+        """Spans of known book titles ("The Origins of the Second World War"), with the
+        writer each belongs to: names inside a title are not claims about events."""
+        found: list[tuple[int, int, str]] = []
+        low = self.doc.text.lower()
+        for writer in self.knowledge.writers:
+            for work in writer.works:
+                title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
+                title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
+                for variant in {title, title.split(":")[0].strip()}:
+                    if len(variant) < 8:
+                        continue
+                    for m in re.finditer(rf"\b{re.escape(variant.lower())}\b", low):
+                        found.append((m.start(), m.end(), writer.id))
+        return found
 
     def paragraph_of(self, char: int) -> int:
         return bisect.bisect_right(self.para_starts, char) - 1
@@ -478,6 +496,8 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             continue
         subject = _closest_event(ctx, r, events)
         prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
+        if prev is not None and not _clear_anchor(ctx, sent, prev, r):
+            prev = None
         if subject is None or prev is None:
             continue
         start = min(subject.start_char, r.start_char)
@@ -517,6 +537,25 @@ def _closest_event(ctx: _Context, r: RelativeDate, events: list[Mention]) -> Men
     if len(cands) != 1:
         return None
     return cands[0]
+
+
+EVENT_NOUNS = {"treaty", "agreement", "pact", "war", "battle", "conference", "invasion",
+               "revolution", "protocol", "accord", "alliance", "talks", "congress", "uprising",
+               "massacre", "crisis", "purge", "election", "coup", "armistice", "ceasefire"}
+
+
+def _clear_anchor(ctx: _Context, sent: Span, prev: Mention, r: RelativeDate) -> bool:
+    """The anchor of "two days later" is unambiguous: it is in this or the previous sentence
+    and no other event-like noun the knowledge did not recognise stands in between."""
+    doc = ctx.doc
+    first = sent.start
+    if sent.start > 0:
+        first = doc[sent.start - 1].sent.start
+    if prev.start < first:
+        return False
+    between = doc[prev.end:_token_at(doc, r.start_char).i]
+    linked = {i for m in ctx.mentions for i in range(m.start, m.end)}
+    return not any(t.lemma_.lower() in EVENT_NOUNS and t.i not in linked for t in between)
 
 
 def _previous_dated_event(ctx: _Context, char: int, exclude: Mention | None) -> Mention | None:
@@ -1013,39 +1052,91 @@ def _num(word: str) -> float:
 # -- attributions ----------------------------------------------------------------------
 
 
+NATIONALITIES = {
+    "american": ("american", "us", "united states", "usa"),
+    "british": ("british", "english", "welsh", "scottish", "uk", "britain", "england"),
+    "english": ("british", "english", "england"),
+    "soviet": ("soviet", "russian", "ussr"), "russian": ("russian", "soviet", "russia"),
+    "israeli": ("israeli", "israel"), "polish": ("polish", "poland"),
+    "canadian": ("canadian", "canada"), "australian": ("australian", "australia"),
+    "german": ("german", "germany"), "french": ("french", "france"),
+    "austrian": ("austrian", "austria"), "czech": ("czech",), "irish": ("irish", "ireland"),
+    "italian": ("italian", "italy"), "japanese": ("japanese", "japan"),
+}
+
+
 def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
-    """Who a named writer or person is said to be: "historian Otto Bauer", "Richard Pipes,
-    a journalist"."""
+    """Who a named writer or person is said to be ("historian Otto Bauer", "the American
+    historian E. H. Carr") and which books they wrote ("Roberts, author of Grand Delusion")."""
     doc = ctx.doc
     out = []
-    for m in mentions:
-        if m.section not in ("writers", "people"):
-            continue
+    people = [m for m in mentions if m.section in ("writers", "people")]
+    for m in people:
         role = _stated_role(doc, m)
         if role is None:
             continue
-        word, r_start, r_end = role
+        word, r_start, r_end, nationality = role
         start, end = min(m.start_char, r_start), max(m.end_char, r_end)
+        detail = {"role": ROLE_WORDS[word.lower()], "candidates": list(m.candidates)}
+        if nationality:
+            detail["nationality"] = nationality
         out.append(Claim(
             kind="attribution", start=start, end=end, text=doc.text[start:end],
-            subject=m.kb_id, refs=(m.kb_id,), stated=word,
-            detail={"role": ROLE_WORDS[word.lower()], "candidates": list(m.candidates)},
+            subject=m.kb_id, refs=(m.kb_id,),
+            stated=f"{nationality + ' ' if nationality else ''}{word}", detail=detail,
         ))
+    out.extend(_work_claims(ctx, sent, people))
     return out
 
 
-def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int] | None:
-    """A role noun said of the mention: compound/appositive before ("historian Otto Bauer",
-    "the historian, Otto Bauer"), or apposition after ("Bauer, a historian")."""
+def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim]:
+    """A known book title credited to the writer(s) named just before it: "X, author of T",
+    "X, who wrote T", "X's T", "X in his book T", "X and Y argue in T"."""
+    doc = ctx.doc
+    out = []
+    for w_start, w_end, _owner in ctx.works:
+        if not (sent.start_char <= w_start < sent.end_char):
+            continue
+        before = [p for p in people if p.end_char <= w_start and w_start - p.end_char <= 70]
+        if not before:
+            continue
+        nearest = before[-1]
+        gap = doc.text[nearest.end_char:w_start]
+        if re.search(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
+                     r"attacked|rejected|reviewed|disagreed)\b", gap, re.IGNORECASE):
+            continue
+        # Co-authors joined by "and"/"&": "Overy and Stephen Wheatcroft argue in ...".
+        named = [nearest]
+        for p in reversed(before[:-1]):
+            if re.fullmatch(r"\s*(and|&|with)\s*", doc.text[p.end_char:named[0].start_char]):
+                named.insert(0, p)
+        owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
+        title = doc.text[w_start:w_end]
+        for p in named:
+            start, end = p.start_char, w_end
+            out.append(Claim(
+                kind="attribution", start=start, end=end, text=doc.text[start:end],
+                subject=p.kb_id, refs=(p.kb_id, *owners), stated=f"wrote {title}",
+                detail={"work": title, "owners": owners, "candidates": list(p.candidates)},
+            ))
+    return out
+
+
+def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int, str | None] | None:
+    """A role noun said of the mention, with a nationality adjective if one is given:
+    before ("historian Otto Bauer", "the American historian, E. H. Carr") or in apposition
+    after ("Bauer, a historian")."""
     i = m.start - 1
     while i >= 0 and (doc[i].pos_ in ("ADJ", "PROPN") and doc[i].lower_ not in ROLE_WORDS):
         i -= 1
         if m.start - i > 4:
             break
-    if i >= 0 and doc[i].lower_ in ROLE_WORDS and doc[i].lower_ != "general":
-        return doc[i].text, doc[i].idx, doc[i].idx + len(doc[i])
     if i >= 1 and doc[i].text == "," and doc[i - 1].lower_ in ROLE_WORDS:
-        return doc[i - 1].text, doc[i - 1].idx, doc[i - 1].idx + len(doc[i - 1])
+        i -= 1
+    if i >= 0 and doc[i].lower_ in ROLE_WORDS and doc[i].lower_ != "general":
+        nat = doc[i - 1].lower_ if i >= 1 and doc[i - 1].lower_ in NATIONALITIES else None
+        start = doc[i - 1].idx if nat else doc[i].idx
+        return doc[i].text, start, doc[i].idx + len(doc[i]), nat
     j = m.end
     if j < len(doc) - 2 and doc[j].text == ",":
         k = j + 1
@@ -1053,7 +1144,8 @@ def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int] | None:
                and doc[k].text not in ",.;"):
             k += 1
         if k < len(doc) and doc[k].lower_ in ROLE_WORDS and doc[k].head.i in range(m.start, m.end):
-            return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k])
+            nat = doc[k - 1].lower_ if doc[k - 1].lower_ in NATIONALITIES else None
+            return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k]), nat
     return None
 
 

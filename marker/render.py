@@ -74,6 +74,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["wrap"] = _wrap
+    env.filters["shorten"] = _shorten_text
     env.globals.update(words=VERDICT_WORDS, symbols=VERDICT_SYMBOLS, css=_CSS_CLASS)
     return env
 
@@ -194,7 +195,7 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
         ],
         "timeline": _timeline(data),
         "spelling": [_spelling(e) for e in data["entities"] if e["corrected_from"]],
-        "wrong": [_wrong(data, c) for c in claims if c["verdict"] == "contradicted"],
+        "checked": _checked(data),
         "bands": [{"name": c["name"], "band": _band_words(c.get("band"))}
                   for c in data["criteria"] if c.get("band")],
         "footer": {
@@ -209,6 +210,22 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
             "rubric_hash": _short_hash(manifest.get("rubric_sha256")),
         },
     }
+
+
+def _checked(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Claims and spelling notes by paragraph, for the plain-text essay section."""
+    out: list[dict[str, Any]] = []
+    for number, p in enumerate(data["paragraphs"], start=1):
+        inside = [m for m in (*data["claims"], *data["entities"])
+                  if p["start"] <= m["start"] < p["end"]]
+        items = [
+            _wrong(data, m) if m["verdict"] == "contradicted" else
+            {"kind": m["verdict"], "quote": m["text"]}
+            for m in inside if "verdict" in m
+        ] + [_spelling(m) for m in inside if m.get("corrected_from")]
+        if items:
+            out.append({"number": number, "items": items})
+    return out
 
 
 def _student(inp: dict[str, Any]) -> str:
@@ -311,11 +328,16 @@ def _band_words(band: str | None) -> str:
     if not band:
         return ""
     words = re.split(r"[;:]", band, maxsplit=1)[0].strip().rstrip(".")
-    return textwrap.shorten(words, width=90, placeholder="…")
+    return _shorten_text(words, 90)
 
 
 def _short_hash(value: str | None) -> str | None:
     return value[:12] if value else None
+
+
+def _shorten_text(text: str, width: int) -> str:
+    """Jinja filter: at most ``width`` characters, cut at a word, ending in "…"."""
+    return textwrap.shorten(str(text), width=width, placeholder="…")
 
 
 def _wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:

@@ -504,10 +504,64 @@ def roles_of(entry: Any) -> set[str]:
     return roles
 
 
+def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """A book credited to a writer: contradicted only when the knowledge lists the title
+    under someone else and not under this writer (or the person they are the same as)."""
+    entry = knowledge.get(claim.subject)
+    owners = [knowledge.get(o) for o in claim.detail["owners"]]
+    owners = [o for o in owners if o is not None]
+    if entry is None or not owners:
+        return Verdict(UNVERIFIABLE)
+    mine = {entry.id} | ({entry.same_as} if getattr(entry, "same_as", None) else set())
+    title = claim.detail["work"]
+    by = _join([o.name for o in owners])
+    sources = tuple(dict.fromkeys(s for o in owners for s in o.sources))
+    fact = f"{title} is by {by}"
+    if mine & {o.id for o in owners} or any(
+            getattr(o, "same_as", None) and o.same_as in mine for o in owners):
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    for other in claim.detail.get("candidates", []):
+        if other in {o.id for o in owners}:
+            return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
+    return Verdict(CONTRADICTED, f"{fact}, not {entry.name}.", sources, fact)
+
+
+NATIONALITY_WORDS = {
+    "american": ("american", "us", "united states", "usa"),
+    "british": ("british", "english", "welsh", "scottish", "uk", "britain", "england"),
+    "english": ("british", "english", "england"),
+    "soviet": ("soviet", "russian", "ussr"), "russian": ("russian", "soviet", "russia"),
+    "israeli": ("israeli", "israel"), "polish": ("polish", "poland"),
+    "canadian": ("canadian", "canada"), "australian": ("australian", "australia"),
+    "german": ("german", "germany"), "french": ("french", "france"),
+    "austrian": ("austrian", "austria"), "czech": ("czech",), "irish": ("irish", "ireland"),
+    "italian": ("italian", "italy"), "japanese": ("japanese", "japan"),
+}
+
+
+def _nationality_ok(entry: Any, stated: str) -> bool | None:
+    """None when the knowledge does not know the nationality."""
+    known = str(getattr(entry, "nationality", "") or "").lower()
+    if not known or "unverified" in known:
+        return None
+    words = NATIONALITY_WORDS.get(stated, (stated,))
+    return any(re.search(rf"\b{re.escape(w)}\b", known) for w in words)
+
+
 def _check_attribution(claim: Claim, knowledge: Knowledge) -> Verdict:
+    if "work" in claim.detail:
+        return _check_work(claim, knowledge)
     entry = knowledge.get(claim.subject)
     if entry is None:
         return Verdict(UNVERIFIABLE)
+    nat = claim.detail.get("nationality")
+    if nat and _nationality_ok(entry, nat) is False and not claim.detail.get("candidates"):
+        return Verdict(
+            CONTRADICTED,
+            f"{entry.name} was not {'an' if nat[0] in 'aeiou' else 'a'} {nat.capitalize()} "
+            f"{claim.detail['role']}: {entry.name} was {entry.nationality}.",
+            tuple(entry.sources), f"{entry.name}: {entry.nationality}",
+        )
     roles = roles_of(entry)
     if "unverified" in roles:
         return Verdict(UNVERIFIABLE, note="Who this writer is could not be verified.")

@@ -194,7 +194,8 @@ def restates(sentence: str, question: str) -> bool:
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 _TOKEN = re.compile(r"[a-z][a-z'’-]*[a-z]|\d{4}")
 # Tried in order, one per word, leaving at least three letters: a crude but fixed stemmer.
-_SUFFIXES = ("izations", "isations", "ization", "isation", "ations", "ation", "ically", "ally",
+_SUFFIXES = ("izations", "isations", "ization", "isation", "ations", "ation", "ising", "izing",
+             "ised", "ized", "ises", "izes", "ise", "ize", "ically", "ally",
              "ingly", "ings", "ing", "edly", "ed", "ies", "es", "ly", "al", "s", "e")
 
 

@@ -1,0 +1,78 @@
+"""Accuracy: how many of the essay's checkable claims the knowledge supports or contradicts.
+
+Unverifiable claims are neutral: marker never guesses, so a fact it cannot check neither
+earns nor loses credit. A contradicted claim weighs twice a supported one, because one
+wrong date undoes the trust that several right ones build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import Essay, Evidence, Span, plural, short, spoken_date
+
+NAME = "accuracy"
+_WRONG_WEIGHT = 2.0
+
+
+def measure(essay: Essay) -> Evidence:
+    claims = essay.claims
+    supported = [c for c in claims if c["verdict"] == "supported"]
+    wrong = [c for c in claims if c["verdict"] == "contradicted"]
+    unknown = [c for c in claims if c["verdict"] == "unverifiable"]
+    checked = len(supported) + len(wrong)
+    # Half a claim either way as a prior, so no claims at all reads as "neutral" (0.5).
+    score = (len(supported) + 0.5) / (len(supported) + _WRONG_WEIGHT * len(wrong) + 1.0)
+    details: dict[str, Any] = {
+        "supported": len(supported),
+        "contradicted": len(wrong),
+        "unverifiable": len(unknown),
+        "contradicted_claims": [
+            {"id": c["id"], "text": c["text"], "correction": c["correction"]} for c in wrong
+        ],
+    }
+    spans = [Span(c["start"], c["end"], c["correction"] or "contradicted by the knowledge")
+             for c in wrong]
+    spans += [Span(c["start"], c["end"], "supported") for c in supported]
+    spans.sort(key=lambda s: (s.start, s.end))
+
+    reasons = []
+    if checked:
+        example = f" (e.g. '{short(supported[0]['text'], 50)}')" if supported else ""
+        reasons.append(f"{len(supported)} of {plural(checked, 'checked claim')} agree with the "
+                       f"reference knowledge{example}.")
+    else:
+        reasons.append("The essay states no date, office, party or figure that could be "
+                       "checked against the reference knowledge.")
+    for claim in wrong[:2]:
+        reasons.append(f"'{short(claim['text'], 60)}' is wrong: {claim['correction']}")
+    if checked and not wrong:
+        reasons.append("No checked claim is contradicted.")
+    if unknown:
+        reasons.append(f"{plural(len(unknown), 'claim')} could not be checked and count "
+                       "neither way.")
+
+    steps = [f"Correct '{short(c['text'], 60)}': {c['correction']}" for c in wrong[:3]]
+    if not checked:
+        steps.extend(_date_steps(essay))
+    summary = (f"{len(supported)} supported, {len(wrong)} contradicted, "
+               f"{len(unknown)} unverifiable claims")
+    return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons),
+                    tuple(steps))
+
+
+def _date_steps(essay: Essay) -> list[str]:
+    """When nothing was checkable: ask for the dates of events the essay already names."""
+    seen: set[str] = set()
+    steps = []
+    for ent in essay.linked:
+        entry = essay.topic.knowledge.get(ent.kb_id or "")
+        date = getattr(entry, "date", None)
+        if entry is None or date is None or entry.id in seen:
+            continue
+        seen.add(entry.id)
+        steps.append(f"Say when {ent.text} happened ({spoken_date(date)}) where you mention it, "
+                     "so the facts can be checked.")
+        if len(steps) == 2:
+            break
+    return steps

@@ -1,0 +1,107 @@
+"""Specificity: precise, relevant detail — dates, names the knowledge knows, figures.
+
+Counted per 100 words (so padding does not raise it) and by distinct items (so repeating
+one name does not either), only in paragraphs that are on the topic: a date from another
+subject is not evidence for this question.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Essay, Evidence, Paragraph, Span, clip, plural, ratio, short
+
+NAME = "specificity"
+_DENSITY_FULL = 6.0  # precise details per 100 words that earn a full density score
+_DISTINCT_FULL = 35  # distinct details that earn a full range score
+_PRECISE_TYPES = ("person", "event", "organisation", "writer")
+_FIGURE_LABELS = ("PERCENT", "CARDINAL", "QUANTITY", "MONEY")
+_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December)\b")
+_YEAR = re.compile(r"\b(1[0-9]{3})s?\b")
+_DIGIT_OR_FRACTION = re.compile(r"\d|\b(half|third|quarter|tenths?|fifths?|dozen)\b", re.I)
+
+
+def measure(essay: Essay) -> Evidence:
+    low, high = essay.topic.period[0].start.year - 25, essay.topic.period[1].end.year + 25
+    on_topic = [p for p in essay.body if p.topicality >= 1]
+    found: list[tuple[int, int, str, str]] = []  # start, end, kind, text
+    for ent in essay.doc.ents:
+        para = _paragraph(on_topic, ent.start_char)
+        if para is None:
+            continue
+        if ent.label_ == "DATE" and _is_precise_date(ent.text, low, high):
+            found.append((ent.start_char, ent.end_char, "date", ent.text))
+        elif ent.label_ in _FIGURE_LABELS and _DIGIT_OR_FRACTION.search(ent.text) \
+                and not _YEAR.fullmatch(ent.text.strip()):
+            found.append((ent.start_char, ent.end_char, "figure", ent.text))
+    for ent in essay.linked:
+        if ent.type in _PRECISE_TYPES and _paragraph(on_topic, ent.start) is not None:
+            found.append((ent.start, ent.end, "name", ent.name or ent.text))
+    found.sort()
+    kinds = {k: [f for f in found if f[2] == k] for k in ("date", "name", "figure")}
+    distinct = {(kind, text.casefold()) for _, _, kind, text in found}
+    words = max(essay.words, 1)
+    density = len(found) / words * 100
+    score = clip(0.5 * ratio(density, _DENSITY_FULL) + 0.5 * ratio(len(distinct), _DISTINCT_FULL))
+
+    details: dict[str, Any] = {
+        "dates": len(kinds["date"]), "names": len(kinds["name"]),
+        "figures": len(kinds["figure"]), "distinct": len(distinct),
+        "per_100_words": round(density, 2),
+    }
+    spans = tuple(Span(s, e, f"precise detail ({k})") for s, e, k, _ in found)
+    examples = [text for _, _, _, text in _spread(found, 3)]
+    reasons = [
+        f"{len(found)} precise details in {words} words ({density:.1f} per 100 words): "
+        f"{plural(len(kinds['date']), 'date')}, {plural(len(kinds['name']), 'named person or event', 'named people and events')}, "  # noqa: E501
+        f"{plural(len(kinds['figure']), 'figure')}"
+        + (f", e.g. {', '.join(repr(x) for x in examples)}." if examples else "."),
+        f"{len(distinct)} different details in all.",
+    ]
+    steps = []
+    thin = _thinnest(essay, found)
+    if thin is not None:
+        steps.append(f"Support paragraph {thin.index + 1} ('{short(thin.text, 50)}') with "
+                     "specific dates, names and figures: it has "
+                     f"{_count_in(found, thin)} precise details in {thin.words} words.")
+    if not kinds["figure"]:
+        steps.append("Use at least one figure (a number or share) to show the scale of an "
+                     "event you discuss.")
+    summary = f"{density:.1f} precise details per 100 words, {len(distinct)} distinct"
+    return Evidence(NAME, round(score, 3), summary, details, spans, tuple(reasons), tuple(steps))
+
+
+def _paragraph(paragraphs: list[Paragraph], start: int) -> Paragraph | None:
+    return next((p for p in paragraphs if p.start <= start < p.end), None)
+
+
+def _is_precise_date(text: str, low: int, high: int) -> bool:
+    years = [int(y) for y in _YEAR.findall(text)]
+    if years:
+        return any(low <= y <= high for y in years)
+    return bool(_MONTH.search(text))
+
+
+def _spread(found: list[tuple[int, int, str, str]], n: int) -> list[tuple[int, int, str, str]]:
+    """Up to n examples, one per kind first, in text order."""
+    picked = []
+    for kind in ("date", "name", "figure"):
+        first = next((f for f in found if f[2] == kind), None)
+        if first is not None:
+            picked.append(first)
+    return sorted(picked)[:n]
+
+
+def _count_in(found: list[tuple[int, int, str, str]], para: Paragraph) -> int:
+    return sum(1 for s, _, _, _ in found if para.start <= s < para.end)
+
+
+def _thinnest(essay: Essay, found: list[tuple[int, int, str, str]]) -> Paragraph | None:
+    """The longest-running body paragraph with the least detail, if it is thin."""
+    candidates = [p for p in essay.body if p.words >= 40]
+    if not candidates:
+        return None
+    para = min(candidates, key=lambda p: (_count_in(found, p) / p.words, -p.words))
+    return para if _count_in(found, para) / para.words * 100 < _DENSITY_FULL / 2 else None
