@@ -396,13 +396,31 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
 def _modifies(d_head: Token, m: Mention, m_head: Token) -> bool:
     """The date hangs off the event's noun ("the death of Lenin in 1924", "the 1922 treaty")."""
     head = d_head.head
-    for _ in range(3):
+    for _ in range(4):
         if head.i in range(m.start, m.end) or head == m_head:
             return True
-        if head.dep_ not in ("prep", "pobj") or head.head is head:
+        if head.dep_ not in ("prep", "pobj", "acl", "relcl") or head.head is head:
             return False
         head = head.head
     return False
+
+
+START_VERBS = {"begin", "start", "break", "open", "launch", "erupt", "commence"}
+END_VERBS = {"end", "finish", "conclude", "close", "stop", "cease"}
+
+
+def _aspect(doc: Doc, d: DateSpan) -> str:
+    """Whether a date is said of an event's start ("began in 1937"), end ("ended in
+    1939") or the event as a whole."""
+    verb = _clause_head(_date_head(doc, d))
+    if any(c.dep_ in ("dobj", "obj") for c in verb.children):
+        return "whole"  # "opened his offensive": the start of something else
+    lemma = verb.lemma_.lower()
+    if lemma in START_VERBS:
+        return "start"
+    if lemma in END_VERBS:
+        return "end"
+    return "whole"
 
 
 def _other_mention_between(ctx: _Context, m: Mention, d: DateSpan,
@@ -421,6 +439,7 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
         out.append(Claim(
             kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
+            detail={"aspect": _aspect(ctx.doc, d)},
         ))
     return out
 
@@ -915,29 +934,39 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
     doc = ctx.doc
     out = []
     actors = [m for m in mentions if m.section in ("states", "people")]
+    # People the knowledge does not know can still be named as signatories of an
+    # agreement whose signatories it knows completely ("... with Daladier and Franco").
+    linked = {i for m in mentions for i in range(m.start, m.end)}
+    for ent in sent.ents:
+        if ent.label_ == "PERSON" and not ent.kb_id_ and not any(
+                i in linked for i in range(ent.start, ent.end)):
+            actors.append(Mention(f"person:{ent.text}", "unknown_people", ent.start, ent.end,
+                                  ent.start_char, ent.end_char, ent.text))
     for m in events:
         entry = ctx.knowledge.get(m.kb_id)
         if entry is None or not (getattr(entry, "parties_complete", False)
-                                 or getattr(entry, "signatories", ())):
+                                 or getattr(entry, "signatories", ())
+                                 or getattr(entry, "non_signatories", ())):
             continue
         head = _mention_head(doc, m)
-        verb = head if head.pos_ in ("VERB", "AUX") else (
-            head.head if head.dep_ in ("dobj", "nsubjpass", "obj") else None)
+        verbs = [head] if head.pos_ in ("VERB", "AUX") else []
+        if head.dep_ in ("dobj", "nsubjpass", "obj"):
+            verbs.append(head.head)
+        verbs.extend(c for c in head.children if c.dep_ in ("relcl", "acl"))
         named: list[Mention] = []
         for a in actors:
             atok = doc[a.start:a.end].root
             prep = _governing_prep(atok)
             if prep is not None and prep.lower_ in PARTY_PREPS and (
                 prep.head.i in range(m.start, m.end) or prep.head == head
-                or (verb is not None and prep.head == verb)
+                or prep.head in verbs
             ):
-                if prep.lower_ == "by" and not (verb is not None and verb.lemma_ in (
+                if prep.lower_ == "by" and not (prep.head in verbs and prep.head.lemma_ in (
                         "sign", "conclude", "agree", "negotiate", "make")):
                     continue
                 named.append(a)
-            elif verb is not None and verb.lemma_ in ("sign", "conclude", "negotiate") and (
-                _is_subject_of(atok, verb)
-            ):
+            elif any(v.lemma_ in ("sign", "conclude", "negotiate") and _is_subject_of(atok, v)
+                     for v in verbs):
                 named.append(a)
         if not named:
             continue

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import css_inline
 import jinja2
 
-from .dates import find_dates
+from .dates import DateSpan, find_dates
 from .report import Report, dumps
 
 EMAIL_BUDGET = 90_000
@@ -288,11 +288,28 @@ def _timeline(data: dict[str, Any]) -> list[dict[str, Any]]:
         if not true:
             continue
         key = (c["subject"], c["kind"], c["stated"], c["verdict"])
-        rows.setdefault(key, {"when": true[0].text, "start": true[0].start,
-                              "fact": c["expected"], "stated": c["stated"],
+        rows.setdefault(key, {"when": _when(true[0].text), "start": true[0].start,
+                              "fact": _undated(c["expected"], true[0]), "stated": c["stated"],
                               "verdict": c["verdict"],
                               "paragraph": _paragraph_of(data, c["start"])})
     return sorted(rows.values(), key=lambda r: (r["start"], r["paragraph"]))
+
+
+def _when(text: str) -> str:
+    """A true date as the timeline shows it: "from 12 August 1920 to 25 August 1920" → "12–25
+    August 1920"."""
+    text = re.sub(r"^(?:from|between)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:to|and|until)\s+", " – ", text, flags=re.IGNORECASE)
+    # "29 September 1938 – 30 September 1938" → "29–30 September 1938"
+    text = re.sub(r"^(\d{1,2}) (\w+ \d{4}) – (\d{1,2}) \2$", r"\1–\3 \2", text)
+    return re.sub(r"^(\d{1,2} \w+) (\d{4}) – (\d{1,2} \w+) \2$", r"\1 – \3 \2", text)
+
+
+def _undated(fact: str, when: DateSpan) -> str:
+    """The fact without its date, which the timeline shows in its own column."""
+    head = re.sub(r"\s+(?:on|in|from|between)$", "", fact[:when.start_char].rstrip())
+    rest = fact[when.end_char:].strip()
+    return (f"{head} {rest}" if rest else head).strip().rstrip(".,;") or fact
 
 
 def _paragraph_of(data: dict[str, Any], pos: int) -> int:

@@ -123,6 +123,7 @@ class Event(Entry):
     significance: str | None
     misconceptions: tuple[str, ...]
     signatories_complete: bool
+    non_signatories: tuple[str, ...]  # people often said to have signed who did not
     ratified: bool | None  # False: signed but never in force
     date_note: str | None
 
@@ -818,6 +819,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "significance": _TEXT,
             "misconceptions": _refs("misconceptions"),
             "signatories_complete": _BOOL, "ratified": _BOOL, "date_note": _TEXT,
+            "non_signatories": _refs("people"),
             "sources": _SOURCES,
         },
         _event_post,
@@ -1163,6 +1165,7 @@ def _event(raw: _Map) -> Event:
         ),
         significance=raw.get("significance"), misconceptions=_texts(raw.get("misconceptions")),
         signatories_complete=raw.get("signatories_complete") is True,
+        non_signatories=_texts(raw.get("non_signatories")),
         ratified=raw.get("ratified"), date_note=raw.get("date_note"),
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim
-from .dates import OPEN_DAYS
+from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
     from .topic import Knowledge
@@ -171,6 +171,11 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     if not intervals or claim.when is None:
         return Verdict(UNVERIFIABLE)
     sources = tuple(event.sources)
+    aspect = claim.detail.get("aspect", "whole")
+    if aspect == "start":
+        intervals = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+    elif aspect == "end" and event.end is not None:
+        intervals = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
     stated = _widen(claim)
     when = claim.when
     if when.open_start:
@@ -179,7 +184,10 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         ok = any(i[1] >= stated[0] for i in intervals)
     else:
         ok = any(_overlaps(stated, i) for i in intervals)
-    fact = _event_fact(event)
+    fact = _start_fact(event) if aspect == "start" else _event_fact(event)
+    if aspect == "end" and event.end is not None:
+        name = event_name(event)
+        fact = f"{name[0].upper()}{name[1:]} ended on {format_date(event.end)}"
     if ok:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     correction = f"{fact}, not {_as_stated(claim.stated)}."
@@ -425,18 +433,28 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     parties = set(event.parties)
     signatories = set(getattr(event, "signatories", ()) or ())
     wrong = []
+    non_signatories = set(getattr(event, "non_signatories", ()) or ())
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
-        if section == "states":
+        if section == "unknown_people":
+            if getattr(event, "signatories_complete", False):
+                wrong.append(pid)
+        elif pid in non_signatories:
+            wrong.append(pid)
+        elif section == "states":
             if event.parties_complete and pid not in parties:
                 wrong.append(pid)
         elif (getattr(event, "signatories_complete", False) and pid not in signatories
               and pid not in parties):
             wrong.append(pid)
     fact_bits = []
+    day = event.date.start if event.date is not None else None
     if event.parties_complete and parties:
-        fact_bits.append(f"its parties were {_join(_names(knowledge, list(event.parties)))}")
+        fact_bits.append(
+            f"its parties were {_join(_names(knowledge, list(event.parties), day))}")
     if signatories:
-        fact_bits.append(f"it was signed by {_join(_names(knowledge, list(event.signatories)))}")
+        who = _join(_names(knowledge, list(event.signatories)))
+        fact_bits.append(f"it was signed by {who}" if event.signatories_complete
+                         else f"its signatories included {who}")
     name = event_name(event)
     fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
     if not wrong:
@@ -449,13 +467,34 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
                    _misconception_note(knowledge, event.id))
 
 
-def _names(knowledge: Knowledge, ids: list[str]) -> list[str]:
+def _names(knowledge: Knowledge, ids: list[str], day: dt.date | None = None) -> list[str]:
+    """Display names; a state is named as it was called on ``day`` ("Soviet Russia" before
+    the USSR was formed)."""
     out = []
     for i in ids:
+        entry = knowledge.get(i)
+        if day is not None and getattr(entry, "section", "") == "states":
+            out.append(state_name(entry, day))
+            continue
+        if i.startswith("person:"):
+            out.append(i.split(":", 1)[1])
+            continue
         e = knowledge.get(i)
         out.append(_short(e.name) if getattr(e, "section", "") == "people" else
                    (e.name if e is not None else i))
     return out
+
+
+def state_name(state: Any, day: dt.date) -> str:
+    """The state's name, avoiding names its ``alias_periods`` say are anachronistic."""
+    late: set[str] = set()
+    for period in state.data.get("alias_periods", ()) or ():
+        if day < iso_span(str(period["from"]))[0]:
+            late.update(a.lower() for a in period["aliases"])
+    for name in (state.name, *state.aliases):
+        if name.lower() not in late:
+            return name
+    return state.name
 
 
 def _join(items: list[str]) -> str:

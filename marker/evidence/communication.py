@@ -1,0 +1,194 @@
+"""Communication: paragraphing, sentence control, spelling and length.
+
+Spelling is checked against the English word list (WordNet lemmas) that ships in the
+spaCy model's lemmatizer tables, plus the topic's own material; names are never checked
+(capitalised words and anything the knowledge names), so a misspelling is only reported
+for lower-case words that neither the word list nor the topic knows. The length is
+measured against the topic's expected words; it informs only this family, never a
+content mark.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from . import Essay, Evidence, Span, clip, plural, short, topic_material
+
+if TYPE_CHECKING:
+    from ..topic import Topic
+
+NAME = "communication"
+_LONG = 45  # words: a sentence this long is hard to control
+_SHORT = 4  # words: shorter is a fragment unless it is a rhetorical question
+_PARAGRAPH_MAX = 300  # words in one paragraph before it stops being a paragraph
+_PARTS = {"paragraphing": 0.4, "sentences": 0.3, "spelling": 0.3}
+_SPELLING_ZERO = 2.0  # misspellings per 100 words that take the spelling score to 0
+
+
+def measure(essay: Essay) -> Evidence:
+    body = essay.body
+    words = max(essay.words, 1)
+    low, high = essay.topic.expected_words
+
+    para_words = [p.words for p in body]
+    overlong = [p for p in body if p.words > _PARAGRAPH_MAX]
+    expected_paragraphs = max(3, min(8, words // 150))
+    paragraphing = clip(min(len(body), expected_paragraphs) / expected_paragraphs
+                        - 0.5 * len(overlong) / max(len(body), 1))
+
+    long_s, short_s, fragments = [], [], []
+    sentences = [s for _, s in essay.sentences()]
+    for sent in sentences:
+        n = sum(1 for t in sent if not t.is_punct and not t.is_space)
+        if n > _LONG:
+            long_s.append(sent)
+        elif n < _SHORT and not sent.text.strip().endswith("?"):
+            short_s.append(sent)
+        elif n >= _SHORT and not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            fragments.append(sent)
+    faulty = len(long_s) + len(short_s) + len(fragments)
+    sentence_score = clip(1 - 2.5 * faulty / max(len(sentences), 1))
+
+    misspelt = _misspellings(essay)
+    per_100 = len(misspelt) / words * 100
+    spelling = clip(1 - per_100 / _SPELLING_ZERO)
+
+    length = 1.0 if low <= words <= high else (words / low if words < low else high / words)
+    craft = sum(_PARTS[k] * v for k, v in
+                (("paragraphing", paragraphing), ("sentences", sentence_score),
+                 ("spelling", spelling)))
+    score = clip(craft * clip(length))
+    details: dict[str, Any] = {
+        "paragraphs": len(body), "paragraph_words": para_words,
+        "sentences": len(sentences), "long_sentences": len(long_s),
+        "very_short_sentences": len(short_s), "fragments": len(fragments),
+        "misspellings": [t for _, _, t in misspelt],
+        "spelling_checked": "lower-case words against the WordNet word list in the spaCy "
+                            "model's lemmatizer tables and the topic's material; names are "
+                            "not checked",
+        "words": essay.words, "expected_words": {"min": low, "max": high},
+        "parts": {"paragraphing": round(paragraphing, 3), "sentences": round(sentence_score, 3),
+                  "spelling": round(spelling, 3), "length": round(length, 3)},
+    }
+    spans = [Span(s.start_char, s.end_char, f"long sentence ({len(s)} tokens)") for s in long_s]
+    spans += [Span(s.start_char, s.end_char, "fragment: no verb") for s in fragments]
+    spans += [Span(s, e, f"spelling: '{t}' is not in the word list") for s, e, t in misspelt]
+    spans.sort(key=lambda s: (s.start, s.end))
+
+    reasons = [f"{plural(len(body), 'paragraph')} for {essay.words} words"
+               + (f"; paragraph {overlong[0].index + 1} runs to {overlong[0].words} words."
+                  if overlong else ".")]
+    if faulty:
+        reasons.append(f"{faulty} of {plural(len(sentences), 'sentence')} are hard to follow: "
+                       f"{len(long_s)} over {_LONG} words, {len(fragments)} without a verb, "
+                       f"{len(short_s)} very short.")
+    else:
+        reasons.append(f"All {plural(len(sentences), 'sentence')} are controlled: none over "
+                       f"{_LONG} words and none without a verb.")
+    if misspelt:
+        reasons.append(f"{plural(len(misspelt), 'possible misspelling')}: "
+                       + ", ".join(f"'{t}'" for _, _, t in misspelt[:4]) + ".")
+    if words < low:
+        reasons.append(f"At {essay.words} words it is shorter than the {low}-{high} words "
+                       "the task expects.")
+    elif words > high:
+        reasons.append(f"At {essay.words} words it is longer than the {low}-{high} expected.")
+
+    steps = []
+    if overlong or len(body) < 3:
+        target = overlong[0] if overlong else (body[0] if body else None)
+        if target is not None:
+            steps.append(f"Split paragraph {target.index + 1} ('{short(target.text, 40)}', "
+                         f"{target.words} words) into paragraphs that each make one point.")
+    if long_s:
+        steps.append(f"Break up the sentence '{short(long_s[0].text, 60)}' "
+                     f"({len(long_s[0])} tokens) into two or three.")
+    elif fragments:
+        steps.append(f"Make '{short(fragments[0].text, 50)}' a full sentence with a verb.")
+    if misspelt:
+        steps.append("Check the spelling of " + ", ".join(f"'{t}'" for _, _, t in misspelt[:3])
+                     + ".")
+    if words < low:
+        steps.append(f"Develop your points to reach at least {low} words: explain the evidence "
+                     "you mention rather than listing it.")
+    summary = (f"{len(body)} paragraphs, {faulty} faulty sentences, "
+               f"{len(misspelt)} possible misspellings, {essay.words} words")
+    return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons),
+                    tuple(steps[:3]))
+
+
+def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
+    """Lower-case words neither the word list nor the topic knows (names are never flagged)."""
+    known = vocabulary(essay.topic)
+    out = []
+    for _, sent in essay.sentences():
+        for tok in sent:
+            word = tok.text.lower().replace("’", "'")
+            if not tok.is_alpha or not tok.text.islower() or len(word) < 3 or tok.is_stop:
+                continue
+            if tok.ent_type_ or tok.pos_ in ("PROPN", "NUM"):
+                continue
+            if word in known or tok.lemma_.lower() in known or _inflected(word, known):
+                continue
+            out.append((tok.idx, tok.idx + len(tok.text), tok.text))
+    return out
+
+
+_ENDINGS = (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""),
+            ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
+            ("er", ""), ("est", ""), ("ness", ""), ("ment", ""), ("al", ""), ("ally", ""),
+            ("ism", ""), ("ist", ""), ("ists", ""), ("ise", ""), ("ize", ""), ("ised", ""),
+            ("ized", ""), ("ity", ""), ("ic", ""), ("ian", ""), ("ians", ""), ("ive", ""),
+            ("ation", "e"), ("ation", ""), ("ations", ""), ("ful", ""), ("less", ""))
+
+
+def _inflected(word: str, known: frozenset[str]) -> bool:
+    """A regular inflection or derivation of a known word (doubled consonants allowed)."""
+    for ending, repl in _ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[: -len(ending)] + repl
+            if base in known or (len(base) > 3 and base[-1] == base[-2] and base[:-1] in known):
+                return True
+    if "-" in word:
+        return all(part in known or _inflected(part, known) for part in word.split("-") if part)
+    return False
+
+
+@functools.lru_cache(maxsize=4)
+def _word_list() -> frozenset[str]:
+    """WordNet lemmas and irregular forms from the spaCy model's lemmatizer tables."""
+    from .. import nlp
+
+    lemmatizer = nlp.base_model().get_pipe("lemmatizer")
+    words: set[str] = set()
+    for table_name in ("lemma_index", "lemma_exc"):
+        if not lemmatizer.lookups.has_table(table_name):
+            continue
+        table = lemmatizer.lookups.get_table(table_name)
+        for pos in table:
+            entries = table[pos]
+            if isinstance(entries, dict):
+                for form, lemmas in entries.items():
+                    words.add(form.lower())
+                    words.update(x.lower() for x in lemmas)
+            else:
+                words.update(x.lower() for x in entries)
+    return frozenset(words)
+
+
+_VOCABULARIES: dict[str, frozenset[str]] = {}
+
+
+def vocabulary(topic: Topic) -> frozenset[str]:
+    """The word list plus every word of the topic's material and knowledge names."""
+    known = _VOCABULARIES.get(topic.sha256)
+    if known is None:
+        import re
+
+        extra: set[str] = set()
+        texts = topic_material(topic) + [name for name, *_ in topic.knowledge.all_names()]
+        for text in texts:
+            extra.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+        known = _VOCABULARIES[topic.sha256] = _word_list() | frozenset(extra)
+    return known
