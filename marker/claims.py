@@ -258,10 +258,13 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     anchors = _anchor_mentions(ctx, sent, mentions, relatives)
     events = [m for m in mentions if m.section == "events" and id(m) not in anchors]
     anchored = [m for m in mentions if id(m) in anchors]
-    out.extend(_date_claims(ctx, sent, events + anchored, dates, anchored))
+    offices = _office_claims(ctx, sent, mentions, dates, periods)
+    office_dates = {(c.when.start_char, c.when.end_char) for c in offices if c.when is not None}
+    free_dates = [d for d in dates if (d.start_char, d.end_char) not in office_dates]
+    out.extend(offices)
+    out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
     out.extend(_outcome_claims(ctx, sent, events))
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
-    out.extend(_office_claims(ctx, sent, mentions, dates, periods))
     out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
     out.extend(_party_claims(ctx, sent, events, mentions))
     out.extend(_number_claims(ctx, sent, mentions))
@@ -807,6 +810,9 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
         if person is None:
             continue
         when, _ = _office_time(ctx, o_start, o_end, person, dates)
+        anchor = None
+        if when is None:
+            anchor = _office_anchor(ctx, sent, o_start)
         appointment = cue is not None and (para, person.kb_id) not in ctx.appointments
         if appointment:
             ctx.appointments.add((para, person.kb_id))
@@ -826,13 +832,49 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
         stated = f"{office.name if office else office_id}"
         if when is not None:
             stated += f" ({when.text})"
+        detail: dict[str, Any] = {
+            "office": office_id, "offices": list(office_ids),
+            "candidates": list(person.candidates), "appointment": appointment,
+            "start": _start_cue(doc, sent, person, o_start) or bool(
+                when is not None and when.open_end and not appointment),
+        }
+        if when is None and anchor is None:
+            detail["period"] = [ctx.topic.period[0].start.isoformat(),
+                                ctx.topic.period[1].end.isoformat()]
+        if anchor is not None:
+            relation, am = anchor
+            detail.update(anchor=am.kb_id, relation=relation)
+            stated += f" ({relation} {am.text})"
+            end = max(end, am.end_char)
         out.append(Claim(
             kind="office", start=start, end=end, text=doc.text[start:end], subject=person.kb_id,
-            refs=(person.kb_id, office_id), stated=stated, when=when,
-            detail={"office": office_id, "offices": list(office_ids),
-                    "candidates": list(person.candidates), "appointment": appointment},
+            refs=(person.kb_id, office_id), stated=stated, when=when, detail=detail,
         ))
     return out
+
+
+START_CUE = re.compile(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"
+                       r"promoted|installed|took over|rose to|succeeded)\b[^.;,]{0,45}$",
+                       re.IGNORECASE)
+
+
+def _start_cue(doc: Doc, sent: Span, person: Mention, o_start: int) -> bool:
+    """"X became/was appointed <office>": the claim is about when the term began."""
+    if not (sent.start_char <= person.start_char < o_start):
+        return False
+    return bool(START_CUE.search(doc.text[person.end_char:o_start]))
+
+
+def _office_anchor(ctx: _Context, sent: Span, o_start: int) -> tuple[str, Mention] | None:
+    """"Stalin became General Secretary after Lenin died": the event the office is timed by."""
+    clause = _clause_head(_token_at(ctx.doc, o_start))
+    for m in ctx.mentions:
+        if m.section != "events" or not (sent.start_char <= m.start_char < sent.end_char):
+            continue
+        rel = _temporal_relation(ctx.doc, m)
+        if rel is not None and _clause_head(rel[2]) == clause:
+            return rel[0], m
+    return None
 
 
 def _appointment_cue(doc: Doc, sent: Span, o_start: int, o_end: int) -> tuple[int, int] | None:

@@ -13,7 +13,7 @@ from . import nlp
 from .claims import extract_claims
 from .errors import MarkerError
 from .normalise import Normalised, looks_english, normalise
-from .read import Submission, read_path
+from .read import Submission, _shown, read_path
 from .report import Entity, InputInfo, Report
 from .topic import DEFAULT_TOPIC, Topic, load_topic
 from .verify import verify
@@ -57,11 +57,12 @@ def mark_text(text: str, *, topic: Topic | str | None = None, path: str = "<text
 def prepare(sub: Submission, *, force: bool = False) -> Normalised:
     """Repair the pasted text and refuse what cannot be marked."""
     norm = normalise(sub.raw_text)
+    shown = _shown(sub.path)  # "<stdin>" for "-", one line whatever the file name holds
     if not norm.text.strip():
-        raise MarkerError(f"{sub.path}: contains no text")
+        raise MarkerError(f"{shown}: contains no text")
     if not force and not looks_english(norm.text):
         raise MarkerError(
-            f"{sub.path}: the text does not look like English; use --force to mark it anyway"
+            f"{shown}: the text does not look like English; use --force to mark it anyway"
         )
     return norm
 

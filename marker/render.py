@@ -10,9 +10,11 @@ messages. Essay text is always escaped (Jinja2 autoescape) and never compiled as
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,7 +84,8 @@ def _env() -> jinja2.Environment:
 @functools.cache
 def _inliner() -> css_inline.CSSInliner:
     # Nothing may be fetched: the report is built offline and read offline.
-    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
+                                 minify_css=True)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -98,17 +101,28 @@ def render(report: Report, fmt: str) -> str:
 def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET) -> str:
     """Email-safe HTML; over ``max_bytes`` the essay is shown in part, and the report says so.
 
-    Each shortening step is tried in turn until one fits; the last is used even if it
-    does not (the marks, corrections and the flagged paragraphs are never dropped).
+    The shortening steps are tried gentlest first. If even the last is too big, only as
+    many of the flagged paragraphs are shown as fit. The marks, the corrections to fix
+    first and the timeline are never dropped.
     """
-    view = _view(data)
-    paras = annotate(data)
-    html = ""
-    for keep, plain_names in _SHORTENINGS:
-        html = _render_html(data, view, _shorten(paras, keep), plain_names=plain_names)
-        if max_bytes is None or len(html.encode("utf-8")) <= max_bytes:
-            break
-    return html
+    view, paras = _view(data), annotate(data)
+
+    def fits(html: str) -> bool:
+        return max_bytes is None or len(html.encode("utf-8")) <= max_bytes
+
+    for step in _SHORTENINGS:
+        html = _render_html(data, view, paras, step)
+        if fits(html):
+            return html
+    best, lo, hi = html, 0, sum(p["flagged"] > 0 for p in paras) - 1
+    while lo <= hi:  # the most flagged paragraphs that still fit
+        mid = (lo + hi) // 2
+        html = _render_html(data, view, paras, _SHORTENINGS[-1], limit=mid)
+        if fits(html):
+            best, lo = html, mid + 1
+        else:
+            hi = mid - 1
+    return best
 
 
 def render_text(data: dict[str, Any]) -> str:
@@ -129,36 +143,40 @@ def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
 
 # --------------------------------------------------------------------------- the HTML pass
 
-# Ways to shrink an over-budget report, gentlest first: which paragraphs to keep (see
-# _shorten), and whether linked names lose their underline markup.
-_SHORTENINGS: tuple[tuple[str, bool], ...] = (
-    ("all", False),
-    ("claims", False),
-    ("claims", True),
-    ("flagged", True),
-)
+@dataclass(frozen=True)
+class _Step:
+    """One way to shrink an over-budget report."""
+
+    keep: str  # paragraphs shown: all | claims (with a checked fact) | flagged (to correct)
+    plain_names: bool = False  # linked names without their dotted underline
+    quiet_correct: bool = False  # correct facts as plain text, without highlight or badge
+
+
+_SHORTENINGS = (_Step("all"), _Step("claims"), _Step("claims", plain_names=True),
+                _Step("flagged", plain_names=True),
+                _Step("flagged", plain_names=True, quiet_correct=True))
 
 
 def _render_html(data: dict[str, Any], view: dict[str, Any], paras: list[dict[str, Any]],
-                 *, plain_names: bool) -> str:
+                 step: _Step, limit: int | None = None) -> str:
+    shown = _shorten(paras, step.keep, limit)
     html = _env().get_template("report.html.j2").render(
-        r=data, v=view, paras=paras, plain_names=plain_names,
-        hidden=sum(p["elided"] for p in paras if not p.get("shown", True)),
+        r=data, v=view, paras=shown, step=step,
+        hidden=sum(p["elided"] for p in shown if not p["shown"]),
         p=PALETTE, link=LINK, bar=BAR,
     )
     return _inliner().inline(html)
 
 
-def _shorten(paras: list[dict[str, Any]], keep: str) -> list[dict[str, Any]]:
-    """Paragraphs to show, with runs of hidden ones folded into one placeholder each.
-
-    ``keep``: ``all``; ``claims`` (paragraphs with a checked claim or a spelling note);
-    ``flagged`` (paragraphs with something to correct).
-    """
+def _shorten(paras: list[dict[str, Any]], keep: str,
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """Paragraphs to show (at most ``limit``), runs of hidden ones folded into a placeholder."""
     out: list[dict[str, Any]] = []
+    count = 0
     for para in paras:
         shown = (keep == "all" or (keep == "claims" and para["claims"] > 0)
-                 or para["flagged"] > 0)
+                 or para["flagged"] > 0) and (limit is None or count < limit)
+        count += shown
         if shown:
             out.append({**para, "shown": True})
         elif out and not out[-1]["shown"]:
@@ -372,10 +390,13 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
     covering it, or a linked name. Badges (✓ ✗ ? and words) follow the end of each claim.
     A wrong claim's correction, and a spelling note, go right after the sentence that
     contains it, so the essay is split into chunks at those sentence ends. The template
-    escapes every segment, so essay text can never become markup.
+    escapes every segment, so essay text can never become markup. A correction already
+    given is only referred back to, and a spelling already noted only gets its badge.
     """
     text = data["text"]
     paras = []
+    given: dict[str, int] = {}  # correction → paragraph where it was first given
+    spelled: set[str] = set()
     for number, p in enumerate(data["paragraphs"], start=1):
         lo, hi = p["start"], p["end"]
         claims = [c for c in data["claims"] if lo <= c["start"] and c["end"] <= hi]
@@ -385,14 +406,17 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         notes: dict[int, list[dict[str, Any]]] = {}
         for c in claims:
             if c["verdict"] == "contradicted":
-                notes.setdefault(_cut(text, c["end"], hi, spans), []).append(_wrong(data, c))
+                note = {**_wrong(data, c), "repeat_of": given.get(c["correction"])}
+                given.setdefault(c["correction"], number)
+                notes.setdefault(_cut(text, c["end"], hi, spans), []).append(note)
         for e in names:
-            if e["corrected_from"]:
+            if e["corrected_from"] and e["corrected_from"] not in spelled:
+                spelled.add(e["corrected_from"])
                 notes.setdefault(_cut(text, e["end"], hi, spans), []).append(_spelling(e))
         cuts = sorted(notes)
         bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
         chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
-        for s, t in zip(bounds, bounds[1:], strict=False):
+        for s, t in itertools.pairwise(bounds):
             _add_segment(chunks[-1]["segments"], text[s:t], _look(s, t, claims, names))
             if t in notes:
                 chunks[-1]["notes"] = notes[t]

@@ -259,7 +259,7 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
     relation = claim.detail.get("relation", "after")
     tol = SEQUENCE_TOLERANCE if claim.inherited else dt.timedelta(days=1)
     off_min, off_max = claim.detail.get("offset_min"), claim.detail.get("offset_max")
-    fact = f"{_event_fact(event)}; {_event_fact(anchor)[0].lower()}{_event_fact(anchor)[1:]}"
+    fact = f"{_event_fact(event)}; {_clause(_event_fact(anchor))}"
     if off_min is not None and off_max is not None and abs(off_max) < OPEN_DAYS \
             and abs(off_min) < OPEN_DAYS and (off_min, off_max) != (0, 0):
         # "five days later", "a year after Munich": a window around anchor + offset,
@@ -280,9 +280,7 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
     e0, a0 = ev[0][0], an[0][0]
     gap = _gap_words(abs((a0 - e0).days))
     order = "before" if e0 < a0 else "after"
-    anchor_fact = _start_fact(anchor)
-    correction = (f"{_start_fact(event)} — {gap} {order} "
-                  f"{anchor_fact[0].lower()}{anchor_fact[1:]}.")
+    correction = f"{_start_fact(event)} — {gap} {order} {_clause(_start_fact(anchor))}."
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
 
@@ -295,6 +293,11 @@ def _start_fact(event: Any) -> str:
             if event.date.precision == "day" else \
             f"{name[0].upper()}{name[1:]} began in {format_date(event.date)}"
     return _event_fact(event)
+
+
+def _clause(sentence: str) -> str:
+    """A fact sentence used inside another: 'The Second World War began' -> 'the Second...'."""
+    return sentence[0].lower() + sentence[1:] if sentence.startswith("The ") else sentence
 
 
 def _gap_words(days: int) -> str:
@@ -312,8 +315,9 @@ def _gap_words(days: int) -> str:
 
 def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     """A person in an office at a time. "Never held it" is only said when the office has
-    one holder at a time and the knowledge names someone else for the stated time: a
-    person's list of offices is not exhaustive."""
+    one holder at a time and the knowledge names someone else for the stated time (or for
+    the whole topic period when no time is stated): a person's list of offices is not
+    exhaustive, but the list of holders of a one-holder office can be."""
     person = knowledge.get(claim.subject)
     office_ids = claim.detail.get("offices") or [claim.detail["office"]]
     offices = [knowledge.get(o) for o in office_ids]
@@ -329,25 +333,67 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     title = _office_name(offices[0])
     if claim.detail.get("appointment"):
         return _check_appointment(claim, knowledge, person, terms, title, sources)
+    if terms and claim.detail.get("anchor"):
+        return _check_office_anchor(claim, knowledge, pname, terms, title, sources)
     if terms:
         fact = f"{pname} was {title} " + " and ".join(_term_words(t) for t in terms)
-        if _fits_any(person, office_ids, claim):
-            return Verdict(SUPPORTED, sources=sources, expected=fact)
-        if claim.when is not None and claim.when.open_end:
+        if claim.detail.get("start") and claim.when is not None:
+            window = _start_window(claim)
+            if any(_overlaps(window, (s.start, s.end)) for t in terms
+                   for s in [t.start, *t.accepted_starts]):
+                return Verdict(SUPPORTED, sources=sources, expected=fact)
             correction = (f"{pname} became {title} on {format_date(terms[0].start)}, "
                           f"not {_as_stated(claim.when.text)}.")
             return Verdict(CONTRADICTED, correction, sources, fact)
-    holders = _holders(knowledge, office_ids, claim) if len(offices) == 1 \
-        and offices[0].single_holder else []
+        if _fits_any(person, office_ids, claim):
+            return Verdict(SUPPORTED, sources=sources, expected=fact)
+    holders = _holders(knowledge, offices, claim)
     if not holders:
         return Verdict(UNVERIFIABLE)
-    fact = f"{holders[0]} was {title} then" if not terms else \
-        f"{pname} was {title} " + " and ".join(_term_words(t) for t in terms)
-    tail = f"; {_as_stated(claim.when.text) if claim.when else 'then'} the post was held by " \
-           f"{' and '.join(holders)}"
-    correction = (f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
-                  if terms else f"{pname} was never {title}") + tail + "."
+    period = claim.detail.get("period") or ["", ""]
+    when = _as_stated(claim.when.text) if claim.when else \
+        f"between {period[0][:4]} and {period[1][:4]}"
+    if terms:
+        fact = f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
+    else:
+        fact = f"{pname} was never {title}"
+    correction = f"{fact}; {when} the post was held by {_join(holders)}."
     return Verdict(CONTRADICTED, correction, sources, fact)
+
+
+def _start_window(claim: Claim) -> Interval:
+    """When a term is said to have begun: "in 1939" (widened), "since/from 1935" (that year,
+    widened by half a year either way)."""
+    assert claim.when is not None
+    half = dt.timedelta(days=183)
+    if claim.when.open_end:
+        return claim.when.start - half, claim.when.start + dt.timedelta(days=365) + half
+    return _widen(claim)
+
+
+def _check_office_anchor(claim: Claim, knowledge: Knowledge, pname: str, terms: list[Any],
+                         title: str, sources: tuple[str, ...]) -> Verdict:
+    """"Stalin became General Secretary after Lenin died"."""
+    anchor = knowledge.get(claim.detail["anchor"])
+    spans = event_intervals(anchor)
+    if not spans:
+        return Verdict(UNVERIFIABLE)
+    after = claim.detail.get("relation") == "after"
+    tol = dt.timedelta(days=30)
+    first = min(s.start for s in [terms[0].start, *terms[0].accepted_starts])
+    fact = f"{pname} became {title} on {format_date(terms[0].start)}"
+    if claim.detail.get("start"):
+        ok = any((s.start >= a[0] - tol) if after else (s.end <= a[1] + tol)
+                 for t in terms for s in [t.start, *t.accepted_starts] for a in spans)
+    else:
+        ok = any((t.end is None or t.end.end >= a[0] - tol) if after else (first <= a[1] + tol)
+                 for t in terms for a in spans)
+    if ok:
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    order = "before" if after else "after"
+    correction = f"{fact}, {order} {_clause(_start_fact(anchor))}."
+    return Verdict(CONTRADICTED, correction, tuple(dict.fromkeys([*sources, *anchor.sources])),
+                   fact)
 
 
 def _check_appointment(claim: Claim, knowledge: Knowledge, person: Any, terms: list[Any],
@@ -387,27 +433,51 @@ def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
         ends = [e for e in [t.end, *t.accepted_ends] if e is not None]
         t_start = min(s.start for s in starts)
         t_end = max((e.end for e in ends), default=dt.date(2100, 1, 1))
-        w_start, w_end = _widen(claim)
         if claim.when.open_end:
-            # "from 1935": the term began in the stated year (or its accepted readings).
-            if any(s.start <= w_end and w_start <= s.end for s in starts):
-                return True
-            continue
+            w_start, w_end = _start_window(claim)  # "from 1935": held it from about then
+        else:
+            w_start, w_end = _widen(claim)
         if claim.when.open_start:
-            if t_start <= w_end:
-                return True
-            continue
+            w_start = dt.date(1000, 1, 1)
         if t_start <= w_end and w_start <= t_end:
             return True
     return False
 
 
-def _holders(knowledge: Knowledge, office_ids: list[str], claim: Claim) -> list[str]:
-    """Who the knowledge says held the office at the stated (closed) time."""
-    if claim.when is None or claim.when.open_end or claim.when.open_start:
+def _holders(knowledge: Knowledge, offices: list[Any], claim: Claim) -> list[str]:
+    """Who held a one-holder office at the stated time, or — when no time is stated —
+    throughout the topic's period, if the knowledge's holders cover it without gaps."""
+    if len(offices) != 1 or not offices[0].single_holder:
         return []
-    return [_short(p.name) for p in knowledge.people
-            if p.id != claim.subject and _fits_any(p, office_ids, claim)][:2]
+    office_id = offices[0].id
+    if claim.when is not None:
+        if claim.when.open_end or claim.when.open_start:
+            return []
+        return [_short(p.name) for p in knowledge.people
+                if p.id != claim.subject and _fits_office(p, office_id, claim)][:2]
+    period = claim.detail.get("period")
+    if not period:
+        return []
+    p_start, p_end = (dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1]))
+    terms = sorted(
+        (min(s.start for s in [t.start, *t.accepted_starts]),
+         max((e.end for e in [t.end, *t.accepted_ends] if e is not None),
+             default=dt.date(2100, 1, 1)), _short(p.name))
+        for p in knowledge.people for t in p.offices if t.office == office_id
+        and p.id != claim.subject
+    )
+    covered, names = p_start, []
+    for t_start, t_end, name in terms:
+        if covered >= p_end:
+            break
+        if t_end < covered:
+            continue
+        if t_start > covered + dt.timedelta(days=92):
+            return []  # a gap: someone the knowledge does not list may have held it
+        covered = max(covered, t_end)
+        if name not in names:
+            names.append(name)
+    return names if covered >= p_end else []
 
 
 def _office_title(knowledge: Knowledge, term: Any) -> str:

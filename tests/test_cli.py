@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -56,7 +57,6 @@ GERMAN = (
 )
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02" + bytes(64)
 VERDICTS = {"supported", "contradicted", "unverifiable"}
-CLAIM_KINDS = {"date", "office", "era", "sequence", "party", "number", "attribution"}
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -71,14 +71,19 @@ def ok(result: Result) -> Result:
     return result
 
 
-def files_in(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (hidden temp files included) with its content."""
-    return {
-        str(p.relative_to(folder)): (b"" if p.is_dir() else p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_dir() or p.stat().st_size < 1_000_000
-    } | {str(p.relative_to(folder)): b"<big>" for p in folder.rglob("*")
-         if p.is_file() and p.stat().st_size >= 1_000_000}
+def files_in(folder: Path) -> dict[str, str]:
+    """Every entry under ``folder``, hidden temp files included, with its size and mtime."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = f"-> {os.readlink(path)}"
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            info = path.stat()
+            found[key] = f"{info.st_size} bytes, mtime {info.st_mtime_ns}"
+    return found
 
 
 def refused(result: Result, name: str, *fragments: str) -> str:
@@ -124,7 +129,7 @@ def check_report(data: dict[str, Any]) -> None:
     paras = data["paragraphs"]
     assert paras and all(set(p) >= {"start", "end"} for p in paras)
     assert paras[0]["start"] == 0 and paras[-1]["end"] == len(text)
-    for before, after in zip(paras, paras[1:], strict=False):
+    for before, after in itertools.pairwise(paras):
         assert text[before["end"]:after["start"]] == "\n\n"
     for p in paras:
         assert p["start"] < p["end"] and "\n" not in text[p["start"]:p["end"]]
@@ -144,7 +149,7 @@ def check_report(data: dict[str, Any]) -> None:
         assert 0 <= c["start"] < c["end"] <= len(text)
         assert text[c["start"]:c["end"]] == c["text"], c
         assert c["verdict"] in VERDICTS, c
-        assert c["kind"] in CLAIM_KINDS, c
+        assert isinstance(c["kind"], str) and c["kind"], c
         assert isinstance(c["sources"], list) and all(isinstance(s, str) for s in c["sources"])
         if c["verdict"] == "contradicted":
             assert isinstance(c["correction"], str) and c["correction"].strip(), c
@@ -211,7 +216,7 @@ def test_usage_errors_exit_2(cli: CliRun, tmp_path: Path, args: list[str]) -> No
     result = cli(*args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert "Usage:" in result.stderr
+    assert "Error:" in result.stderr
     assert result.stdout == ""
     assert files_in(tmp_path) == before
 
@@ -239,7 +244,7 @@ def test_default_output_next_to_essay(cli: CliRun, tmp_path: Path, fmt: str | No
     if fmt == "json":
         check_report(json.loads(content))
     elif fmt == "text":
-        assert "<html" not in content.lower() and "Litvinov" in content
+        assert content.strip() and "<html" not in content.lower()
     else:
         assert "<html" in content.lower() and "</html>" in content.lower()
         assert "Litvinov" in content
@@ -276,8 +281,8 @@ def test_report_file_gets_normal_permissions(cli: CliRun, tmp_path: Path) -> Non
     (tmp_path / "essay.txt").write_text(ESSAY, encoding="utf-8")
     umask = os.umask(0o022)
     os.umask(umask)
-    ok(cli("mark", "essay.txt"))
-    mode = (tmp_path / "essay.report.html").stat().st_mode & 0o777
+    ok(cli("mark", "essay.txt", "-f", "json"))
+    mode = (tmp_path / "essay.report.json").stat().st_mode & 0o777
     assert mode == 0o666 & ~umask
     existing = tmp_path / "kept.json"
     existing.write_text("old")
@@ -287,15 +292,18 @@ def test_report_file_gets_normal_permissions(cli: CliRun, tmp_path: Path) -> Non
     assert existing.read_text() != "old"
 
 
-@pytest.mark.parametrize("spelling", ["essay.txt", "./sub/../essay.txt", "{abs}", "link.txt"])
-def test_refuses_to_overwrite_the_essay(cli: CliRun, tmp_path: Path, spelling: str) -> None:
+@pytest.mark.parametrize(("spelling", "named"),
+                         [("essay.txt", "essay.txt"), ("./sub/../essay.txt", "essay.txt"),
+                          ("{abs}", "essay.txt"), ("link.txt", "link.txt")])
+def test_refuses_to_overwrite_the_essay(cli: CliRun, tmp_path: Path, spelling: str,
+                                        named: str) -> None:
     essay = tmp_path / "essay.txt"
     essay.write_text(ESSAY, encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "link.txt").symlink_to(essay)
     before = files_in(tmp_path)
     result = cli("mark", "essay.txt", "-o", spelling.format(abs=essay))
-    refused(result, "essay.txt", "overwrite")
+    refused(result, named, "overwrite")
     assert files_in(tmp_path) == before
     assert essay.read_text(encoding="utf-8") == ESSAY
 
@@ -315,10 +323,11 @@ def test_unwritable_output_leaves_nothing(cli: CliRun, tmp_path: Path) -> None:
     (tmp_path / "essay.txt").write_text(ESSAY, encoding="utf-8")
     (tmp_path / "afile").write_text("not a folder")
     before = files_in(tmp_path)
-    refused(cli("mark", "essay.txt", "-o", "afile/report.html"), "afile/report.html",
-            "cannot write")
-    refused(cli("mark", "essay.txt", "-o", "missing/report.html"), "missing/report.html",
-            "cannot write")
+    for fmt in ("json", "html"):
+        refused(cli("mark", "essay.txt", "-f", fmt, "-o", "afile/report"), "afile/report",
+                "cannot write")
+        refused(cli("mark", "essay.txt", "-f", fmt, "-o", "missing/report"), "missing/report",
+                "cannot write")
     assert files_in(tmp_path) == before
 
 
@@ -326,15 +335,17 @@ def test_failed_rename_leaves_old_report_and_no_temp_file(
     cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "essay.txt").write_text(ESSAY, encoding="utf-8")
-    (tmp_path / "essay.report.html").write_text("previous report")
+    (tmp_path / "essay.report.json").write_text("previous report")
     before = files_in(tmp_path)
 
     def fail(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "replace", fail)
-    refused(cli("mark", "essay.txt"), "essay.report.html", "cannot write", "no space")
+    refused(cli("mark", "essay.txt", "-f", "json"), "essay.report.json", "cannot write",
+            "no space")
     assert files_in(tmp_path) == before
+    assert (tmp_path / "essay.report.json").read_text() == "previous report"
 
 
 def test_interrupt_is_one_line_and_130(cli: CliRun, tmp_path: Path,
@@ -419,7 +430,8 @@ def test_stdin_detects_a_document_by_content(cli: CliRun, tmp_path: Path) -> Non
 
 def test_stdin_to_a_file(cli: CliRun, tmp_path: Path) -> None:
     ok(cli("mark", "-", "-o", "r.txt", "--format", "text", input=ESSAY))
-    assert "Litvinov" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").strip()
+    assert os.listdir(tmp_path) == ["r.txt"]
 
 
 def test_report_is_utf8_whatever_the_stdout_encoding(topic, tmp_path: Path) -> None:
@@ -507,7 +519,7 @@ def test_bad_topic_is_refused(cli: CliRun, tmp_path: Path) -> None:
     (tmp_path / "essay.txt").write_text(ESSAY, encoding="utf-8")
     before = files_in(tmp_path)
     refused(cli("mark", "essay.txt", "--topic", "no-such-topic"), "no-such-topic", "topic")
-    broken = tmp_path / "broken"
+    broken = tmp_path / "packs" / "mini-topic"
     shutil.copytree(ROOT / "tests" / "data" / "topics" / "mini-topic", broken)
     (broken / "knowledge.yaml").write_text("events: [unclosed\n", encoding="utf-8")
     before = files_in(tmp_path)
@@ -528,7 +540,7 @@ def test_topic_by_id_and_by_path(cli: CliRun, tmp_path: Path, topic) -> None:
 def test_topic_check(cli: CliRun, tmp_path: Path) -> None:
     result = ok(cli("topic", "check"))
     assert result.stdout.startswith("ok: ")
-    broken = tmp_path / "broken"
+    broken = tmp_path / "packs" / "mini-topic"
     shutil.copytree(ROOT / "tests" / "data" / "topics" / "mini-topic", broken)
     (broken / "essay.md").unlink()
     result = cli("topic", "check", str(broken))
@@ -649,9 +661,9 @@ def test_wheel_carries_its_data_and_works_from_anywhere(tmp_path: Path) -> None:
         cwd="/", env=env, capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.splitlines() == [str(site / "marker" / "__init__.py"),
                                         str(site / "marker" / "_data" / "reference_essay")]
+    sample = site / "marker" / "_data" / "examples" / "sample_essay.txt"
     done = subprocess.run(
-        [sys.executable, "-m", "marker", "mark", str(site / "marker/_data/examples/sample_essay.txt"),
-         "-f", "json", "-o", str(out)], cwd="/", env=env, capture_output=True, text=True,
-        timeout=120)
+        [sys.executable, "-m", "marker", "mark", str(sample), "-f", "json", "-o", str(out)],
+        cwd="/", env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     check_report(json.loads(out.read_text(encoding="utf-8")))

@@ -38,7 +38,8 @@ def measure(essay: Essay) -> Evidence:
 
     reasons = []
     if checked:
-        example = f" (e.g. '{short(supported[0]['text'], 50)}')" if supported else ""
+        within = [c for c in supported if "\n" not in c["text"]]
+        example = f" (e.g. '{short(within[0]['text'], 50)}')" if within else ""
         reasons.append(f"{len(supported)} of {plural(checked, 'checked claim')} agree with the "
                        f"reference knowledge{example}.")
     else:

@@ -51,7 +51,7 @@ CONCLUDING = re.compile(
     r"^(in conclusion|to conclude|overall|in summary|to sum up|in the end|ultimately|"
     r"in short|on balance|taken together|all in all|therefore|thus|so)\b|^[\w' -]{1,40}, then,",
     _I)
-_YEAR = re.compile(r"\b1[0-9]{3}\b")
+_YEAR = re.compile(r"\b1[0-9]{3}s?\b")
 
 
 def measure(essay: Essay) -> Evidence:
@@ -66,8 +66,8 @@ def measure(essay: Essay) -> Evidence:
 
     middle = body[1:-1] if several else ()
     openings = [(p, p.sentences[0]) for p in middle if p.sentences]
-    pointed = [(p, s) for p, s in openings if _argues(essay, s)]
-    narrative = [(p, s) for p, s in openings if not _argues(essay, s)]
+    pointed = [(p, s) for p, s in openings if _argues(essay, p, s)]
+    narrative = [(p, s) for p, s in openings if not _argues(essay, p, s)]
 
     judged = _paragraphs_with(essay, JUDGEMENT)
     countered = _paragraphs_with(essay, COUNTER)
@@ -161,21 +161,30 @@ def _takes_position(essay: Essay, sent: Any) -> bool:
     return on_question and bool(STANCE.search(sent.text))
 
 
-def _argues(essay: Essay, sent: Any) -> bool:
-    """A paragraph opening that makes a point about the topic (not only connectives)."""
-    if sent.start_char in essay.echoes or not _has_content(essay, sent):
+def _substantive(essay: Essay, para: Paragraph) -> bool:
+    """An on-topic paragraph whose sentences carry content, so its argument words count."""
+    if para.topicality < 1:
+        return False
+    content = sum(1 for s in para.sentences
+                  if s.start_char not in essay.echoes and _has_content(essay, s))
+    return content >= min(2, len(para.sentences))
+
+
+def _argues(essay: Essay, para: Paragraph, sent: Any) -> bool:
+    """A paragraph opening that makes a point, in a paragraph that then gives content."""
+    if sent.start_char in essay.echoes or not _substantive(essay, para):
         return False
     return bool(ANALYTIC.search(sent.text) or essay.focus & set(stems(sent.text)))
 
 
 def _paragraphs_with(essay: Essay, pattern: re.Pattern[str]) -> list[tuple[Paragraph, Any]]:
-    """On-topic paragraphs with a sentence that uses the pattern and carries content."""
+    """Substantive paragraphs with a sentence (not restating the question) using the pattern."""
     out = []
     for para in essay.body:
-        if para.topicality < 1:
+        if not _substantive(essay, para):
             continue
-        hit = next((s for s in para.sentences if s.start_char not in essay.echoes
-                    and pattern.search(s.text) and _has_content(essay, s)), None)
+        hit = next((s for s in para.sentences
+                    if s.start_char not in essay.echoes and pattern.search(s.text)), None)
         if hit is not None:
             out.append((para, hit))
     return out
@@ -192,7 +201,7 @@ def _conclusion(essay: Essay, several: bool) -> Any:
     """
     last = essay.body[-1]
     sentences = list(last.sentences if several else last.sentences[-3:])
-    if not sentences or (several and len(essay.body) < 3):
+    if not sentences:
         return None
     for i, sent in enumerate(sentences):
         if CONCLUDING.search(sent.text.strip()):

@@ -34,6 +34,7 @@ REPORTING = frozenset({
 })
 _ACCORDING = re.compile(r"\b(according to|in the (view|words) of|as)\s+$", re.I)
 _QUOTE = re.compile(r"[“\"][^”\"]{12,}[”\"]|(?<!\w)[‘'][^’']{12,}[’'](?!\w)")
+_SOURCE_WORDS = re.compile(r"\b(historians?|writers?|authors?|scholars?|according to)\b[^.;]{0,12}$")
 _OWN = re.compile(
     r"\b(this (shows|suggests|means|is|was|view|interpretation|argument|makes)|I (think|agree|"
     r"disagree|would)|in my view|my own view|partly|convincing|persuasive|however|but|yet|"
@@ -51,7 +52,7 @@ class _Citation:
     sentence: Any
     view: bool
     quote: bool
-    commented: bool
+    comment: str | None  # the student's own comment on the view, when one follows
     status: str  # historian | unverified | not_historian | unknown
 
 
@@ -65,7 +66,7 @@ def measure(essay: Essay) -> Evidence:
     historians = [c for c in by_person.values() if c.status == "historian"]
     uncertain = [c for c in by_person.values() if c.status in ("unverified", "unknown")]
     not_historians = [c for c in named.values() if c.status == "not_historian"]
-    commented = [c for c in views if c.commented and c.status != "not_historian"]
+    commented = [c for c in views if c.comment and c.status != "not_historian"]
     misattributed = [c for c in essay.claims
                      if c["kind"] == "attribution" and c["verdict"] == "contradicted"]
     named_historians = [c for c in named.values() if c.status == "historian"]
@@ -76,7 +77,7 @@ def measure(essay: Essay) -> Evidence:
                  - 0.1 * min(2, len(misattributed) + len(not_historians)))
     details: dict[str, Any] = {
         "views": [{"name": c.name, "kb_id": c.kb_id, "status": c.status, "quote": c.quote,
-                   "commented": c.commented} for c in by_person.values()],
+                   "commented": c.comment is not None} for c in by_person.values()],
         "historians_with_views": len(historians),
         "historians_named": len(named_historians),
         "unverified_or_unknown": len(uncertain),
@@ -99,7 +100,7 @@ def measure(essay: Essay) -> Evidence:
     if views:
         reasons.append(f"{len(commented)} of {plural(len(views), 'cited view')} are followed by "
                        "the student's own comment"
-                       + (f" (e.g. '{short(_comment_text(essay, commented[0]), 60)}')."
+                       + (f" (e.g. '{short(commented[0].comment or '', 60)}')."
                           if commented else "."))
     for c in not_historians[:1]:
         reasons.append(f"{c.name} is cited as an authority but was not mainly a historian: "
@@ -114,7 +115,7 @@ def measure(essay: Essay) -> Evidence:
     if not views:
         steps.append(_suggest_historian(essay))
     else:
-        silent = [c for c in views if not c.commented]
+        silent = [c for c in views if c.comment is None]
         if silent:
             c = silent[0]
             steps.append(f"After citing {c.name} ('{short(c.sentence.text, 50)}'), say whether "
@@ -149,41 +150,38 @@ def _description(essay: Essay, kb_id: str | None) -> str:
 
 
 def _citations(essay: Essay) -> list[_Citation]:
-    """Every mention of a writer or historian, and unknown names with a reporting verb."""
+    """Mentions of writers and historians, and of other people cited as sources.
+
+    A politician who "warned" or "argued" is part of the story, not a source: people the
+    knowledge does not list as historians count only when the essay cites them as one
+    ("the historian X", "(X)", "according to X").
+    """
     out = []
     sents = [s for _, s in essay.sentences()]
     seen: set[tuple[int, str]] = set()  # (sentence start, person): one citation per sentence
     for ent in essay.report.entities:
         sent = next((s for s in sents if s.start_char <= ent.start < s.end_char), None)
-        if sent is None or ent.label != "PERSON" and ent.type != "writer":
+        if sent is None or (ent.label != "PERSON" and ent.type != "writer"):
             continue
-        status = _status(essay, ent.kb_id)
-        view = _attributed(essay, ent.start, ent.end, sent)
         if ent.type in ("event", "state", "organisation"):
             continue
-        if status == "not_historian" and ent.type == "person" and not _called_historian(
-                essay, ent.start, sent):
-            continue  # a politician in the story, not a source
-        if status == "unknown" and not view:
+        status = _status(essay, ent.kb_id)
+        if status in ("not_historian", "unknown") and not _cited_as_source(essay, ent, sent):
             continue
         key = (sent.start_char, ent.kb_id or ent.text.casefold())
         if key in seen:
             continue
         seen.add(key)
-        quote = bool(_QUOTE.search(sent.text))
+        view = _attributed(essay, ent.start, ent.end, sent)
+        comment = _comment(essay, sent, sents, ent.end) if view else None
         out.append(_Citation(ent.kb_id, ent.name or ent.text, ent.start, ent.end, sent, view,
-                             quote and view, view and _commented(essay, sent, sents, ent.end),
-                             status))
+                             view and bool(_QUOTE.search(sent.text)), comment, status))
     return out
 
 
 def _attributed(essay: Essay, start: int, end: int, sent: Any) -> bool:
     """The sentence gives this person's view: a reporting verb, 'according to', or '(Name)'."""
-    text = essay.text
-    before = text[sent.start_char:start]
-    if _ACCORDING.search(before):
-        return True
-    if re.search(r"\([^()]{0,40}$", before) and re.match(r"[^()]{0,40}\)", text[end:sent.end_char]):
+    if _cited(essay, start, end, sent):
         return True
     for tok in sent:
         if tok.idx >= end and tok.lemma_.lower() in REPORTING and tok.pos_ == "VERB" \
@@ -192,34 +190,41 @@ def _attributed(essay: Essay, start: int, end: int, sent: Any) -> bool:
     return False
 
 
-def _called_historian(essay: Essay, start: int, sent: Any) -> bool:
-    before = essay.text[max(sent.start_char, start - 30):start].lower()
-    return "historian" in before or _attributed(essay, start, start + 1, sent)
-
-
-def _commented(essay: Essay, sent: Any, sents: list[Any], end: int) -> bool:
-    """The student's own comment follows: in the rest of the sentence or the next one."""
-    if _OWN.search(essay.text[end:sent.end_char]):
+def _cited(essay: Essay, start: int, end: int, sent: Any) -> bool:
+    """'according to X', 'as X argues' or a parenthetical '(X)' / '(X & Y)'."""
+    text = essay.text
+    before = text[sent.start_char:start]
+    if _ACCORDING.search(before):
         return True
+    return bool(re.search(r"\([^()]{0,40}$", before)
+                and re.match(r"[^()]{0,40}\)", text[end:sent.end_char]))
+
+
+def _cited_as_source(essay: Essay, ent: Any, sent: Any) -> bool:
+    before = essay.text[max(sent.start_char, ent.start - 30):ent.start].lower()
+    return bool(_SOURCE_WORDS.search(before)) or _cited(essay, ent.start, ent.end, sent)
+
+
+def _comment(essay: Essay, sent: Any, sents: list[Any], end: int) -> str | None:
+    """The student's own comment on a view: the rest of the sentence or the next one."""
+    rest = essay.text[end:sent.end_char]
+    if _OWN.search(rest):
+        return rest.strip(" ,;:")
     i = next((k for k, s in enumerate(sents) if s.start_char == sent.start_char), None)
     if i is None or i + 1 >= len(sents):
-        return False
+        return None
     nxt = sents[i + 1]
     same_paragraph = "\n" not in essay.text[sent.end_char:nxt.start_char]
     cites_again = any(nxt.start_char <= e.start < nxt.end_char and e.type == "writer"
                       for e in essay.report.entities)
-    return same_paragraph and not cites_again and bool(_OWN.search(nxt.text))
-
-
-def _comment_text(essay: Essay, c: _Citation) -> str:
-    return c.sentence.text
+    return nxt.text if same_paragraph and not cites_again and _OWN.search(nxt.text) else None
 
 
 def _note(c: _Citation) -> str:
     kinds = {"historian": "historian", "unverified": "could not be verified as a historian",
              "not_historian": "not a historian", "unknown": "not in the knowledge"}
     what = "view" if c.view else "named only"
-    return f"{c.name}: {what}, {kinds[c.status]}" + (", own comment follows" if c.commented else "")
+    return f"{c.name}: {what}, {kinds[c.status]}" + (", own comment follows" if c.comment else "")
 
 
 def _suggest_historian(essay: Essay) -> str:

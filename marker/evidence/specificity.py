@@ -13,8 +13,9 @@ from typing import Any
 from . import Essay, Evidence, Paragraph, Span, clip, plural, ratio, short
 
 NAME = "specificity"
-_DENSITY_FULL = 6.0  # precise details per 100 words that earn a full density score
-_DISTINCT_FULL = 35  # distinct details that earn a full range score
+_DENSITY_FULL = 12.0  # precise details per 100 words that earn a full density score
+_DISTINCT_FULL = 60  # distinct details that earn a full range score
+_DENSITY_SHARE = 0.3  # the rest of the score is the range of distinct details
 _PRECISE_TYPES = ("person", "event", "organisation", "writer")
 _FIGURE_LABELS = ("PERCENT", "CARDINAL", "QUANTITY", "MONEY")
 _MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
@@ -38,13 +39,14 @@ def measure(essay: Essay) -> Evidence:
             found.append((ent.start_char, ent.end_char, "figure", ent.text))
     for ent in essay.linked:
         if ent.type in _PRECISE_TYPES and _paragraph(on_topic, ent.start) is not None:
-            found.append((ent.start, ent.end, "name", ent.name or ent.text))
+            found.append((ent.start, ent.end, "name", ent.kb_id or ent.text))
     found.sort()
     kinds = {k: [f for f in found if f[2] == k] for k in ("date", "name", "figure")}
     distinct = {(kind, text.casefold()) for _, _, kind, text in found}
     words = max(essay.words, 1)
     density = len(found) / words * 100
-    score = clip(0.5 * ratio(density, _DENSITY_FULL) + 0.5 * ratio(len(distinct), _DISTINCT_FULL))
+    score = clip(_DENSITY_SHARE * ratio(density, _DENSITY_FULL)
+                 + (1 - _DENSITY_SHARE) * ratio(len(distinct), _DISTINCT_FULL))
 
     details: dict[str, Any] = {
         "dates": len(kinds["date"]), "names": len(kinds["name"]),
@@ -52,7 +54,7 @@ def measure(essay: Essay) -> Evidence:
         "per_100_words": round(density, 2),
     }
     spans = tuple(Span(s, e, f"precise detail ({k})") for s, e, k, _ in found)
-    examples = [text for _, _, _, text in _spread(found, 3)]
+    examples = [essay.text[s:e] for s, e, _, _ in _spread(found, 3)]
     reasons = [
         f"{len(found)} precise details in {words} words ({density:.1f} per 100 words): "
         f"{plural(len(kinds['date']), 'date')}, {plural(len(kinds['name']), 'named person or event', 'named people and events')}, "  # noqa: E501
