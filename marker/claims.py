@@ -89,6 +89,10 @@ OF_RATIO = re.compile(
     r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b",
     re.I,
 )
+FRACTIONS = {"half": 50.0, "a quarter": 25.0, "a third": 33.3, "one third": 33.3,
+             "two thirds": 66.7, "two-thirds": 66.7, "three quarters": 75.0,
+             "three-quarters": 75.0, "a tenth": 10.0}
+FRACTION = re.compile(rf"\b({'|'.join(FRACTIONS)})\s+(?:of\s+)?(?:the|its|their|all)\b", re.I)
 COUNT = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m\b|k\b)?", re.I)
 WORD_NUMBERS = {w: i for i, w in enumerate((
@@ -1058,11 +1062,14 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
     base = sent.start_char
     low = text.lower()
     figures = list(getattr(ctx.knowledge, "figures", ()))
-    linked = {m.kb_id for m in mentions}
+    para = ctx.paragraph_of(sent.start_char)
+    linked = {m.kb_id for m in ctx.mentions if ctx.paragraph_of(m.start_char) == para}
     out = []
     numbers: list[tuple[int, int, str, float, float | None]] = []
     for mt in PERCENT.finditer(text):
         numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
+    for mt in FRACTION.finditer(text):
+        numbers.append((mt.start(), mt.end(), "percent", FRACTIONS[mt.group(1).lower()], None))
     for mt in OF_RATIO.finditer(text):
         numbers.append((mt.start(), mt.end(), "ratio", _num(mt.group(1)), _num(mt.group(2))))
     taken = [(s, e) for s, e, *_ in numbers]
@@ -1077,21 +1084,33 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         if value < 10:
             continue
         numbers.append((mt.start(), mt.end(), "count", value, None))
+    in_dates = [(d.start_char - base, d.end_char - base) for d in ctx.dates
+                if sent.start_char <= d.start_char < sent.end_char]
+    numbers = [n for n in numbers if not any(a < n[1] and n[0] < b for a, b in in_dates)]
+    bounds = sorted([(n[0], n[1]) for n in numbers] + in_dates)
     for s, e, unit, value, of in numbers:
-        window = low[max(0, s - 60): e + 60]
+        # The words around this number only: up to the neighbouring numbers or dates.
+        lo = max([b for a, b in bounds if b <= s] + [max(0, s - 50)])
+        hi = min([a for a, b in bounds if a >= e] + [e + 50])
+        window = low[lo:hi]
         best = None
         for fig in figures:
             if fig.unit != unit:
                 continue
             if not any(re.search(rf"\b{re.escape(k.lower())}\b", window) for k in fig.keywords):
                 continue
-            subject_ok = fig.subject is None or fig.subject in linked
-            if not subject_ok:
+            qualified = any(re.search(rf"\b{re.escape(q.lower())}\b", window)
+                            for q in fig.qualifiers)
+            if fig.qualifiers and not qualified:
                 continue
-            if fig.qualifiers and not any(
-                    re.search(rf"\b{re.escape(q.lower())}\b", window) for q in fig.qualifiers):
+            # The number must be about the figure's subject: it is named in the paragraph,
+            # or the phrase is specific on its own ("3 of the 5 marshals", "officers shot").
+            specific = qualified or (unit == "ratio" and of is not None
+                                     and fig.accepted.get("of") == of)
+            if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
-            score = sum(1 for k in fig.keywords if k.lower() in window)
+            score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
+                1 for q in fig.qualifiers if re.search(rf"\b{re.escape(q.lower())}\b", window))
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
                 continue
             if best is None or score > best[0]:

@@ -55,7 +55,7 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
     from .render import render
 
     target = _output_path(essay, output, fmt)
-    report = mark_file(essay, topic=topic, force=force)
+    report = mark_file(essay, topic=topic, force=force, rubric=rubric)
     content = render(report, fmt)
     _write(target, content)
     if target is not None:

@@ -15,11 +15,14 @@ from .errors import MarkerError
 from .normalise import Normalised, looks_english, normalise
 from .read import Submission, _shown, read_path
 from .report import Entity, InputInfo, Report
+from .rubric import Rubric, load_rubric, mark_report
 from .topic import DEFAULT_TOPIC, Topic, load_topic
 from .verify import verify
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from .calibrate import Calibration
 
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 
@@ -29,29 +32,36 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def mark_file(path: str, *, topic: Topic | str | None = None, force: bool = False) -> Report:
+def mark_file(path: str, *, topic: Topic | str | None = None, force: bool = False,
+              rubric: Rubric | str | None = None,
+              calibration: Calibration | None = None) -> Report:
     """Read a file (or ``-`` for stdin) and mark it."""
-    return mark_submission(read_path(path), topic=topic, force=force)
+    return mark_submission(read_path(path), topic=topic, force=force, rubric=rubric,
+                           calibration=calibration)
 
 
 def mark_submission(sub: Submission, *, topic: Topic | str | None = None,
-                    force: bool = False) -> Report:
+                    force: bool = False, rubric: Rubric | str | None = None,
+                    calibration: Calibration | None = None) -> Report:
     """Mark an already-read submission."""
     topic = _topic(topic)
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     norm = prepare(sub, force=force)
     doc = nlp.analyse(norm.text, topic)
-    return build_report(sub, norm, doc, topic)
+    return build_report(sub, norm, doc, topic, rubric=rubric, calibration=calibration)
 
 
 def mark_text(text: str, *, topic: Topic | str | None = None, path: str = "<text>",
-              force: bool = True) -> Report:
+              force: bool = True, rubric: Rubric | str | None = None,
+              calibration: Calibration | None = None) -> Report:
     """Mark essay text given directly (tests, the Python API)."""
     import hashlib
 
     data = text.encode("utf-8")
     sub = Submission(path=path, raw_text=text, format="txt",
                      sha256=hashlib.sha256(data).hexdigest(), encoding="utf-8")
-    return mark_submission(sub, topic=topic, force=force)
+    return mark_submission(sub, topic=topic, force=force, rubric=rubric,
+                           calibration=calibration)
 
 
 def prepare(sub: Submission, *, force: bool = False) -> Normalised:
@@ -67,10 +77,12 @@ def prepare(sub: Submission, *, force: bool = False) -> Normalised:
     return norm
 
 
-def build_report(sub: Submission, norm: Normalised, doc: Doc, topic: Topic) -> Report:
+def build_report(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, *,
+                 rubric: Rubric | str | None = None,
+                 calibration: Calibration | None = None) -> Report:
     """Everything after the spaCy pass: a pure function of its inputs."""
     entities = [_entity(ent, topic) for ent in doc.ents if ent.label_ not in _UNSHOWN]
-    return Report(
+    report = Report(
         claims=checked_claims(doc, topic),
         input=InputInfo(path=sub.path, sha256=sub.sha256, format=sub.format,
                         words=count_words(norm.text)),
@@ -81,6 +93,8 @@ def build_report(sub: Submission, norm: Normalised, doc: Doc, topic: Topic) -> R
                "question": topic.questions[0][1] if topic.questions else None},
         manifest=manifest(topic),
     )
+    mark_report(report, doc, topic, rubric, calibration)
+    return report
 
 
 def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, object]]:

@@ -16,7 +16,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -134,17 +134,12 @@ def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
 def _load_cached(path: Path, stamp: tuple[int, int] | None) -> Rubric:
     problems, rubric = _analyse(path)
     if rubric is None:
-        first = problems[0]
-        more = (f" ({len(problems)} problems; run `marker rubric check {path}` to list them all)"
-                if len(problems) > 1 else "")
-        raise MarkerError(f"{path.parent / first.file if first.file == path.name else path}: "
-                          f"{_without_file(first)}{more}")
+        first = replace(problems[0], file=str(path))
+        if len(problems) == 1:
+            raise MarkerError(str(first))
+        raise MarkerError(f"{len(problems)} problems; first: {first} "
+                          f"(run `marker rubric check {path}` to list them all)")
     return rubric
-
-
-def _without_file(problem: Problem) -> str:
-    text = str(problem)
-    return text[len(problem.file) + 1:].lstrip(": ") if text.startswith(problem.file) else text
 
 
 # --- validation ------------------------------------------------------------------------

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+from marker import __version__
+
 ROOT = Path(__file__).resolve().parents[1]
+VERDICTS = {"supported", "contradicted", "unverifiable"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,3 +90,63 @@ def run_marker() -> Callable[..., subprocess.CompletedProcess[bytes]]:
                               capture_output=True, timeout=120, check=False)
 
     return run
+
+
+def check_report(data: dict[str, Any]) -> None:
+    """The marker.report/1 shape, with every offset pointing into ``text``."""
+    for key in ("schema", "marker_version", "input", "topic", "text", "paragraphs", "entities",
+                "claims", "criteria", "total", "manifest"):
+        assert key in data, key
+    assert data["marker_version"] == __version__
+    assert set(data["input"]) >= {"path", "sha256", "format", "words"}
+    assert re.fullmatch(r"[0-9a-f]{64}", data["input"]["sha256"])
+    assert data["input"]["format"] in {"txt", "md", "docx", "pdf", "odt", "rtf", "html"}
+    assert isinstance(data["input"]["words"], int) and data["input"]["words"] > 0
+    assert set(data["topic"]) >= {"id", "title", "question"}
+    text = data["text"]
+    assert isinstance(text, str) and text.strip()
+
+    # Paragraphs tile the text, separated by exactly one blank line, with no other breaks.
+    paras = data["paragraphs"]
+    assert paras and all(set(p) >= {"start", "end"} for p in paras)
+    assert paras[0]["start"] == 0 and paras[-1]["end"] == len(text)
+    for before, after in itertools.pairwise(paras):
+        assert text[before["end"]:after["start"]] == "\n\n"
+    for p in paras:
+        assert p["start"] < p["end"] and "\n" not in text[p["start"]:p["end"]]
+    assert "\n\n".join(text[p["start"]:p["end"]] for p in paras) == text
+
+    for e in data["entities"]:
+        assert set(e) >= {"text", "start", "end", "label", "kb_id"}
+        assert 0 <= e["start"] < e["end"] <= len(text)
+        assert text[e["start"]:e["end"]] == e["text"], e
+        assert isinstance(e["label"], str) and e["label"]
+
+    claims = data["claims"]
+    assert [c["id"] for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
+    for c in claims:
+        assert set(c) >= {"id", "text", "start", "end", "kind", "subject", "stated", "verdict",
+                          "correction", "sources"}
+        assert 0 <= c["start"] < c["end"] <= len(text)
+        assert text[c["start"]:c["end"]] == c["text"], c
+        assert c["verdict"] in VERDICTS, c
+        assert isinstance(c["kind"], str) and c["kind"], c
+        assert isinstance(c["sources"], list) and all(isinstance(s, str) for s in c["sources"])
+        if c["verdict"] == "contradicted":
+            assert isinstance(c["correction"], str) and c["correction"].strip(), c
+        else:
+            assert c["correction"] is None, c
+    starts = [c["start"] for c in claims]
+    assert starts == sorted(starts), "claims are numbered in text order"
+
+    assert isinstance(data["criteria"], list)
+    assert set(data["total"]) >= {"mark", "max"}
+    manifest = data["manifest"]
+    assert set(manifest) >= {"model", "model_package", "model_version", "spacy_version",
+                             "knowledge_sha256", "rubric_sha256"}
+    import spacy
+
+    assert manifest["spacy_version"] == spacy.__version__
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["knowledge_sha256"])
+
+

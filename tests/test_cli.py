@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import ROOT, CliRun
+from conftest import ROOT, VERDICTS, CliRun, check_report
 from filemakers import make_docx, make_encrypted_pdf, make_odt, make_pdf, make_rtf, make_scanned_pdf
 
 from marker import __version__
@@ -56,7 +55,6 @@ GERMAN = (
     "Reich. Im August 1939 folgte der Nichtangriffspakt mit Hitler."
 )
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02" + bytes(64)
-VERDICTS = {"supported", "contradicted", "unverifiable"}
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -109,64 +107,6 @@ def report_json(result: Result) -> dict[str, Any]:
 
 def kb_ids(data: dict[str, Any]) -> set[str]:
     return {e["kb_id"] for e in data["entities"] if e["kb_id"]}
-
-
-def check_report(data: dict[str, Any]) -> None:
-    """The marker.report/1 shape, with every offset pointing into ``text``."""
-    for key in ("schema", "marker_version", "input", "topic", "text", "paragraphs", "entities",
-                "claims", "criteria", "total", "manifest"):
-        assert key in data, key
-    assert data["marker_version"] == __version__
-    assert set(data["input"]) >= {"path", "sha256", "format", "words"}
-    assert re.fullmatch(r"[0-9a-f]{64}", data["input"]["sha256"])
-    assert data["input"]["format"] in {"txt", "md", "docx", "pdf", "odt", "rtf", "html"}
-    assert isinstance(data["input"]["words"], int) and data["input"]["words"] > 0
-    assert set(data["topic"]) >= {"id", "title", "question"}
-    text = data["text"]
-    assert isinstance(text, str) and text.strip()
-
-    # Paragraphs tile the text, separated by exactly one blank line, with no other breaks.
-    paras = data["paragraphs"]
-    assert paras and all(set(p) >= {"start", "end"} for p in paras)
-    assert paras[0]["start"] == 0 and paras[-1]["end"] == len(text)
-    for before, after in itertools.pairwise(paras):
-        assert text[before["end"]:after["start"]] == "\n\n"
-    for p in paras:
-        assert p["start"] < p["end"] and "\n" not in text[p["start"]:p["end"]]
-    assert "\n\n".join(text[p["start"]:p["end"]] for p in paras) == text
-
-    for e in data["entities"]:
-        assert set(e) >= {"text", "start", "end", "label", "kb_id"}
-        assert 0 <= e["start"] < e["end"] <= len(text)
-        assert text[e["start"]:e["end"]] == e["text"], e
-        assert isinstance(e["label"], str) and e["label"]
-
-    claims = data["claims"]
-    assert [c["id"] for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
-    for c in claims:
-        assert set(c) >= {"id", "text", "start", "end", "kind", "subject", "stated", "verdict",
-                          "correction", "sources"}
-        assert 0 <= c["start"] < c["end"] <= len(text)
-        assert text[c["start"]:c["end"]] == c["text"], c
-        assert c["verdict"] in VERDICTS, c
-        assert isinstance(c["kind"], str) and c["kind"], c
-        assert isinstance(c["sources"], list) and all(isinstance(s, str) for s in c["sources"])
-        if c["verdict"] == "contradicted":
-            assert isinstance(c["correction"], str) and c["correction"].strip(), c
-        else:
-            assert c["correction"] is None, c
-    starts = [c["start"] for c in claims]
-    assert starts == sorted(starts), "claims are numbered in text order"
-
-    assert isinstance(data["criteria"], list)
-    assert set(data["total"]) >= {"mark", "max"}
-    manifest = data["manifest"]
-    assert set(manifest) >= {"model", "model_package", "model_version", "spacy_version",
-                             "knowledge_sha256", "rubric_sha256"}
-    import spacy
-
-    assert manifest["spacy_version"] == spacy.__version__
-    assert re.fullmatch(r"[0-9a-f]{64}", manifest["knowledge_sha256"])
 
 
 # --- version, help, usage errors -----------------------------------------------------
