@@ -175,8 +175,8 @@ def score_essay(score: Score, report: dict[str, Any], golds: list[Gold], name: s
         score.fp += 1
         score.count(kind, "fp")
         gold_says = ", ".join(f"{golds[i].text!r}={golds[i].kb_id}" for i in on) or "no gold span"
-        score.false_positives.append(
-            f"{where(e['start'])}: {e['text']!r} -> {'|'.join(ids)} ({e['link']}); gold: {gold_says}")
+        score.false_positives.append(f"{where(e['start'])}: {e['text']!r} -> {'|'.join(ids)} "
+                                     f"({e['link']}); gold: {gold_says}")
     for i, g in enumerate(golds):
         if g.kb_id is None:
             continue

@@ -998,8 +998,17 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         verbs = [head] if head.pos_ in ("VERB", "AUX") else []
         if head.dep_ in ("dobj", "nsubjpass", "obj"):
             verbs.append(head.head)
-        verbs.extend(c for c in head.children if c.dep_ in ("relcl", "acl"))
+        # "the agreement at Rapallo, signed by ...": clauses on the event's noun or on the
+        # noun it names the place of.
+        nouns = [head] + ([head.head.head] if head.dep_ == "pobj" and head.head.dep_ == "prep"
+                          and head.head.head.pos_ in ("NOUN", "PROPN") else [])
+        verbs.extend(c for n in nouns for c in n.children if c.dep_ in ("relcl", "acl"))
+        # "the Soviets were at Munich", "France attended the conference at Munich".
+        if head.dep_ == "pobj" and head.head.lower_ in ("at", "in") and \
+                head.head.head.lemma_ in PRESENCE_VERBS:
+            verbs.append(head.head.head)
         named: list[Mention] = []
+        negated: list[Mention] = []
         for a in actors:
             atok = doc[a.start:a.end].root
             prep = _governing_prep(atok)
@@ -1007,13 +1016,28 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                 prep.head.i in range(m.start, m.end) or prep.head == head
                 or prep.head in verbs
             ):
-                if prep.lower_ == "by" and not (prep.head in verbs and prep.head.lemma_ in (
-                        "sign", "conclude", "agree", "negotiate", "make")):
+                if prep.lower_ == "by" and not (prep.head in verbs and prep.head.lemma_ in
+                                                PARTY_VERBS | DEED_VERBS):
                     continue
                 named.append(a)
-            elif any(v.lemma_ in ("sign", "conclude", "negotiate") and _is_subject_of(atok, v)
+            elif any(v.lemma_ in PARTY_VERBS | PRESENCE_VERBS and _is_subject_of(atok, v)
                      for v in verbs):
-                named.append(a)
+                (negated if any(_negated(v) for v in verbs if _is_subject_of(atok, v))
+                 else named).append(a)
+            elif any(v.lemma_ in REFUSAL_VERBS and _is_subject_of(atok, v) and any(
+                    c.dep_ == "xcomp" and c.lemma_ in PARTY_VERBS for c in v.children)
+                     for v in verbs):
+                negated.append(a)  # "which the USSR refused to join"
+        if negated:
+            start = min([m.start_char] + [a.start_char for a in negated])
+            end = max([m.end_char] + [a.end_char for a in negated])
+            out.append(Claim(
+                kind="party", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+                refs=(m.kb_id, *[a.kb_id for a in negated]),
+                stated="not " + ", ".join(a.text for a in negated),
+                detail={"parties": [a.kb_id for a in negated],
+                        "sections": [a.section for a in negated], "negated": True},
+            ))
         if not named:
             continue
         start = min([m.start_char] + [a.start_char for a in named])
@@ -1026,6 +1050,17 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                     "sections": [a.section for a in named]},
         ))
     return out
+
+
+PARTY_VERBS = {"sign", "conclude", "negotiate", "agree", "make", "join", "ratify", "accede"}
+DEED_VERBS = {"carry", "commit", "order", "perpetrate", "organise", "organize", "launch",
+              "execute", "plan"}
+PRESENCE_VERBS = {"be", "attend", "participate", "represent"}
+REFUSAL_VERBS = {"refuse", "decline", "fail", "reject"}
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in verb.children)
 
 
 def _governing_prep(tok: Token) -> Token | None:

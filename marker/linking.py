@@ -1,14 +1,30 @@
 """Recognising the topic's entities in an essay and linking them to the knowledge.
 
-A spaCy pipeline component in the manner of scispaCy's linker:
+A spaCy pipeline component in the manner of scispaCy's linker, built once per topic:
 
-1. token patterns generated from every name, alias and known wrong form (case-insensitive,
-   straight or curly apostrophes, hyphen / en dash / space variants, possessives);
-2. context rules for names shared by different kinds of entry ("Berlin" the city vs the
-   Treaty of Berlin), read from the knowledge's ``disambiguation`` section;
-3. a fuzzy linker for misspellings that are not listed: character n-gram TF-IDF
-   candidates over all aliases (scikit-learn), a similarity threshold and a type check;
-4. simple same-paragraph coreference for "the pact", "the treaty", "the League".
+1. every name, alias and known wrong form becomes a token pattern, matched on a *folded*
+   copy of the essay (lower case, accents and Polish ł dropped, one kind of apostrophe and
+   dash, hyphen or space between words), so case, possessives and dash variants need no
+   listing; a year-bearing alias also matches its reworded form ("1921 trade agreement" /
+   "trade agreement of 1921");
+2. spelling: a capitalised proper noun that is not a name the knowledge knows is corrected
+   to the closest known name word (Damerau-Levenshtein, 1 edit up to 7 letters, 2 from 8,
+   same first letter) before matching, so "Treaty of Rapalo" and "Zinovief letter" link and
+   record ``corrected_from``; derived words ("Stalinist", "Latvian", "Germans") are not
+   misspellings;
+3. context: names shared by different entries, or by an entry and an ordinary word or place
+   ("Berlin", "Conquest", "Civil War"), are settled by the knowledge's ``disambiguation``
+   rules, then by general rules of English usage: an alias the knowledge writes with "the"
+   needs it ("the Soviets", not "Congress of Soviets"); "a Potemkin village" and "a
+   neutrality pact" are not the named thing; "the town of Rapallo" is the place; a surname
+   after an unknown first name ("Joseph Davies") is someone else; a name inside a longer
+   PERSON name links only to a person; a surname alone after the full name in the same
+   paragraph is that person;
+4. descriptions: "Lenin's death" links both Lenin and the event (on "death"); "the 1939 pact
+   with Hitler" links the one event of that kind, year and party; "remilitarised the
+   Rhineland" links the event named "remilitarisation of the Rhineland";
+5. coreference: "the pact" / "the treaty" links the one fitting event named in the same or
+   the previous sentence (precision first: none when two fit).
 
 Statistical NER spans that no rule claimed are kept, unlinked, so the report still shows
 people and places outside the knowledge.
@@ -18,9 +34,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
@@ -28,7 +46,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 if TYPE_CHECKING:
-    from .topic import Topic
+    from .topic import Disambiguation, Entry, Topic
 
 SECTION_LABEL = {
     "events": "EVENT",
@@ -37,38 +55,38 @@ SECTION_LABEL = {
     "states": "GPE",
     "organisations": "ORG",
 }
-SECTION_TYPE = {
-    "events": "event",
-    "people": "person",
-    "writers": "writer",
-    "states": "state",
-    "organisations": "organisation",
+PEOPLE = ("people", "writers")
+DASHES = "-–—‐‑‒−"
+APOSTROPHES = "’‘ʼ`´′"
+# Letters NFKD does not decompose, spelled as English writers do.
+_TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                           "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i"})
+_FOLD = str.maketrans({**dict.fromkeys(DASHES, "-"), **dict.fromkeys(APOSTROPHES, "'")})
+FUNCTION_WORDS = {"the", "of", "and", "in", "on", "at", "to", "for", "a", "an", "with", "&"}
+INDEFINITE = {"a", "an", "another"}
+# "the town of Rapallo", "the Gulf of Finland": the place, not the treaty or the state.
+PLACE_NOUNS = {
+    "town", "city", "village", "port", "resort", "capital", "region", "province", "island",
+    "islands", "river", "lake", "gulf", "bay", "sea", "coast", "isthmus", "strait", "straits",
+    "peninsula", "harbour", "harbor", "suburb", "suburbs", "district", "outskirts",
 }
-# NER labels whose spans may be fuzzy-linked, and the sections each may link to.
-FUZZY_TYPES = {
-    "PERSON": {"people", "writers"},
-    "ORG": {"organisations", "events", "people", "writers"},
-    "GPE": {"states", "events", "people", "writers"},
-    "LOC": {"states", "events"},
-    "EVENT": {"events"},
-    "LAW": {"events"},
-    "FAC": {"events"},
-    "WORK_OF_ART": {"events"},
-    "PROPN": {"people", "writers", "events", "organisations"},
-}
-DASHES = ["-", "–", "—", "‐", "‑"]
-APOSTROPHE_S = ["'s", "’s", "‘s", "'", "’"]
-REPORTING = {
-    "argue", "argues", "argued", "claim", "claims", "claimed", "suggest", "suggests",
-    "suggested", "write", "writes", "wrote", "state", "states", "stated", "believe",
-    "believes", "contend", "contends", "maintain", "maintains", "note", "notes", "noted",
-    "says", "said", "points", "asserts", "describes", "described", "sees", "saw", "view",
-    "views", "thesis", "interpretation", "account", "and", "&", "(", ")", ",", "'s", "’s",
-}
-FUZZY_MIN_COSINE = 0.55
-FUZZY_MIN_RATIO = 0.84
-FUZZY_MIN_LENGTH = 5
-COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "league", "conference", "congress"}
+# Endings that make a related word, not a misspelling: Stalinist, Leninism, Latvian,
+# Germans, Japanese, Bolshevism, Trotskyite.
+DERIVED_ENDINGS = (
+    "ists", "isms", "ites", "ians", "ist", "ism", "ite", "ian", "ans", "ese", "ish", "ics",
+    "ic", "an", "ns", "n", "s",
+)
+# What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
+MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
+DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord"}
+COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
+NOMINAL_ENDINGS = ("isation", "ization", "ation", "ition", "ment", "ion")
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
+_YEAR_FIRST = re.compile(r"(\d{4}) (.+)")
+_YEAR_LAST = re.compile(r"(.+?) (?:of )?(\d{4})")
+_OF_PHRASE = re.compile(r"([a-z]+(?: [a-z]+)*) of (?:the )?(.+)")
+_POSSESSIVE_PHRASE = re.compile(r"(.+)'s ([a-z]+(?: [a-z]+)*)")
 
 for _name, _default in (("corrected_from", None), ("candidates", ()), ("link", None)):
     if not Span.has_extension(_name):
@@ -77,16 +95,49 @@ if not Doc.has_extension("offices"):
     Doc.set_extension("offices", default=None)
 
 
-def norm(text: str) -> str:
-    """The comparison form of a name: NFKD without accents, lower case, one kind of dash
-    and apostrophe, single spaces, no leading 'the'."""
-    text = unicodedata.normalize("NFKD", text)
+def fold(text: str) -> str:
+    """A word as compared: lower case, no accents, one kind of apostrophe and dash."""
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    for dash in DASHES[1:]:
-        text = text.replace(dash, "-")
-    text = re.sub(r"\s+", " ", text).strip()
+    return text.translate(_FOLD).lower()
+
+
+def norm(text: str) -> str:
+    """The comparison form of a name: folded, single spaces, no leading 'the'."""
+    text = re.sub(r"\s+", " ", fold(text)).strip()
     return re.sub(r"^the ", "", text)
+
+
+def osa_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of neighbours as one edit; limit + 1 once over limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def derived(word: str, name: str) -> bool:
+    """True when ``word`` is a word made from ``name`` (Stalinist, Germans), not a typo."""
+    if word.startswith(name) and word[len(name):] in DERIVED_ENDINGS:
+        return True
+    if name.startswith(word) and name[len(word):] in MISSING_ENDINGS:
+        return True
+    for ending in DERIVED_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 4 and name.startswith(stem):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -96,76 +147,219 @@ class Target:
     entry_id: str
     section: str
     wrong_form: bool
+    needs_the: bool = False  # the knowledge only writes this name with "the"
+
+
+@dataclass
+class _Key:
+    """Everything known about one normalised name."""
+
+    targets: list[Target] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)  # the spellings as the knowledge writes them
+    split: tuple[str, str] | None = None  # (entity key, "of" | "'s") for "death of Lenin"
+
+
+@dataclass(frozen=True)
+class _Nominal:
+    """An event alias "<noun> of <object>" whose verb form names it too."""
+
+    stem: str
+    obj: tuple[str, ...]
+    entry_id: str
 
 
 class KnowledgeLinker:
-    """The pipeline component; built from a topic's knowledge."""
+    """The pipeline component; its indexes are built once from a topic's knowledge."""
 
     def __init__(self, nlp: Language, topic: Topic) -> None:
         self.topic = topic
-        knowledge = topic.knowledge
-        self.targets: dict[str, list[Target]] = {}
+        self.knowledge = topic.knowledge
+        self.keys: dict[str, _Key] = {}
         self.office_aliases: dict[str, list[str]] = {}
-        for alias, entry_id, section, wrong in knowledge.all_names():
-            key = norm(alias)
-            if not key:
-                continue
-            if section == "offices":
-                ids = self.office_aliases.setdefault(key, [])
-                if entry_id not in ids:
-                    ids.append(entry_id)
-                continue
-            if section not in SECTION_LABEL:
-                continue
-            bucket = self.targets.setdefault(key, [])
-            if all(t.entry_id != entry_id for t in bucket):
-                bucket.append(Target(entry_id, section, wrong))
+        self._collect_names(nlp)
+        self.disambiguation: dict[str, Disambiguation] = {
+            norm(d.alias): d for d in self.knowledge.disambiguation
+        }
         self.case_sensitive: dict[str, set[str]] = {}
         for section in SECTION_LABEL:
-            for entry in knowledge.by_section(section):
+            for entry in self.knowledge.by_section(section):
                 for alias in entry.case_sensitive:
                     self.case_sensitive.setdefault(norm(alias), set()).add(alias)
-        self.disambiguation = {norm(d.alias): d for d in knowledge.disambiguation}
+        self.title_only = self._title_only_keys()
+        self.given_names = self._given_names()
+        self.shared_surnames = {
+            key for key, k in self.keys.items()
+            if " " not in key and all(t.section in PEOPLE for t in k.targets)
+            and (len(k.targets) > 1 or key in self.disambiguation)
+        }
+        self.nominals = self._nominals()
+        self._build_spelling_index()
         self.matcher = Matcher(nlp.vocab)
         self.office_matcher = Matcher(nlp.vocab)
-        for key in self.targets:
+        for key in self.keys:
             self.matcher.add(key, [self._pattern(nlp, key)])
         for key in self.office_aliases:
             self.office_matcher.add(key, [self._pattern(nlp, key)])
-        self._build_fuzzy_index()
+        self.vocab = nlp.vocab
+
+    # -- building the indexes -----------------------------------------------------------
+
+    def _collect_names(self, nlp: Language) -> None:
+        """Every name form → its entries; offices apart (titles are not entities)."""
+        owners: dict[tuple[str, str], Target] = {}
+        for alias, entry_id, section, wrong in self.knowledge.all_names():
+            for form in _variants(alias):
+                key = norm(form)
+                if not key:
+                    continue
+                if section == "offices":
+                    ids = self.office_aliases.setdefault(key, [])
+                    if entry_id not in ids:
+                        ids.append(entry_id)
+                    continue
+                if section not in SECTION_LABEL:
+                    continue
+                the = form.strip().lower().startswith("the ")
+                old = owners.get((key, entry_id))
+                if old is not None:
+                    wrong, the = old.wrong_form and wrong, old.needs_the and the
+                owners[(key, entry_id)] = Target(entry_id, section, wrong, the)
+                self.keys.setdefault(key, _Key()).forms.add(form.strip())
+        for (key, _), target in owners.items():
+            self.keys[key].targets.append(target)
+        self._add_surname_variants()
+        for key, k in self.keys.items():
+            k.split = self._split_of(key, k)
+
+    def _add_surname_variants(self) -> None:
+        """The surname of a listed full name ("Leon Trotski") is a spelling of the person's
+        own surname alias ("Trotsky") when the two are a spelling apart: it names them too."""
+        for key, k in list(self.keys.items()):
+            words = key.split()
+            if len(words) < 2 or not words[-1].isalpha() or words[-1] in self.keys:
+                continue
+            for t in k.targets:
+                if t.section not in PEOPLE or t.wrong_form:
+                    continue
+                surnames = [s for s, o in self.keys.items() if " " not in s and any(
+                    x.entry_id == t.entry_id and not x.wrong_form for x in o.targets)]
+                if any(0 < osa_distance(words[-1], s, _max_edits(s)) <= _max_edits(s)
+                       for s in surnames):
+                    variant = self.keys.setdefault(words[-1], _Key())
+                    variant.targets.append(Target(t.entry_id, t.section, False))
+                    variant.forms.add(words[-1].title())
+
+    def _split_of(self, key: str, k: _Key) -> tuple[str, str] | None:
+        """For an event alias that describes another entry ("death of Lenin", "Lenin's
+        death", "establishment of the Comintern"): that entry's key and the form."""
+        if not k.targets or any(t.section != "events" for t in k.targets):
+            return None
+        for pattern, form in ((_OF_PHRASE, "of"), (_POSSESSIVE_PHRASE, "'s")):
+            m = pattern.fullmatch(key)
+            if m is None:
+                continue
+            entity = m.group(2) if form == "of" else m.group(1)
+            noun = m.group(1) if form == "of" else m.group(2)
+            other = self.keys.get(entity)
+            lower_noun = any(noun in f for f in k.forms)  # written in lower case
+            if other and lower_noun and any(t.section != "events" for t in other.targets):
+                return entity, form
+        return None
+
+    def _title_only_keys(self) -> set[str]:
+        """Names the knowledge marks ambiguous that are made of ordinary words ("Civil War",
+        "Neutrality Pact"): only their capitalised form is the name; "a civil war" or a
+        headline in capitals is the ordinary phrase."""
+        ordinary = {w for k in self.keys.values() for f in k.forms for w in f.split()
+                    if w.isalpha() and w == w.lower()}
+        out = set()
+        for key in self.disambiguation:
+            k = self.keys.get(key)
+            if k is None or any(f == f.lower() for f in k.forms):
+                continue
+            words = [w for w in key.split() if w not in FUNCTION_WORDS]
+            if words and all(w.lower() in ordinary for w in words):
+                out.add(key)
+        return out
+
+    def _given_names(self) -> dict[str, set[str]]:
+        """Words other than the surname in each person's names (first names, initials)."""
+        out: dict[str, set[str]] = {}
+        for key, k in self.keys.items():
+            words = key.split()
+            for t in k.targets:
+                if t.section in PEOPLE and len(words) > 1:
+                    out.setdefault(t.entry_id, set()).update(words[:-1])
+        return out
+
+    def _nominals(self) -> list[_Nominal]:
+        """Event aliases "<nominalisation> of <name>" where the name is no entry itself,
+        so "remilitarised the Rhineland" names the remilitarisation of the Rhineland."""
+        out = []
+        for key, k in self.keys.items():
+            m = _OF_PHRASE.fullmatch(key)
+            if m is None or " " in m.group(1) or m.group(2) in self.keys:
+                continue
+            ids = {t.entry_id for t in k.targets if t.section == "events"}
+            if len(ids) != 1:
+                continue
+            for ending in NOMINAL_ENDINGS:
+                if m.group(1).endswith(ending) and len(m.group(1)) - len(ending) >= 5:
+                    stem = m.group(1)[: -len(ending)].replace("iz", "is")
+                    out.append(_Nominal(stem, tuple(m.group(2).split()), ids.pop()))
+                    break
+        return out
+
+    def _build_spelling_index(self) -> None:
+        """Known name words (any case) and, by first letter, the proper-name words a
+        misspelling may be corrected to; plus word pairs, to choose between close words."""
+        self.known_words: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.by_initial: dict[str, list[str]] = {}
+        proper: set[str] = set()
+        for key, k in self.keys.items():
+            words = [w for w in re.split(r"[\s\-]+", key) if w]
+            self.known_words.update(words)
+            self.pairs.update(itertools.pairwise(words))
+            for form in k.forms:
+                for word in re.split(r"[\s\-]+", form):
+                    if word[:1].isupper() and word.isalpha() and len(word) >= 5:
+                        proper.add(fold(word))
+        for word in sorted(proper):
+            self.by_initial.setdefault(word[0], []).append(word)
+        self._corrections: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
     def _pattern(nlp: Language, key: str) -> list[dict[str, Any]]:
-        """Token pattern for a normalised alias: case-insensitive, any dash or none."""
+        """Token pattern for a normalised name on the folded text: a hyphen may be a space
+        and a space a hyphen; a possessive may be 's or a bare apostrophe."""
         pattern: list[dict[str, Any]] = []
-        for token in nlp.make_doc(key):
-            if token.text in DASHES:
-                pattern.append({"ORTH": {"IN": DASHES}, "OP": "?"})
-            elif token.text in ("'s", "'"):
-                pattern.append({"LOWER": {"IN": APOSTROPHE_S}})
+        words = [t.text for t in nlp.make_doc(key)]
+        for i, word in enumerate(words):
+            if word == "-":
+                pattern.append({"ORTH": "-", "OP": "?"})
+                continue
+            if word in ("'s", "'"):
+                pattern.append({"ORTH": {"IN": ["'s", "'"]}})
             else:
-                pattern.append({"NORM": token.text} if token.is_alpha else {"LOWER": token.text})
+                pattern.append({"ORTH": word})
+            if i + 1 < len(words) and words[i + 1] != "-" and word.isalnum() \
+                    and words[i + 1].isalnum():
+                pattern.append({"ORTH": "-", "OP": "?"})
         return pattern
-
-    def _build_fuzzy_index(self) -> None:
-        """Character n-gram TF-IDF over every alias (not wrong forms), as scispaCy does."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.fuzzy_keys = sorted(
-            k for k, ts in self.targets.items() if len(k) >= FUZZY_MIN_LENGTH - 1
-        )
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))
-        self.fuzzy_matrix = self.vectorizer.fit_transform(self.fuzzy_keys)
 
     # -- the component ------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
-        spans = self._rule_spans(doc, para_starts)
+        folded, corrected = self._folded(doc)
+        offices = self._offices(doc, folded)
+        spans = self._rule_spans(doc, folded, corrected, para_starts)
+        spans = self._descriptions(doc, spans)
         taken = _Occupancy(len(doc))
         for span in spans:
             taken.add(span.start, span.end)
-        offices = self._offices(doc)
+        spans.extend(self._nominal_verbs(doc, taken))
         for o_start, o_end, *_ in offices:
             span = doc.char_span(o_start, o_end, alignment_mode="expand")
             if span is not None:
@@ -173,222 +367,376 @@ class KnowledgeLinker:
         kept: list[Span] = list(spans)
         for ent in doc.ents:
             if taken.free(ent.start, ent.end):
-                linked = self._fuzzy(doc, ent.start, ent.end, ent.label_)
-                kept.append(linked or ent)
+                kept.append(ent)
                 taken.add(ent.start, ent.end)
-        for start, end in self._propn_runs(doc):
-            if taken.free(start, end):
-                linked = self._fuzzy(doc, start, end, "PROPN")
-                if linked is not None:
-                    kept.append(linked)
-                    taken.add(start, end)
-        kept.extend(self._coreference(doc, kept, taken, para_starts))
+        kept.extend(self._coreference(doc, kept, taken))
         kept.sort(key=lambda s: s.start)
-        doc.ents = [s for s in kept if not any(
-            o_start < s.end_char and s.start_char < o_end for o_start, o_end, *_ in offices
-        ) or s.kb_id_]
+        doc.ents = [s for s in kept if s.kb_id_ or not any(
+            o_start < s.end_char and s.start_char < o_end for o_start, o_end, *_ in offices)]
         doc._.offices = offices
         return doc
 
-    def _rule_spans(self, doc: Doc, para_starts: list[int]) -> list[Span]:
-        """Exact alias matches, longest first, with the capitalisation guard and the
-        disambiguation rules applied."""
-        found = []
-        for match_id, start, end in self.matcher(doc):
-            key = doc.vocab.strings[match_id]
-            found.append((end - start, start, end, key))
-        found.sort(key=lambda m: (-m[0], m[1]))
+    def _folded(self, doc: Doc) -> tuple[Doc, dict[int, str]]:
+        """A copy of the essay's tokens folded for matching, misspelt names corrected;
+        and the corrected tokens' original text by index."""
+        words = [fold(t.text) or t.text for t in doc]
+        corrected: dict[int, str] = {}
+        for i, tok in enumerate(doc):
+            word = words[i]
+            if (tok.pos_ != "PROPN" or not tok.is_alpha or not tok.text[:1].isupper()
+                    or len(word) < 5 or word in self.known_words):
+                continue
+            options = self._close_names(word)
+            if not options:
+                continue
+            neighbours = {words[j] for j in (i - 1, i + 1, i - 2, i + 2)
+                          if 0 <= j < len(doc) and words[j] != "-"}
+            paired = [o for o in options
+                      if any((n, o) in self.pairs or (o, n) in self.pairs for n in neighbours)]
+            choice = (paired or list(options))[0]
+            words[i] = choice
+            corrected[i] = tok.text
+        spaces = [bool(t.whitespace_) for t in doc]
+        return Doc(self.vocab, words=words, spaces=spaces), corrected
+
+    def _close_names(self, word: str) -> tuple[str, ...]:
+        """The known name words nearest a misspelling, best first (cached per word)."""
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        limit = _max_edits(word)
+        scored = []
+        for name in self.by_initial.get(word[0], ()):
+            if derived(word, name):
+                continue
+            d = osa_distance(word, name, limit)
+            if d <= limit:
+                ratio = difflib.SequenceMatcher(None, word, name).ratio()
+                scored.append((d, -ratio, name))
+        scored.sort()
+        best = tuple(n for d, _, n in scored if d == scored[0][0]) if scored else ()
+        self._corrections[word] = best
+        return best
+
+    def _rule_spans(self, doc: Doc, folded: Doc, corrected: dict[int, str],
+                    para_starts: list[int]) -> list[Span]:
+        """Name matches, longest first, each checked against the context rules."""
+        found = sorted(((e - s, s, e, doc.vocab.strings[m]) for m, s, e in self.matcher(folded)),
+                       key=lambda m: (-m[0], m[1]))
         taken = _Occupancy(len(doc))
         spans: list[Span] = []
         for _, start, end, key in found:
             if not taken.free(start, end):
                 continue
-            targets = self.targets[key]
-            exact = self.case_sensitive.get(key)
-            if exact is not None and doc[start:end].text not in exact:
-                continue
-            if not self._case_ok(doc, start, end, targets):
-                continue
-            chosen = self._choose(doc, start, end, key, targets, para_starts)
-            if chosen is None:
-                continue
-            target, candidates, how = chosen
-            if target is None:
-                label = SECTION_LABEL[candidates[0].section]
-                span = Span(doc, start, end, label=label)
-                span._.candidates = tuple(t.entry_id for t in candidates)
-                span._.link = "ambiguous"
-            else:
-                span = Span(doc, start, end, label=SECTION_LABEL[target.section],
-                            kb_id=target.entry_id)
-                span._.link = how
-                if target.wrong_form:
-                    span._.corrected_from = span.text
-            taken.add(start, end)
-            spans.append(span)
+            made = self._link(doc, start, end, key, corrected, para_starts, spans)
+            for span in made:
+                taken.add(span.start, span.end)
+            spans.extend(made)
         return spans
+
+    def _link(self, doc: Doc, start: int, end: int, key: str, corrected: dict[int, str],
+              para_starts: list[int], earlier: list[Span]) -> list[Span]:
+        """The spans one name match gives (none, one, or two for "death of Lenin")."""
+        k = self.keys[key]
+        if k.split is not None:
+            parts = self._split(doc, start, end, key, k, corrected, para_starts, earlier)
+            if parts:
+                return parts
+        targets = self._usable(doc, start, end, key, k.targets)
+        if not targets:
+            return []
+        chosen = self._choose(doc, start, end, key, targets, para_starts, earlier)
+        if chosen is None:
+            return []
+        target, candidates, how = chosen
+        if target is not None and target.section not in SECTION_LABEL:
+            return []  # a rule chose an office: the office matcher reports it
+        if target is None:
+            span = Span(doc, start, end, label=SECTION_LABEL[candidates[0].section])
+            span._.candidates = tuple(t.entry_id for t in candidates)
+            span._.link = "ambiguous"
+            return [span]
+        start = self._initials(doc, start, target)
+        span = Span(doc, start, end, label=SECTION_LABEL[target.section], kb_id=target.entry_id)
+        typo = any(i in corrected for i in range(start, end))
+        span._.link = "fuzzy" if typo else how
+        if typo or target.wrong_form:
+            span._.corrected_from = span.text
+        return [span]
+
+    def _split(self, doc: Doc, start: int, end: int, key: str, k: _Key,
+               corrected: dict[int, str], para_starts: list[int],
+               earlier: list[Span]) -> list[Span]:
+        """"death of Lenin" / "Lenin's death": Lenin on his name, the event on "death"."""
+        entity_key, form = k.split  # type: ignore[misc]
+        if form == "of":
+            of = next((i for i in range(start, end) if doc[i].lower_ == "of"), None)
+            if of is None:
+                return []
+            noun = (start, of)
+            name = (of + 2 if doc[of + 1].lower_ == "the" else of + 1, end)
+        else:
+            poss = next((i for i in range(start, end) if fold(doc[i].text) in ("'s", "'")), None)
+            if poss is None:
+                return []
+            name, noun = (start, poss), (poss + 1, end)
+        if name[0] >= name[1] or noun[0] >= noun[1]:
+            return []
+        inner = self._link(doc, *name, entity_key, corrected, para_starts, earlier)
+        events = [t for t in k.targets if t.section == "events"]
+        if not inner or len(events) != 1:
+            return []
+        event = Span(doc, *noun, label="EVENT", kb_id=events[0].entry_id)
+        event._.link = "alias"
+        return [*inner, event]
+
+    def _usable(self, doc: Doc, start: int, end: int, key: str,
+                targets: list[Target]) -> list[Target]:
+        """The targets the surrounding words allow (general rules of English usage)."""
+        text = doc[start:end].text
+        exact = self.case_sensitive.get(key)
+        if exact is not None and text not in exact:
+            return []
+        if key in self.title_only and not all(
+                t.text.istitle() for t in doc[start:end] if t.is_alpha
+                and t.lower_ not in FUNCTION_WORDS):
+            return []
+        before = doc[start - 1].lower_ if start > 0 else ""
+        out = [t for t in targets if before == "the" or not t.needs_the]
+        if before in INDEFINITE:
+            out = [t for t in out if t.section not in ("people", "writers", "events")]
+        if before == "of" and start > 1 and doc[start - 2].lower_ in PLACE_NOUNS:
+            out = [t for t in out if t.section in PEOPLE]
+        ent = _entity_of(doc, start) if doc[start].ent_type_ == "PERSON" else None
+        if ent is not None and (ent.start < start or ent.end > end):
+            out = [t for t in out if t.section in PEOPLE]
+            first = doc[start - 1] if start > ent.start else None
+            if key in self.shared_surnames and first is not None and first.is_alpha \
+                    and not any(first.lower_ in self.given_names.get(t.entry_id, ())
+                                for t in out):
+                return []  # "Joseph Davies" is neither Norman nor R. W. Davies
+        if not self._case_ok(doc, start, end, out):
+            return []
+        return out
 
     @staticmethod
     def _case_ok(doc: Doc, start: int, end: int, targets: list[Target]) -> bool:
         """Single-word names of people must look like names: capitalised, and not a
         capitalised common word at the start of a sentence ("Service in the army...")."""
-        if end - start != 1 or not all(t.section in ("people", "writers") for t in targets):
+        if end - start != 1 or not targets or not all(t.section in PEOPLE for t in targets):
             return True
         token = doc[start]
-        if not (token.text[:1].isupper()):
+        if not token.text[:1].isupper():
             return False
         if not token.is_sent_start:
             return True
         nxt = doc[start + 1] if start + 1 < len(doc) else None
-        return (nxt is None or token.pos_ == "PROPN" or nxt.lower_ in REPORTING
-                or nxt.pos_ in ("VERB", "AUX") or token.ent_type_ == "PERSON")
+        return (nxt is None or token.pos_ == "PROPN" or nxt.pos_ in ("VERB", "AUX")
+                or token.ent_type_ == "PERSON")
 
     def _choose(self, doc: Doc, start: int, end: int, key: str, targets: list[Target],
-                para_starts: list[int]) -> tuple[Target | None, list[Target], str] | None:
-        """The entry an alias names here; None to leave it unlinked."""
+                para_starts: list[int], earlier: list[Span],
+                ) -> tuple[Target | None, list[Target], str] | None:
+        """The entry a name names here, (None, candidates) when it stays ambiguous, or
+        None to leave it unlinked."""
         rule = self.disambiguation.get(key)
         if rule is not None:
-            window = _window(doc, start, end, para_starts)
+            sentence = _sentence(doc, start)
             for r in rule.rules:
-                if (r.pattern and re.search(r.pattern, window.sentence, re.IGNORECASE)) or (
-                    r.context and any(
-                        re.search(rf"\b{re.escape(w)}\b", window.sentence, re.IGNORECASE)
-                        for w in r.context)
-                ):
+                if _applies(r.pattern, r.context, sentence):
                     if r.choose is None:
                         return None  # the rule says: not this entity here
                     return self._target(r.choose, targets), targets, "context"
-            if rule.default is None:
-                if len(targets) > 1 and len({t.section for t in targets}) == 1:
-                    return None, targets, "ambiguous"
-                return None
-            return self._target(rule.default, targets), targets, "context"
-        if len(targets) == 1:
+        elif len(targets) == 1:
             return targets[0], targets, "wrong_form" if targets[0].wrong_form else "alias"
-        sections = {t.section for t in targets}
-        if len(sections) == 1:
+        named = self._named_before(doc, start, targets, para_starts, earlier)
+        if named is not None:
+            return named, targets, "context"
+        if rule is not None and rule.default is not None:
+            return self._target(rule.default, targets), targets, "context"
+        if len(targets) > 1 and len({t.section for t in targets}) == 1:
             return None, targets, "ambiguous"
-        # Different kinds without a rule: the topic check refuses this; be safe.
         return None
+
+    def _named_before(self, doc: Doc, start: int, targets: list[Target],
+                      para_starts: list[int], earlier: list[Span]) -> Target | None:
+        """A surname alone names the one candidate already named in full earlier in the
+        paragraph ("Robert Conquest ... Conquest probably exaggerated")."""
+        if not all(t.section in PEOPLE for t in targets) or doc[start].pos_ != "PROPN":
+            return None
+        if start + 1 < len(doc) and doc[start + 1].lower_ == "of":
+            return None
+        para = bisect.bisect_right(para_starts, doc[start].idx) - 1
+        ids = {t.entry_id for t in targets}
+        named = {s.kb_id_ for s in earlier if s.kb_id_ in ids and len(s) > 1 and s.start < start
+                 and bisect.bisect_right(para_starts, s.start_char) - 1 == para}
+        if len(named) != 1:
+            return None
+        return next(t for t in targets if t.entry_id in named)
 
     def _target(self, entry_id: str, targets: list[Target]) -> Target:
         for t in targets:
             if t.entry_id == entry_id:
                 return t
-        entry = self.topic.knowledge.get(entry_id)
-        section = getattr(entry, "section", None) or _section_of(self.topic, entry_id)
-        return Target(entry_id, section, False)
+        entry = self.knowledge.get(entry_id)
+        return Target(entry_id, entry.section if entry is not None else "events", False)
 
-    def _propn_runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """Runs of capitalised proper-noun tokens outside any entity (fuzzy candidates)."""
-        runs, start = [], None
-        for i, tok in enumerate(doc):
-            ok = tok.pos_ == "PROPN" and tok.text[:1].isupper() and not tok.is_sent_start
-            if ok and start is None:
-                start = i
-            elif not ok and start is not None:
-                runs.append((start, i))
-                start = None
-        if start is not None:
-            runs.append((start, len(doc)))
-        return runs
+    @staticmethod
+    def _initials(doc: Doc, start: int, target: Target) -> int:
+        """A person's name takes in initials written before it ("V. Molotov")."""
+        if target.section not in PEOPLE:
+            return start
+        while start > 0 and re.fullmatch(r"[A-Z]\.", doc[start - 1].text):
+            start -= 1
+        return start
 
-    def _fuzzy(self, doc: Doc, start: int, end: int, label: str) -> Span | None:
-        """Link a span to the closest alias when the spelling is clearly a variant."""
-        allowed = FUZZY_TYPES.get(label)
-        if not allowed:
-            return None
-        while start < end and doc[start].lower_ in ("the", "a", "an"):
-            start += 1
-        while end > start and doc[end - 1].text in APOSTROPHE_S:
-            end -= 1
-        if start >= end:
-            return None
-        text = doc[start:end].text
-        key = norm(text)
-        if len(key) < FUZZY_MIN_LENGTH or key in self.disambiguation:
-            return None
-        vec = self.vectorizer.transform([key])
-        scores = (self.fuzzy_matrix @ vec.T).toarray().ravel()
-        best: tuple[float, str, Target] | None = None
-        for idx in scores.argsort()[::-1][:8]:
-            if scores[idx] < FUZZY_MIN_COSINE:
-                break
-            alias = self.fuzzy_keys[idx]
-            if key.startswith(alias) or alias.startswith(key):
-                continue  # "Stalinist", "Trotskyists": derived words, not misspellings
-            ratio = difflib.SequenceMatcher(None, key, alias).ratio()
-            if ratio < FUZZY_MIN_RATIO:
+    # -- descriptions -------------------------------------------------------------------
+
+    def _descriptions(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """"the 1939 pact with Hitler": the one event of that kind, year and party. The
+        description replaces the party's own link, as a longer name would."""
+        by_start = {s.start: s for s in spans if s.kb_id_}
+        taken = _Occupancy(len(doc))
+        for span in spans:
+            taken.add(span.start, span.end)
+        out = list(spans)
+        for tok in doc:
+            if tok.lower_ not in DESCRIPTIVE_HEADS or tok.tag_ != "NN" or not taken.free(
+                    tok.i, tok.i + 1):
                 continue
-            targets = [t for t in self.targets[alias] if t.section in allowed]
-            if len(targets) != 1:
+            first, words, year = tok.i, [], None
+            while first > 0 and taken.free(first - 1, first):
+                prev = doc[first - 1]
+                if _YEAR.fullmatch(prev.text) and year is None:
+                    year = prev.text
+                elif prev.is_alpha and prev.text.islower() and prev.pos_ in ("NOUN", "ADJ"):
+                    words.append(prev.lower_)
+                else:
+                    break
+                first -= 1
+            end = tok.i + 1
+            if end + 1 < len(doc) and doc[end].lower_ in ("of", "in") \
+                    and _YEAR.fullmatch(doc[end + 1].text) and year is None:
+                year, end = doc[end + 1].text, end + 2
+            party = None
+            if end + 1 < len(doc) and doc[end].lower_ == "with":
+                party = by_start.get(end + 1)
+                if party is not None:
+                    end = party.end
+            if year is None or (party is None and not words):
                 continue
-            if best is None or ratio > best[0]:
-                best = (ratio, alias, targets[0])
-        if best is None:
-            return None
-        target = best[2]
-        span = Span(doc, start, end, label=SECTION_LABEL[target.section], kb_id=target.entry_id)
-        span._.corrected_from = text
-        span._.link = "fuzzy"
-        return span
+            found = self._described(tok.lower_, words, year, party.kb_id_ if party else None)
+            if found is None:
+                continue
+            span = Span(doc, first, end, label="EVENT", kb_id=found)
+            span._.link = "context"
+            if party is not None:
+                out.remove(party)
+            out.append(span)
+            taken.add(first, end)
+        return out
 
-    def _coreference(self, doc: Doc, spans: list[Span], taken: _Occupancy,
-                     para_starts: list[int]) -> list[Span]:
-        """"the pact" / "the treaty" / "the League": the latest fitting entity in the same
-        paragraph (the League: anywhere earlier in the essay)."""
-        linked = sorted((s for s in spans if s.kb_id_), key=lambda s: s.start)
+    def _described(self, head: str, words: list[str], year: str,
+                   party: str | None) -> str | None:
+        """The id of the only event whose names hold the head and words, dated in the year,
+        with the party among its parties (or led by them); else None."""
+        hits = []
+        for event in self.knowledge.events:
+            dates = [d for d in (event.date, *event.accepted_dates) if d is not None]
+            if not any(d.iso[:4] == year for d in dates):
+                continue
+            names = [norm(n) for n in (event.name, *event.aliases)]
+            if not any(head in n.split() and all(w in n.split() for w in words) for n in names) \
+                    and not (head == "treaty" and event.kind == "treaty" and not words):
+                continue
+            if party is not None and party not in self._sides(event):
+                continue
+            hits.append(event.id)
+        return hits[0] if len(hits) == 1 else None
+
+    def _sides(self, event: Entry) -> set[str]:
+        """An event's parties and signatories, and the people who led those states."""
+        sides = {*event.parties, *event.signatories}  # type: ignore[attr-defined]
+        sides.update(era.leader for era in self.knowledge.eras if era.state in sides)
+        return sides
+
+    def _nominal_verbs(self, doc: Doc, taken: _Occupancy) -> list[Span]:
+        """"Germany remilitarised the Rhineland": the object of the verb form of an event
+        alias "remilitarisation of the Rhineland" links to that event."""
+        out = []
+        for tok in doc:
+            if tok.pos_ != "VERB":
+                continue
+            lemma = fold(tok.lemma_).replace("iz", "is")
+            for nominal in self.nominals:
+                if not lemma.startswith(nominal.stem):
+                    continue
+                for obj in tok.children:
+                    if obj.dep_ not in ("dobj", "nsubjpass"):
+                        continue
+                    start = obj.left_edge.i
+                    if doc[start].lower_ == "the":
+                        start += 1
+                    words = tuple(fold(t.text) for t in doc[start:obj.i + 1])
+                    if words == nominal.obj and taken.free(start, obj.i + 1):
+                        span = Span(doc, start, obj.i + 1, label="EVENT", kb_id=nominal.entry_id)
+                        span._.link = "context"
+                        taken.add(start, obj.i + 1)
+                        out.append(span)
+        return out
+
+    # -- coreference --------------------------------------------------------------------
+
+    def _coreference(self, doc: Doc, spans: list[Span], taken: _Occupancy) -> list[Span]:
+        """"the pact" / "the treaty": the one fitting event named in the same or the
+        previous sentence; nothing when none or several fit."""
+        linked = sorted((s for s in spans if s.kb_id_ or s._.candidates), key=lambda s: s.start)
         out = []
         for i, tok in enumerate(doc[1:], start=1):
             head = tok.lower_
-            if head not in COREF_HEADS or doc[i - 1].lower_ != "the" or tok.tag_ in ("NNS", "NNPS"):
+            if head not in COREF_HEADS or doc[i - 1].lower_ != "the" \
+                    or tok.tag_ not in ("NN", "NNP"):
                 continue
             if i + 1 < len(doc) and doc[i + 1].lower_ == "of":
                 continue
             if not taken.free(i - 1, i + 1):
                 continue
-            para = bisect.bisect_right(para_starts, tok.idx) - 1
-            chosen = None
-            for prev in reversed(linked):
-                if prev.start >= i:
-                    continue
-                prev_para = bisect.bisect_right(para_starts, prev.start_char) - 1
-                if head != "league" and prev_para != para:
-                    break
-                if self._fits(head, prev.kb_id_):
-                    chosen = prev
-                    break
-            if chosen is None:
+            sent = tok.sent
+            window = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+            fits = {ids for s in linked if window <= s.start < i
+                    for ids in [(s.kb_id_,) if s.kb_id_ else s._.candidates]
+                    if any(self._fits(head, x) for x in ids)}
+            if len(fits) != 1 or len(next(iter(fits))) != 1:
                 continue
-            span = Span(doc, i, i + 1, label=chosen.label_, kb_id=chosen.kb_id_)
+            entry_id = fits.pop()[0]
+            span = Span(doc, i, i + 1, label="EVENT", kb_id=entry_id)
             span._.link = "coref"
             taken.add(i, i + 1)
             out.append(span)
+            bisect.insort(linked, span, key=lambda s: s.start)
         return out
 
     def _fits(self, head: str, entry_id: str) -> bool:
-        entry = self.topic.knowledge.get(entry_id)
-        if entry is None:
+        """Whether "the <head>" can name the entry: an event whose names use the word (or a
+        treaty, for "the treaty")."""
+        entry = self.knowledge.get(entry_id)
+        if entry is None or entry.section != "events":
             return False
-        names = " ".join([entry.name, *entry.aliases]).lower()
-        if head == "league":
-            return "league" in names and "league of nations" in names
-        kind = getattr(entry, "kind", "")
-        if head in ("pact", "treaty", "agreement", "protocol"):
-            return head in names or (head == "treaty" and kind == "treaty")
-        return head in names
+        names = " ".join(norm(n) for n in (entry.name, *entry.aliases)).split()
+        return head in names or (head == "treaty" and getattr(entry, "kind", "") == "treaty")
 
-    def _offices(self, doc: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    # -- offices ------------------------------------------------------------------------
+
+    def _offices(self, doc: Doc, folded: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Mentions of office titles ("foreign commissar"), as (start_char, end_char, id,
         candidate ids). A title several offices share ("foreign minister") is settled by
         the knowledge's disambiguation rules, else all candidates are kept."""
         found = sorted(
-            ((s, e, doc.vocab.strings[m]) for m, s, e in self.office_matcher(doc)),
+            ((s, e, doc.vocab.strings[m]) for m, s, e in self.office_matcher(folded)),
             key=lambda m: (m[0], -(m[1] - m[0])),
         )
         out: list[tuple[int, int, str, tuple[str, ...]]] = []
         last_end = -1
-        para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
         for s, e, key in found:
             if s < last_end:
                 continue
@@ -396,17 +744,15 @@ class KnowledgeLinker:
             chosen: str | None = ids[0] if len(ids) == 1 else None
             rule = self.disambiguation.get(key)
             if rule is not None:
-                window = _window(doc, s, e, para_starts)
-                for r in rule.rules:
-                    if (r.pattern and re.search(r.pattern, window.sentence, re.IGNORECASE)) or (
-                        r.context and any(re.search(rf"\b{re.escape(w)}\b", window.sentence,
-                                                    re.IGNORECASE) for w in r.context)):
-                        chosen = r.choose or ""
-                        break
-                else:
-                    chosen = rule.default if rule.default else chosen
-            if chosen == "":
-                continue  # a rule says this title is not an office here
+                sentence = _sentence(doc, s)
+                fired = next((r for r in rule.rules
+                              if _applies(r.pattern, r.context, sentence)), None)
+                if fired is not None:
+                    chosen = fired.choose or ""
+                elif rule.default:
+                    chosen = rule.default
+            if chosen is not None and chosen not in ids:
+                continue  # a rule says: no office here ("" or a person, e.g. "the Führer")
             start_char, end_char = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
             out.append((start_char, end_char, chosen or ids[0],
                         (chosen,) if chosen else tuple(ids)))
@@ -427,23 +773,43 @@ class _Occupancy:
         self.used[start:end] = b"\x01" * (end - start)
 
 
-@dataclass(frozen=True)
-class _Window:
-    sentence: str
-    paragraph: str
+def _variants(alias: str) -> Iterable[str]:
+    """A name as written, without a parenthetical qualifier ("Treaty of Rapallo (1922)"),
+    and with its year moved ("1921 trade agreement" / "trade agreement of 1921")."""
+    base = _PARENTHETICAL.sub("", alias).strip() or alias
+    forms = dict.fromkeys([alias, base])
+    m = _YEAR_FIRST.fullmatch(base)
+    if m:
+        forms[f"{m.group(2)} of {m.group(1)}"] = None
+    m = _YEAR_LAST.fullmatch(base)
+    if m and not m.group(1).isdigit():
+        forms[f"{m.group(2)} {m.group(1)}"] = None
+        forms[f"{m.group(1)} of {m.group(2)}"] = None
+    return forms
 
 
-def _window(doc: Doc, start: int, end: int, para_starts: list[int]) -> _Window:
-    span = doc[start:end]
-    sent = span.sent.text if doc.has_annotation("SENT_START") else doc.text
-    i = bisect.bisect_right(para_starts, span.start_char) - 1
-    p_end = para_starts[i + 1] if i + 1 < len(para_starts) else len(doc.text)
-    return _Window(sentence=sent, paragraph=doc.text[para_starts[i]:p_end])
+def _max_edits(word: str) -> int:
+    """How many edits a misspelling of a word this long may have."""
+    return 1 if len(word) < 8 else 2
 
 
-def _section_of(topic: Topic, entry_id: str) -> str:
-    entry = topic.knowledge.get(entry_id)
-    return getattr(entry, "section", "events") if entry is not None else "events"
+def _entity_of(doc: Doc, i: int) -> Span | None:
+    for ent in doc.ents:
+        if ent.start <= i < ent.end:
+            return ent
+    return None
+
+
+def _applies(pattern: str | None, context: tuple[str, ...], sentence: str) -> bool:
+    """Whether a disambiguation rule fires on this sentence."""
+    if pattern and re.search(pattern, sentence, re.IGNORECASE):
+        return True
+    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in context)
+
+
+def _sentence(doc: Doc, start: int) -> str:
+    """The sentence a mention is in (the whole text when sentences are not set)."""
+    return doc[start].sent.text if doc.has_annotation("SENT_START") else doc.text
 
 
 @Language.factory("marker_linker", default_config={"topic_path": ""})

@@ -277,23 +277,29 @@ def _labels(evidence: dict[str, Any], key: str) -> list[str]:
 
 
 def _writers(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Historians cited and how: from the historiography evidence, else the names linked."""
+    """Writers cited and how: the historiography evidence's views, then the names linked.
+
+    The evidence lists only writers whose view the essay gives; the others linked in the
+    essay were named only.
+    """
     details = (data["evidence"].get("historiography") or {}).get("details") or {}
-    if details.get("writers"):
-        return [{"name": w["name"], "how": _how_cited(w),
-                 "not_historian": w.get("is_historian") is False}
-                for w in details["writers"]]
-    seen: dict[str, dict[str, Any]] = {}
+    out = {v["kb_id"] or v["name"]: {"name": v["name"], "how": _how_cited(v),
+                                    "status": _STATUS.get(v.get("status"))}
+           for v in details.get("views") or []}
     for e in data["entities"]:
-        if e["type"] == "writer" and e["kb_id"] not in seen:
-            seen[e["kb_id"]] = {"name": e["name"], "how": "named", "not_historian": False}
-    return list(seen.values())
+        if e["type"] == "writer" and e["kb_id"] not in out:
+            out[e["kb_id"]] = {"name": e["name"], "how": "named only", "status": None}
+    return list(out.values())
 
 
-def _how_cited(writer: dict[str, Any]) -> str:
-    ways = [w for w, on in (("quoted", writer.get("quoted")),
-                            ("view discussed", writer.get("commented"))) if on]
-    return " and ".join(ways) if ways else "named only"
+_STATUS = {"not_historian": "not mainly a historian",
+           "unverified": "could not be confirmed as a historian",
+           "unknown": "not in the reference knowledge"}
+
+
+def _how_cited(view: dict[str, Any]) -> str:
+    return "view given" + (", quoted" if view.get("quote") else "") + (
+        ", with your own comment" if view.get("commented") else "")
 
 
 def _timeline(data: dict[str, Any]) -> list[dict[str, Any]]:

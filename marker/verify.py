@@ -503,6 +503,8 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     parties = set(event.parties)
     signatories = set(getattr(event, "signatories", ()) or ())
     wrong = []
+    if claim.detail.get("negated"):
+        return _check_not_party(claim, knowledge, event)
     non_signatories = set(getattr(event, "non_signatories", ()) or ())
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
         if section == "unknown_people":
@@ -535,6 +537,19 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
+
+
+def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:
+    """"the Kellogg-Briand Pact, which the USSR refused to join": wrong if it was a party."""
+    took_part = [p for p in claim.detail["parties"] if p in event.parties]
+    if not took_part:
+        return Verdict(UNVERIFIABLE)
+    name = event_name(event)
+    who = _join(_names(knowledge, took_part, event.date.start if event.date else None))
+    fact = f"{who} took part in {name}"
+    note = getattr(event, "date_note", None)
+    correction = f"{fact} ({_event_fact(event)})." if not note else f"{fact}: {note}"
+    return Verdict(CONTRADICTED, correction, tuple(event.sources), fact)
 
 
 def _names(knowledge: Knowledge, ids: list[str], day: dt.date | None = None) -> list[str]:

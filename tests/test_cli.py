@@ -477,6 +477,26 @@ def test_topic_by_id_and_by_path(cli: CliRun, tmp_path: Path, topic) -> None:
     assert by_default == by_id == by_path
 
 
+def test_rubric_by_name_and_by_path(cli: CliRun, tmp_path: Path) -> None:
+    (tmp_path / "essay.txt").write_text(ESSAY, encoding="utf-8")
+    (tmp_path / "mine").mkdir()
+    shutil.copy(ROOT / "rubrics" / "holistic-25.yaml", tmp_path / "mine" / "holistic-25.yaml")
+    digest = hashlib.sha256((ROOT / "rubrics" / "holistic-25.yaml").read_bytes()).hexdigest()
+    by_name = report_json(cli("mark", "essay.txt", "-f", "json", "-o", "-",
+                              "--rubric", "holistic-25"))
+    by_path = report_json(cli("mark", "essay.txt", "-f", "json", "-o", "-",
+                              "--rubric", "mine/holistic-25.yaml"))
+    default = report_json(cli("mark", "essay.txt", "-f", "json", "-o", "-"))
+    assert by_name["manifest"]["rubric"] == "holistic-25"
+    assert by_name["manifest"]["rubric_sha256"] == by_path["manifest"]["rubric_sha256"] == digest
+    assert by_name["criteria"] == by_path["criteria"]
+    assert default["manifest"]["rubric_sha256"] != digest
+    before = files_in(tmp_path)
+    refused(cli("mark", "essay.txt", "--rubric", "no-such-rubric"), "no-such-rubric", "rubric")
+    refused(cli("mark", "essay.txt", "--rubric", "essay.txt"), "essay.txt")
+    assert files_in(tmp_path) == before
+
+
 def test_topic_check(cli: CliRun, tmp_path: Path) -> None:
     result = ok(cli("topic", "check"))
     assert result.stdout.startswith("ok: ")

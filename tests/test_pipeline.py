@@ -40,6 +40,8 @@ FRENCH = (
     "volonté de survivre dans un monde hostile, et les dirigeants ont signé le traité de "
     "Rapallo avec l'Allemagne en 1922."
 )
+# Manifest entries that depend only on the model and topic (not on the rubric).
+_STABLE = ("model", "model_package", "model_version", "spacy_version", "topic", "knowledge_sha256")
 ESSAY_FILES = sorted((ROOT / "tests" / "data" / "essays").glob("*.txt")) + sorted(
     (ROOT / "tests" / "data" / "wrapped").glob("*.txt"))
 
@@ -140,7 +142,8 @@ def test_every_test_essay_gives_a_consistent_report(topic, path: Path) -> None:
     check_report(data)
     assert data["input"]["words"] == count_words(data["text"])
     assert data["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert data["manifest"] == manifest(topic)
+    expected = manifest(topic)
+    assert {k: data["manifest"][k] for k in _STABLE} == {k: expected[k] for k in _STABLE}
 
 
 # --- prepare: what is refused ----------------------------------------------------------
@@ -208,9 +211,8 @@ def test_manifest(topic) -> None:
     assert info["knowledge_sha256"] == topic.sha256
     assert info["spacy_version"] == spacy.__version__
     assert info["model_package"] in nlp.MODEL_NAMES
-    assert info["rubric"] is None and info["rubric_sha256"] is None
-    assert list(info) == ["model", "model_package", "model_version", "spacy_version", "topic",
-                          "knowledge_sha256", "rubric", "rubric_sha256"]
+    assert set(info) >= {*_STABLE, "rubric", "rubric_sha256"}
+    assert list(info)[:len(_STABLE)] == list(_STABLE)
 
 
 def test_normalised_text_is_what_gets_marked(topic) -> None:

@@ -86,7 +86,7 @@ class Essay:
     doc: Doc
     topic: Topic
     model: TopicModel
-    title: Paragraph | None
+    title: Paragraph | None  # the heading line just before the essay (usually the question)
     body: tuple[Paragraph, ...]
     question: tuple[str, str]  # (id, text) of the topic question the essay answers
     focus: frozenset[str]  # stems of the question's own words (not the topic's title)
@@ -142,18 +142,19 @@ _TITLE_WORDS = 25
 
 
 def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
-    """Splits off a title line, finds the question answered and each paragraph's topicality."""
+    """Splits off heading lines, finds the question answered and each paragraph's topicality."""
     model = topic_model(topic)
     sents = list(doc.sents)
     paragraphs = []
     for i, (start, end) in enumerate(report.paragraphs):
         text = report.text[start:end]
-        inside = tuple(s for s in sents if start <= s.start_char < end)
-        paragraphs.append(Paragraph(i, start, end, text, inside, count_words(text)))
-    title = None
-    if len(paragraphs) > 1 and _is_title(paragraphs[0]):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
-    opening = title.text if title else (paragraphs[0].text if paragraphs else "")
+        paragraphs.append(Paragraph(i, start, end, text, _clipped(doc, sents, start, end),
+                                    count_words(text)))
+    headings = []
+    while len(paragraphs) > 1 and len(headings) < _MAX_HEADINGS and _is_heading(paragraphs[0]):
+        headings.append(paragraphs.pop(0))
+    title = headings[-1] if headings else None
+    opening = " ".join(h.text for h in headings) or (paragraphs[0].text if paragraphs else "")
     question = model.closest_question(opening)
     scores = model.topicality([p.text for p in paragraphs])
     body = tuple(
@@ -166,8 +167,24 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     return Essay(report, doc, topic, model, title, body, question, focus, echoes)
 
 
-def _is_title(para: Paragraph) -> bool:
-    """A short first line that is a heading or the question, not the introduction."""
+def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[SpacySpan, ...]:
+    """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs."""
+    out = []
+    for sent in sents:
+        if sent.end_char <= start or sent.start_char >= end:
+            continue
+        span = doc.char_span(max(sent.start_char, start), min(sent.end_char, end),
+                             alignment_mode="contract")
+        if span is not None and span.text.strip():
+            out.append(span)
+    return tuple(out)
+
+
+_MAX_HEADINGS = 3
+
+
+def _is_heading(para: Paragraph) -> bool:
+    """A short line before the essay: a title, the question, a candidate number."""
     text = para.text.strip()
     return para.words <= _TITLE_WORDS and (text.endswith("?") or text[-1:] not in ".!\"'”’")
 
