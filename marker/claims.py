@@ -990,7 +990,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                                   ent.start_char, ent.end_char, ent.text))
     for m in events:
         entry = ctx.knowledge.get(m.kb_id)
-        if entry is None or not (getattr(entry, "parties_complete", False)
+        if entry is None or not (getattr(entry, "parties", ())
                                  or getattr(entry, "signatories", ())
                                  or getattr(entry, "non_signatories", ())):
             continue
@@ -1030,7 +1030,9 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                 negated.append(a)  # "which the USSR refused to join"
         if negated:
             start = min([m.start_char] + [a.start_char for a in negated])
-            end = max([m.end_char] + [a.end_char for a in negated])
+            end = max([m.end_char] + [a.end_char for a in negated] + [
+                v.right_edge.idx + len(v.right_edge) for v in verbs
+                if v.lemma_ in REFUSAL_VERBS | PARTY_VERBS and v.right_edge.text not in ".,;"])
             out.append(Claim(
                 kind="party", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
                 refs=(m.kb_id, *[a.kb_id for a in negated]),

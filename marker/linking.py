@@ -34,15 +34,16 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ if not Doc.has_extension("offices"):
     Doc.set_extension("offices", default=None)
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A word as compared: lower case, no accents, one kind of apostrophe and dash."""
     text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
@@ -194,13 +196,13 @@ class KnowledgeLinker:
         }
         self.nominals = self._nominals()
         self._build_spelling_index()
-        self.matcher = Matcher(nlp.vocab)
-        self.office_matcher = Matcher(nlp.vocab)
-        for key in self.keys:
-            self.matcher.add(key, [self._pattern(nlp, key)])
-        for key in self.office_aliases:
-            self.office_matcher.add(key, [self._pattern(nlp, key)])
         self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab)
+        self.office_matcher = PhraseMatcher(nlp.vocab)
+        for key in self.keys:
+            self.matcher.add(key, self._patterns(nlp, key))
+        for key in self.office_aliases:
+            self.office_matcher.add(key, self._patterns(nlp, key))
 
     # -- building the indexes -----------------------------------------------------------
 
@@ -234,6 +236,11 @@ class KnowledgeLinker:
     def _add_surname_variants(self) -> None:
         """The surname of a listed full name ("Leon Trotski") is a spelling of the person's
         own surname alias ("Trotsky") when the two are a spelling apart: it names them too."""
+        surnames: dict[str, list[str]] = {}
+        for key, k in self.keys.items():
+            for t in k.targets:
+                if " " not in key and t.section in PEOPLE and not t.wrong_form:
+                    surnames.setdefault(t.entry_id, []).append(key)
         for key, k in list(self.keys.items()):
             words = key.split()
             if len(words) < 2 or not words[-1].isalpha() or words[-1] in self.keys:
@@ -241,10 +248,8 @@ class KnowledgeLinker:
             for t in k.targets:
                 if t.section not in PEOPLE or t.wrong_form:
                     continue
-                surnames = [s for s, o in self.keys.items() if " " not in s and any(
-                    x.entry_id == t.entry_id and not x.wrong_form for x in o.targets)]
                 if any(0 < osa_distance(words[-1], s, _max_edits(s)) <= _max_edits(s)
-                       for s in surnames):
+                       for s in surnames.get(t.entry_id, ())):
                     variant = self.keys.setdefault(words[-1], _Key())
                     variant.targets.append(Target(t.entry_id, t.section, False))
                     variant.forms.add(words[-1].title())
@@ -329,32 +334,27 @@ class KnowledgeLinker:
             self.by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, tuple[str, ...]] = {}
 
-    @staticmethod
-    def _pattern(nlp: Language, key: str) -> list[dict[str, Any]]:
-        """Token pattern for a normalised name on the folded text: a hyphen may be a space
-        and a space a hyphen; a possessive may be 's or a bare apostrophe."""
-        pattern: list[dict[str, Any]] = []
-        words = [t.text for t in nlp.make_doc(key)]
-        for i, word in enumerate(words):
-            if word == "-":
-                pattern.append({"ORTH": "-", "OP": "?"})
-                continue
-            if word in ("'s", "'"):
-                pattern.append({"ORTH": {"IN": ["'s", "'"]}})
-            else:
-                pattern.append({"ORTH": word})
-            if i + 1 < len(words) and words[i + 1] != "-" and word.isalnum() \
-                    and words[i + 1].isalnum():
-                pattern.append({"ORTH": "-", "OP": "?"})
-        return pattern
+    def _patterns(self, nlp: Language, key: str) -> list[Doc]:
+        """Phrase patterns for a normalised name on the folded, dash-free text (so a hyphen
+        may be a space or nothing); a possessive may be 's or a bare apostrophe."""
+        words = [t.text for t in nlp.make_doc(key) if t.text != "-"]
+        forms = {tuple(words), tuple("'" if w == "'s" else w for w in words)}
+        return [Doc(self.vocab, words=list(f)) for f in sorted(forms)]
 
     # -- the component ------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
-        folded, corrected = self._folded(doc)
-        offices = self._offices(doc, folded)
-        spans = self._rule_spans(doc, folded, corrected, para_starts)
+        words, corrected = self._folded(doc)
+        index = [i for i, w in enumerate(words) if w != "-"]
+        phrase = Doc(self.vocab, words=[words[i] for i in index])
+
+        def matches(matcher: PhraseMatcher) -> list[tuple[int, int, str]]:
+            return [(index[s], index[e - 1] + 1, self.vocab.strings[m])
+                    for m, s, e in matcher(phrase)]
+
+        offices = self._offices(doc, matches(self.office_matcher))
+        spans = self._rule_spans(doc, matches(self.matcher), corrected, para_starts)
         spans = self._descriptions(doc, spans)
         taken = _Occupancy(len(doc))
         for span in spans:
@@ -376,9 +376,9 @@ class KnowledgeLinker:
         doc._.offices = offices
         return doc
 
-    def _folded(self, doc: Doc) -> tuple[Doc, dict[int, str]]:
-        """A copy of the essay's tokens folded for matching, misspelt names corrected;
-        and the corrected tokens' original text by index."""
+    def _folded(self, doc: Doc) -> tuple[list[str], dict[int, str]]:
+        """The essay's tokens folded for matching, misspelt names corrected; and the
+        corrected tokens' original text by index."""
         words = [fold(t.text) or t.text for t in doc]
         corrected: dict[int, str] = {}
         for i, tok in enumerate(doc):
@@ -396,8 +396,7 @@ class KnowledgeLinker:
             choice = (paired or list(options))[0]
             words[i] = choice
             corrected[i] = tok.text
-        spaces = [bool(t.whitespace_) for t in doc]
-        return Doc(self.vocab, words=words, spaces=spaces), corrected
+        return words, corrected
 
     def _close_names(self, word: str) -> tuple[str, ...]:
         """The known name words nearest a misspelling, best first (cached per word)."""
@@ -418,14 +417,13 @@ class KnowledgeLinker:
         self._corrections[word] = best
         return best
 
-    def _rule_spans(self, doc: Doc, folded: Doc, corrected: dict[int, str],
-                    para_starts: list[int]) -> list[Span]:
+    def _rule_spans(self, doc: Doc, found: list[tuple[int, int, str]],
+                    corrected: dict[int, str], para_starts: list[int]) -> list[Span]:
         """Name matches, longest first, each checked against the context rules."""
-        found = sorted(((e - s, s, e, doc.vocab.strings[m]) for m, s, e in self.matcher(folded)),
-                       key=lambda m: (-m[0], m[1]))
+        found = sorted(found, key=lambda m: (m[0] - m[1], m[0]))
         taken = _Occupancy(len(doc))
         spans: list[Span] = []
-        for _, start, end, key in found:
+        for start, end, key in found:
             if not taken.free(start, end):
                 continue
             made = self._link(doc, start, end, key, corrected, para_starts, spans)
@@ -727,14 +725,12 @@ class KnowledgeLinker:
 
     # -- offices ------------------------------------------------------------------------
 
-    def _offices(self, doc: Doc, folded: Doc) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    def _offices(self, doc: Doc, found: list[tuple[int, int, str]],
+                 ) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Mentions of office titles ("foreign commissar"), as (start_char, end_char, id,
         candidate ids). A title several offices share ("foreign minister") is settled by
         the knowledge's disambiguation rules, else all candidates are kept."""
-        found = sorted(
-            ((s, e, doc.vocab.strings[m]) for m, s, e in self.office_matcher(folded)),
-            key=lambda m: (m[0], -(m[1] - m[0])),
-        )
+        found = sorted(found, key=lambda m: (m[0], -(m[1] - m[0])))
         out: list[tuple[int, int, str, tuple[str, ...]]] = []
         last_end = -1
         for s, e, key in found:

@@ -51,7 +51,7 @@ PALETTE: dict[str, tuple[str, str, str, str]] = {
 LINK = ("#0b57d0", "#8ab4f8")
 """Link text colour (light, dark); links sit on the card, panel and note backgrounds."""
 
-BAR = ("#1d3557", "#d5dbe3", "#7fa7d9", "#2d3440")
+BAR = ("#2f6db5", "#d5dbe3", "#7fa7d9", "#2d3440")
 """Mark bars (filled, empty, dark filled, dark empty): shapes with the mark written beside."""
 
 VERDICT_WORDS = {"supported": "correct", "contradicted": "check this",

@@ -546,7 +546,7 @@ def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:
         return Verdict(UNVERIFIABLE)
     name = event_name(event)
     who = _join(_names(knowledge, took_part, event.date.start if event.date else None))
-    fact = f"{who} took part in {name}"
+    fact = f"{who[0].upper()}{who[1:]} took part in {name}"
     note = getattr(event, "date_note", None)
     correction = f"{fact} ({_event_fact(event)})." if not note else f"{fact}: {note}"
     return Verdict(CONTRADICTED, correction, tuple(event.sources), fact)
@@ -558,7 +558,7 @@ def _names(knowledge: Knowledge, ids: list[str], day: dt.date | None = None) -> 
     out = []
     for i in ids:
         entry = knowledge.get(i)
-        if day is not None and getattr(entry, "section", "") == "states":
+        if getattr(entry, "section", "") == "states":
             out.append(state_name(entry, day))
             continue
         if i.startswith("person:"):
@@ -570,16 +570,18 @@ def _names(knowledge: Knowledge, ids: list[str], day: dt.date | None = None) -> 
     return out
 
 
-def state_name(state: Any, day: dt.date) -> str:
-    """The state's name, avoiding names its ``alias_periods`` say are anachronistic."""
+def state_name(state: Any, day: dt.date | None) -> str:
+    """The state's name for a sentence, avoiding names its ``alias_periods`` say are
+    anachronistic on ``day``, with 'the' where English needs it."""
     late: set[str] = set()
     for period in state.data.get("alias_periods", ()) or ():
-        if day < iso_span(str(period["from"]))[0]:
+        if day is not None and day < iso_span(str(period["from"]))[0]:
             late.update(a.lower() for a in period["aliases"])
-    for name in (state.name, *state.aliases):
-        if name.lower() not in late:
-            return name
-    return state.name
+    chosen = next((n for n in (state.name, *state.aliases) if n.lower() not in late), state.name)
+    return f"the {chosen}" if _NEEDS_THE.match(chosen) else chosen
+
+
+_NEEDS_THE = re.compile(r"^(Soviet Union|United |Ottoman|USSR|Weimar Republic|Third Reich)")
 
 
 def _join(items: list[str]) -> str:

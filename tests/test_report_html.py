@@ -368,9 +368,9 @@ def test_corrections_sit_under_their_sentence(sample: dict[str, Any], sample_htm
         here = text.index(f"Paragraph {para} ")
         end = text.find(f"Paragraph {para + 1} ", here)
         end = len(text) if end == -1 else end
-        quote = text.index(" ".join(c["text"].split()), here)
-        note = text.index("✗ check this " + " ".join(c["correction"].split()), quote)
+        note = text.index("✗ check this " + " ".join(c["correction"].split()), here)
         assert note < end
+        assert note < text.index(f"You wrote: “{' '.join(c['text'].split())}”", note) < end
         if c["sources"]:
             assert text.index("Source:", note) < end
 

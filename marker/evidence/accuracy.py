@@ -1,18 +1,20 @@
 """Accuracy: how many of the essay's checkable claims the knowledge supports or contradicts.
 
 Unverifiable claims are neutral: marker never guesses, so a fact it cannot check neither
-earns nor loses credit. A contradicted claim weighs twice a supported one, because one
-wrong date undoes the trust that several right ones build.
+earns nor loses credit. The score is the share of checked claims that are right, on a
+scale from a third wrong (0) to one in seven wrong (1).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import Essay, Evidence, Span, plural, short, spoken_date
+from . import Essay, Evidence, Span, clip, plural, short, spoken_date
 
 NAME = "accuracy"
-_WRONG_WEIGHT = 2.0
+# The share of checked claims that are right, from which the score runs 0..1: a history
+# essay with a third of its facts wrong shows no secure knowledge; one wrong in ten is good.
+_ZERO, _FULL = 0.35, 0.85
 
 
 def measure(essay: Essay) -> Evidence:
@@ -21,12 +23,14 @@ def measure(essay: Essay) -> Evidence:
     wrong = [c for c in claims if c["verdict"] == "contradicted"]
     unknown = [c for c in claims if c["verdict"] == "unverifiable"]
     checked = len(supported) + len(wrong)
-    # Half a claim either way as a prior, so no claims at all reads as "neutral" (0.5).
-    score = (len(supported) + 0.5) / (len(supported) + _WRONG_WEIGHT * len(wrong) + 1.0)
+    # Half a claim either way as a prior, so a few claims cannot give an extreme share.
+    share = (len(supported) + 0.5) / (checked + 1.0)
+    score = clip((share - _ZERO) / (_FULL - _ZERO))
     details: dict[str, Any] = {
         "supported": len(supported),
         "contradicted": len(wrong),
         "unverifiable": len(unknown),
+        "share_right": round(share, 3),
         "contradicted_claims": [
             {"id": c["id"], "text": c["text"], "correction": c["correction"]} for c in wrong
         ],

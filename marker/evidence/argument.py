@@ -16,7 +16,8 @@ from typing import Any
 from . import Essay, Evidence, Paragraph, Span, clip, plural, ratio, short, stems
 
 NAME = "argument"
-_PARTS = {"thesis": 0.25, "openings": 0.25, "judgement": 0.2, "counter": 0.1, "conclusion": 0.2}
+_PARTS = {"thesis": 0.2, "openings": 0.2, "judgement": 0.1, "counter": 0.25, "conclusion": 0.25}
+_FLAT_THESIS = 0.6  # a thesis that answers without qualifying ("although", "to some extent")
 _COUNTER_FULL = 3  # paragraphs weighing another side that earn the full counter score
 
 _I = re.IGNORECASE
@@ -29,12 +30,15 @@ STANCE = re.compile(
 ANALYTIC = re.compile(
     r"\b(shows?|showed|suggests?|reveals?|demonstrates?|proves?|proof|evidence|clear(est|ly)?|"
     r"significan(t|ce)|important|importance|main|key|crucial|decisive|turning point|"
-    r"challenge|reasons?|causes?|factors?|motives?|aims?|because|therefore|thus|however|"
-    r"nonetheless|nevertheless|yet|but|although|rather|despite|whereas|consequences?|"
-    r"results?|led to|change[ds]?|continuity|transformed|undermined?|strategy|priority|"
-    r"stage|phase|failure|success|threat|danger|fear|lesson|interpretation|argue|view|"
-    r"tension|balance|real|genuine|less|more|most|strongest|weakest|best|worst|mattered)\b",
+    r"challenge|reasons?|causes?|factors?|motives?|aims?|therefore|thus|however|"
+    r"nonetheless|nevertheless|although|rather than|despite|whereas|consequences?|"
+    r"led to|continuity|transformed|undermined?|strategy|priority|stage|phase|failure|"
+    r"success|lesson|interpretation|argue|tension|balance|strongest|weakest|mattered)\b",
     _I)
+QUALIFIED = re.compile(
+    r"\b(although|though|but|however|while|whereas|yet|rather than|more than|less than|"
+    r"partly|to (some|a (large|great|considerable|limited|certain)) extent|for most|"
+    r"as much as|not so much|never completely|above all)\b", _I)
 JUDGEMENT = re.compile(
     r"\b(most important|main reason|more important|less important|most significant|crucial|"
     r"decisive|clearest|above all|to a (large|great|considerable|limited|certain|lesser) "
@@ -46,7 +50,7 @@ JUDGEMENT = re.compile(
 COUNTER = re.compile(
     r"\b(however|on the other hand|nonetheless|nevertheless|by contrast|in contrast|"
     r"although|though|whereas|admittedly|despite|others argue|some historians|"
-    r"it could be argued|critics|challenge to|qualification)\b|^(yet|but)\b", _I)
+    r"it could be argued|critics|challenge to|qualification)\b|^yet\b", _I)
 CONCLUDING = re.compile(
     r"^(in conclusion|to conclude|overall|in summary|to sum up|in the end|ultimately|"
     r"in short|on balance|taken together|all in all|therefore|thus|so)\b|^[\w' -]{1,40}, then,",
@@ -73,8 +77,9 @@ def measure(essay: Essay) -> Evidence:
     countered = _paragraphs_with(essay, COUNTER)
     conclusion = _conclusion(essay, several)
 
+    qualified = thesis is not None and bool(QUALIFIED.search(thesis.text))
     parts = {
-        "thesis": 1.0 if thesis is not None else 0.0,
+        "thesis": (1.0 if qualified else _FLAT_THESIS) if thesis is not None else 0.0,
         "openings": len(pointed) / len(openings) if openings else 0.0,
         "judgement": len(judged) / len(body),
         "counter": ratio(len(countered), _COUNTER_FULL),
@@ -84,6 +89,7 @@ def measure(essay: Essay) -> Evidence:
     details: dict[str, Any] = {
         "question": question,
         "thesis": _where(thesis),
+        "thesis_qualified": qualified,
         "paragraph_openings": {"argument": len(pointed), "narrative": len(narrative)},
         "judgement_paragraphs": [p.index + 1 for p, _ in judged],
         "counter_argument_paragraphs": [p.index + 1 for p, _ in countered],
@@ -103,8 +109,11 @@ def measure(essay: Essay) -> Evidence:
 
     reasons, steps = [], []
     if thesis is not None:
-        reasons.append(f"The introduction takes a position on the question: "
-                       f"'{short(thesis.text, 90)}'")
+        reasons.append(f"The introduction takes a {'qualified ' if qualified else ''}position "
+                       f"on the question: '{short(thesis.text, 90)}'")
+        if not qualified:
+            steps.append(f"Qualify your thesis ('{short(thesis.text, 50)}'): say how far it "
+                         "holds and where it does not.")
     else:
         reasons.append("The introduction does not state an answer to the question.")
         steps.append(f"Open with a one-sentence answer to '{question}' that the rest of the "
@@ -138,6 +147,13 @@ def measure(essay: Essay) -> Evidence:
                         else f"{k} {'yes' if v else 'no'}" for k, v in parts.items())
     return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons[:4]),
                     tuple(steps))
+
+
+def _answers(essay: Essay, sentences: list[Any]) -> bool:
+    """Sentences that together take a position on the question's own subject."""
+    own = [s for s in sentences if s.start_char not in essay.echoes]
+    on_question = not essay.focus or any(essay.focus & set(stems(s.text)) for s in own)
+    return on_question and any(STANCE.search(s.text) for s in own)
 
 
 def _where(sent: Any) -> dict[str, Any] | None:
@@ -204,10 +220,8 @@ def _conclusion(essay: Essay, several: bool) -> Any:
     if not sentences:
         return None
     for i, sent in enumerate(sentences):
-        if CONCLUDING.search(sent.text.strip()):
-            rest = sentences[i:]
-            if any(_takes_position(essay, s) for s in rest):
-                return sent
+        if CONCLUDING.search(sent.text.strip()) and _answers(essay, sentences[i:]):
+            return sent
     first = sentences[0]
     if several and _takes_position(essay, first) and len(_YEAR.findall(last.text)) <= 1:
         return first

@@ -15,10 +15,10 @@ from ..topic import Event, KeyContent
 from . import Essay, Evidence, Span, clip, phrase_pattern, plural, ratio, short, spoken_date
 
 NAME = "coverage"
-# Share of the (question-weighted) key content that earns a full score: no essay of exam
-# length can cover every item of a topic.
-_FULL = 0.55
-_MODEL_ANSWER_SHARE = 0.2  # weight of paragraph similarity to the model answer in the score
+# Shares of the (question-weighted) key content that score 0 and 1: no essay of exam length
+# covers every item of a topic, and naming one or two items is not coverage.
+_ZERO, _FULL = 0.1, 0.75
+_MODEL_ANSWER_SHARE = 0.15  # weight of paragraph similarity to the model answer in the score
 _SIMILAR = 0.6  # an LSA cosine this high means the paragraph covers that model paragraph
 
 
@@ -39,7 +39,7 @@ def measure(essay: Essay) -> Evidence:
     sims = _paragraph_similarity(essay)
     model_share = (sum(1 for s in sims if s["similarity"] >= _SIMILAR) / len(sims)
                    if sims else 0.0)
-    score = clip((1 - _MODEL_ANSWER_SHARE) * ratio(share, _FULL)
+    score = clip((1 - _MODEL_ANSWER_SHARE) * clip((share - _ZERO) / (_FULL - _ZERO))
                  + _MODEL_ANSWER_SHARE * model_share)
 
     missing = sorted((k for k in topic.key_content if k.id not in found),

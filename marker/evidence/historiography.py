@@ -57,8 +57,12 @@ class _Citation:
 
 
 def measure(essay: Essay) -> Evidence:
+    misattributed = [c for c in essay.claims
+                     if c["kind"] == "attribution" and c["verdict"] == "contradicted"]
+    wrong_ids = {c.get("subject") for c in misattributed}
     cites = _citations(essay)
-    views = [c for c in cites if c.view]
+    # A view credited to the wrong person is not evidence of reading that historian.
+    views = [c for c in cites if c.view and c.kb_id not in wrong_ids]
     by_person: dict[str, _Citation] = {}
     for c in views:
         by_person.setdefault(c.kb_id or c.name.casefold(), c)
@@ -67,8 +71,6 @@ def measure(essay: Essay) -> Evidence:
     uncertain = [c for c in by_person.values() if c.status in ("unverified", "unknown")]
     not_historians = [c for c in named.values() if c.status == "not_historian"]
     commented = [c for c in views if c.comment and c.status != "not_historian"]
-    misattributed = [c for c in essay.claims
-                     if c["kind"] == "attribution" and c["verdict"] == "contradicted"]
     named_historians = [c for c in named.values() if c.status == "historian"]
 
     credit = len(historians) + 0.5 * len(uncertain)

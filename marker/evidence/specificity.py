@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import Essay, Evidence, Paragraph, Span, clip, plural, ratio, short
+from . import Essay, Evidence, Paragraph, Span, clip, plural, short
 
 NAME = "specificity"
-_DENSITY_FULL = 12.0  # precise details per 100 words that earn a full density score
-_DISTINCT_FULL = 60  # distinct details that earn a full range score
+# Precise details per 100 words, and distinct details, that score 0 and 1.
+_DENSITY_ZERO, _DENSITY_FULL = 2.0, 10.0
+_DISTINCT_ZERO, _DISTINCT_FULL = 5, 60
 _DENSITY_SHARE = 0.3  # the rest of the score is the range of distinct details
 _PRECISE_TYPES = ("person", "event", "organisation", "writer")
 _FIGURE_LABELS = ("PERCENT", "CARDINAL", "QUANTITY", "MONEY")
@@ -45,8 +46,8 @@ def measure(essay: Essay) -> Evidence:
     distinct = {(kind, text.casefold()) for _, _, kind, text in found}
     words = max(essay.words, 1)
     density = len(found) / words * 100
-    score = clip(_DENSITY_SHARE * ratio(density, _DENSITY_FULL)
-                 + (1 - _DENSITY_SHARE) * ratio(len(distinct), _DISTINCT_FULL))
+    score = clip(_DENSITY_SHARE * _scale(density, _DENSITY_ZERO, _DENSITY_FULL)
+                 + (1 - _DENSITY_SHARE) * _scale(len(distinct), _DISTINCT_ZERO, _DISTINCT_FULL))
 
     details: dict[str, Any] = {
         "dates": len(kinds["date"]), "names": len(kinds["name"]),
@@ -73,6 +74,10 @@ def measure(essay: Essay) -> Evidence:
                      "event you discuss.")
     summary = f"{density:.1f} precise details per 100 words, {len(distinct)} distinct"
     return Evidence(NAME, round(score, 3), summary, details, spans, tuple(reasons), tuple(steps))
+
+
+def _scale(x: float, zero: float, full: float) -> float:
+    return clip((x - zero) / (full - zero))
 
 
 def _paragraph(paragraphs: list[Paragraph], start: int) -> Paragraph | None:
