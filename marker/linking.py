@@ -47,7 +47,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 if TYPE_CHECKING:
-    from .topic import Disambiguation, Entry, Topic
+    from .topic import Disambiguation, Entry, Rule, Topic
 
 SECTION_LABEL = {
     "events": "EVENT",
@@ -209,8 +209,11 @@ class KnowledgeLinker:
     def _collect_names(self, nlp: Language) -> None:
         """Every name form → its entries; offices apart (titles are not entities)."""
         owners: dict[tuple[str, str], Target] = {}
-        for alias, entry_id, section, wrong in self.knowledge.all_names():
-            for form in _variants(alias):
+        exact = [(alias, entry.id, section, False) for section in SECTION_LABEL
+                 for entry in self.knowledge.by_section(section) for alias in entry.case_sensitive]
+        for alias, entry_id, section, wrong in [*self.knowledge.all_names(), *exact]:
+            entry = self.knowledge.get(entry_id)
+            for form in _variants(alias, entry is not None and alias == entry.name):
                 key = norm(form)
                 if not key:
                     continue
@@ -223,9 +226,9 @@ class KnowledgeLinker:
                     continue
                 the = form.strip().lower().startswith("the ")
                 old = owners.get((key, entry_id))
-                if old is not None:
-                    wrong, the = old.wrong_form and wrong, old.needs_the and the
-                owners[(key, entry_id)] = Target(entry_id, section, wrong, the)
+                owners[(key, entry_id)] = Target(
+                    entry_id, section, wrong and (old is None or old.wrong_form),
+                    the and (old is None or old.needs_the))
                 self.keys.setdefault(key, _Key()).forms.add(form.strip())
         for (key, _), target in owners.items():
             self.keys[key].targets.append(target)
@@ -303,7 +306,8 @@ class KnowledgeLinker:
         out = []
         for key, k in self.keys.items():
             m = _OF_PHRASE.fullmatch(key)
-            if m is None or " " in m.group(1) or m.group(2) in self.keys:
+            if m is None or " " in m.group(1) or m.group(2) in self.keys \
+                    or FUNCTION_WORDS.intersection(m.group(2).split()):
                 continue
             ids = {t.entry_id for t in k.targets if t.section == "events"}
             if len(ids) != 1:
@@ -436,10 +440,6 @@ class KnowledgeLinker:
               para_starts: list[int], earlier: list[Span]) -> list[Span]:
         """The spans one name match gives (none, one, or two for "death of Lenin")."""
         k = self.keys[key]
-        if k.split is not None:
-            parts = self._split(doc, start, end, key, k, corrected, para_starts, earlier)
-            if parts:
-                return parts
         targets = self._usable(doc, start, end, key, k.targets)
         if not targets:
             return []
@@ -454,19 +454,29 @@ class KnowledgeLinker:
             span._.candidates = tuple(t.entry_id for t in candidates)
             span._.link = "ambiguous"
             return [span]
-        start = self._initials(doc, start, target)
+        if k.split is not None:
+            parts = self._split(doc, start, end, k.split, target, how, corrected, para_starts,
+                                earlier)
+            if parts:
+                return parts
+        return [self._span(doc, self._initials(doc, start, target), end, target, how, corrected)]
+
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, target: Target, how: str,
+              corrected: dict[int, str]) -> Span:
+        """A linked span; a misspelt or wrongly named one records what the student wrote."""
         span = Span(doc, start, end, label=SECTION_LABEL[target.section], kb_id=target.entry_id)
         typo = any(i in corrected for i in range(start, end))
         span._.link = "fuzzy" if typo else how
         if typo or target.wrong_form:
             span._.corrected_from = span.text
-        return [span]
+        return span
 
-    def _split(self, doc: Doc, start: int, end: int, key: str, k: _Key,
-               corrected: dict[int, str], para_starts: list[int],
+    def _split(self, doc: Doc, start: int, end: int, split: tuple[str, str], event: Target,
+               how: str, corrected: dict[int, str], para_starts: list[int],
                earlier: list[Span]) -> list[Span]:
         """"death of Lenin" / "Lenin's death": Lenin on his name, the event on "death"."""
-        entity_key, form = k.split  # type: ignore[misc]
+        entity_key, form = split
         if form == "of":
             of = next((i for i in range(start, end) if doc[i].lower_ == "of"), None)
             if of is None:
@@ -481,12 +491,9 @@ class KnowledgeLinker:
         if name[0] >= name[1] or noun[0] >= noun[1]:
             return []
         inner = self._link(doc, *name, entity_key, corrected, para_starts, earlier)
-        events = [t for t in k.targets if t.section == "events"]
-        if not inner or len(events) != 1:
+        if not inner:
             return []
-        event = Span(doc, *noun, label="EVENT", kb_id=events[0].entry_id)
-        event._.link = "alias"
-        return [*inner, event]
+        return [*inner, self._span(doc, *noun, event, how, corrected)]
 
     def _usable(self, doc: Doc, start: int, end: int, key: str,
                 targets: list[Target]) -> list[Target]:
@@ -539,9 +546,8 @@ class KnowledgeLinker:
         None to leave it unlinked."""
         rule = self.disambiguation.get(key)
         if rule is not None:
-            sentence = _sentence(doc, start)
             for r in rule.rules:
-                if _applies(r.pattern, r.context, sentence):
+                if _applies(r, doc, start, end):
                     if r.choose is None:
                         return None  # the rule says: not this entity here
                     return self._target(r.choose, targets), targets, "context"
@@ -740,9 +746,7 @@ class KnowledgeLinker:
             chosen: str | None = ids[0] if len(ids) == 1 else None
             rule = self.disambiguation.get(key)
             if rule is not None:
-                sentence = _sentence(doc, s)
-                fired = next((r for r in rule.rules
-                              if _applies(r.pattern, r.context, sentence)), None)
+                fired = next((r for r in rule.rules if _applies(r, doc, s, e)), None)
                 if fired is not None:
                     chosen = fired.choose or ""
                 elif rule.default:
@@ -769,11 +773,12 @@ class _Occupancy:
         self.used[start:end] = b"\x01" * (end - start)
 
 
-def _variants(alias: str) -> Iterable[str]:
-    """A name as written, without a parenthetical qualifier ("Treaty of Rapallo (1922)"),
-    and with its year moved ("1921 trade agreement" / "trade agreement of 1921")."""
-    base = _PARENTHETICAL.sub("", alias).strip() or alias
-    forms = dict.fromkeys([alias, base])
+def _variants(alias: str, canonical: bool) -> Iterable[str]:
+    """A name as written (a canonical name without its parenthetical qualifier: "Treaty of
+    Rapallo (1922)"), and with its year moved ("1921 trade agreement" / "trade agreement of
+    1921")."""
+    base = (_PARENTHETICAL.sub("", alias).strip() or alias) if canonical else alias
+    forms = dict.fromkeys([base])
     m = _YEAR_FIRST.fullmatch(base)
     if m:
         forms[f"{m.group(2)} of {m.group(1)}"] = None
@@ -796,16 +801,23 @@ def _entity_of(doc: Doc, i: int) -> Span | None:
     return None
 
 
-def _applies(pattern: str | None, context: tuple[str, ...], sentence: str) -> bool:
-    """Whether a disambiguation rule fires on this sentence."""
-    if pattern and re.search(pattern, sentence, re.IGNORECASE):
-        return True
-    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in context)
-
-
-def _sentence(doc: Doc, start: int) -> str:
-    """The sentence a mention is in (the whole text when sentences are not set)."""
-    return doc[start].sent.text if doc.has_annotation("SENT_START") else doc.text
+def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
+    """Whether a disambiguation rule fires for the mention ``doc[start:end]``. A context
+    word anywhere in the sentence counts. A pattern that takes in the name itself ("treaty
+    of Berlin") must take in this mention, not another in the same sentence ("signed in
+    Berlin"); a pattern that does not ("beer hall") is a cue for the whole sentence."""
+    sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+    text = sent.text
+    if rule.pattern:
+        lo = doc[start].idx - sent.start_char
+        hi = doc[end - 1].idx + len(doc[end - 1]) - sent.start_char
+        name = fold(doc[start:end].text)
+        hits = [m for m in re.finditer(rule.pattern, text, re.IGNORECASE) if m.end() > m.start()]
+        if any(m.start() < hi and lo < m.end() for m in hits):
+            return True
+        if hits and not any(name in fold(m.group()) for m in hits):
+            return True
+    return any(re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE) for w in rule.context)
 
 
 @Language.factory("marker_linker", default_config={"topic_path": ""})

@@ -98,14 +98,16 @@ def render(report: Report, fmt: str) -> str:
     return render_html(data)
 
 
-def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET) -> str:
+def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET,
+                show_mark: bool = True) -> str:
     """Email-safe HTML; over ``max_bytes`` the essay is shown in part, and the report says so.
 
     The shortening steps are tried gentlest first. If even the last is too big, only as
     many of the flagged paragraphs are shown as fit. The marks, the corrections to fix
-    first and the timeline are never dropped.
+    first and the timeline are never dropped. With ``show_mark`` False the marks are left
+    out and each criterion's band words stand in for them (a student's ``marker check``).
     """
-    view, paras = _view(data), annotate(data)
+    view, paras = {**_view(data), "show_mark": show_mark}, annotate(data)
 
     def fits(html: str) -> bool:
         return max_bytes is None or len(html.encode("utf-8")) <= max_bytes
@@ -127,8 +129,7 @@ def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET) -
 
 def render_text(data: dict[str, Any]) -> str:
     """Plain text with the same marks and corrections as the HTML (email text/plain part)."""
-    return _env().get_template("report.txt.j2").render(r=data, v=_view(data),
-                                                      paras=annotate(data))
+    return _env().get_template("report.txt.j2").render(r=data, v=_view(data))
 
 
 def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
@@ -272,8 +273,13 @@ def _fix_first(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _labels(evidence: dict[str, Any], key: str) -> list[str]:
     details = (evidence.get("coverage") or {}).get("details") or {}
-    return [item["label"] if isinstance(item, dict) else str(item)
-            for item in details.get(key) or []]
+    return [item["label"] for item in details.get(key) or []]
+
+
+# How the historiography evidence's writer statuses read in the report.
+_STATUS = {"not_historian": "not mainly a historian",
+           "unverified": "could not be confirmed as a historian",
+           "unknown": "not in the reference knowledge"}
 
 
 def _writers(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -290,11 +296,6 @@ def _writers(data: dict[str, Any]) -> list[dict[str, Any]]:
         if e["type"] == "writer" and e["kb_id"] not in out:
             out[e["kb_id"]] = {"name": e["name"], "how": "named only", "status": None}
     return list(out.values())
-
-
-_STATUS = {"not_historian": "not mainly a historian",
-           "unverified": "could not be confirmed as a historian",
-           "unknown": "not in the reference knowledge"}
 
 
 def _how_cited(view: dict[str, Any]) -> str:

@@ -471,20 +471,21 @@ def _mark_criterion(criterion: Criterion, evidence: Mapping[str, Evidence], rubr
         mark = calibrated
     for cap in rubric.caps:
         limit = cap.limit.get(criterion.id)
-        if cap.when in signals and limit is not None and mark > limit:
+        if cap.when not in signals or limit is None:
+            continue
+        if mark > limit:
             reasons.insert(0, f"Capped at {limit}/{criterion.max}: {signals[cap.when]}.")
             mark = limit
+        else:
+            reasons.append(f"{signals[cap.when][0].upper()}{signals[cap.when][1:]} "
+                           f"(this limits {criterion.name} to {limit}/{criterion.max}).")
+    # The weightiest evidence speaks first and most (up to three reasons), the rest once.
     ordered = sorted(criterion.evidence, key=lambda n: (-criterion.evidence[n],
                                                         EVIDENCE_NAMES.index(n)))
-    depth = 0
-    while len(reasons) < 4 and depth < 3:
-        for name in ordered:
-            ev = evidence[name]
-            if depth < len(ev.reasons) and len(reasons) < 4 and ev.reasons[depth] not in reasons:
-                reasons.append(ev.reasons[depth])
-        if len(reasons) >= 2:
-            break
-        depth += 1
+    for rank, name in enumerate(ordered):
+        for reason in evidence[name].reasons[: 3 if rank == 0 else 1]:
+            if len(reasons) < 4 and reason not in reasons:
+                reasons.append(reason)
     steps: list[str] = []
     if mark < criterion.max:
         weakest = sorted(criterion.evidence, key=lambda n: (evidence[n].score,

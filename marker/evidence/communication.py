@@ -45,7 +45,7 @@ def measure(essay: Essay) -> Evidence:
             long_s.append(sent)
         elif n < _SHORT and not sent.text.strip().endswith("?"):
             short_s.append(sent)
-        elif n >= _SHORT and not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        elif n >= _SHORT and _verbless(sent):
             fragments.append(sent)
     faulty = len(long_s) + len(short_s) + len(fragments)
     sentence_score = clip(1 - 2.5 * faulty / max(len(sentences), 1))
@@ -65,8 +65,9 @@ def measure(essay: Essay) -> Evidence:
         "very_short_sentences": len(short_s), "fragments": len(fragments),
         "misspellings": [t for _, _, t in misspelt],
         "spelling_checked": "lower-case words against the WordNet word list in the spaCy "
-                            "model's lemmatizer tables and the topic's material; names are "
-                            "not checked",
+                            "model's lemmatizer tables and the topic's material; a word is "
+                            "reported only when it is one slip from a listed word; names "
+                            "are not checked",
         "words": essay.words, "expected_words": {"min": low, "max": high},
         "parts": {"paragraphing": round(paragraphing, 3), "sentences": round(sentence_score, 3),
                   "spelling": round(spelling, 3), "length": round(length, 3)},
@@ -86,9 +87,10 @@ def measure(essay: Essay) -> Evidence:
     else:
         reasons.append(f"All {plural(len(sentences), 'sentence')} are controlled: none over "
                        f"{_LONG} words and none without a verb.")
+    unique = list(dict.fromkeys(t for _, _, t in misspelt))
     if misspelt:
         reasons.append(f"{plural(len(misspelt), 'possible misspelling')}: "
-                       + ", ".join(f"'{t}'" for _, _, t in misspelt[:4]) + ".")
+                       + ", ".join(f"'{t}'" for t in unique[:4]) + ".")
     if words < low:
         reasons.append(f"At {essay.words} words it is shorter than the {low}-{high} words "
                        "the task expects.")
@@ -107,8 +109,7 @@ def measure(essay: Essay) -> Evidence:
     elif fragments:
         steps.append(f"Make '{short(fragments[0].text, 50)}' a full sentence with a verb.")
     if misspelt:
-        steps.append("Check the spelling of " + ", ".join(f"'{t}'" for _, _, t in misspelt[:3])
-                     + ".")
+        steps.append("Check the spelling of " + ", ".join(f"'{t}'" for t in unique[:3]) + ".")
     if words < low:
         steps.append(f"Develop your points to reach at least {low} words: explain the evidence "
                      "you mention rather than listing it.")
@@ -118,8 +119,16 @@ def measure(essay: Essay) -> Evidence:
                     tuple(steps[:3]))
 
 
+def _verbless(sent: Any) -> bool:
+    """No verb and no subject-predicate root: a fragment (tagging slips are given the benefit)."""
+    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in sent.root.children)
+
+
 def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
-    """Lower-case words neither the word list nor the topic knows (names are never flagged)."""
+    """Lower-case words the word list and the topic do not know but that are one slip away
+    from a word the list does know; names and unfamiliar terms ("kulaks") are never flagged."""
     known = vocabulary(essay.topic)
     out = []
     for _, sent in essay.sentences():
@@ -131,8 +140,32 @@ def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
                 continue
             if word in known or tok.lemma_.lower() in known or _inflected(word, known):
                 continue
-            out.append((tok.idx, tok.idx + len(tok.text), tok.text))
+            if _near_miss(word):
+                out.append((tok.idx, tok.idx + len(tok.text), tok.text))
     return out
+
+
+def _near_miss(word: str) -> bool:
+    """A known word of about the same length is this close: a slip, not an unknown term."""
+    import difflib
+
+    buckets = _buckets()
+    candidates = [c for n in (len(word) - 1, len(word), len(word) + 1)
+                  for c in buckets.get((word[0], n), ())]
+    return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=_NEAR))
+
+
+_NEAR = 0.8  # difflib ratio: "goverment"/"government" 0.95, "kulaks"/"kulak"-less list none
+
+
+@functools.lru_cache(maxsize=1)
+def _buckets() -> dict[tuple[str, int], tuple[str, ...]]:
+    """The word list grouped by first letter and length, so near misses are quick to find."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for word in sorted(_word_list()):
+        if word.isalpha():
+            groups.setdefault((word[0], len(word)), []).append(word)
+    return {key: tuple(words) for key, words in groups.items()}
 
 
 _ENDINGS = (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""),

@@ -56,15 +56,17 @@ def measure(essay: Essay) -> Evidence:
     }
     spans = tuple(Span(s, e, f"precise detail ({k})") for s, e, k, _ in found)
     examples = [essay.text[s:e] for s, e, _, _ in _spread(found, 3)]
+    where = "" if len(on_topic) == len(essay.body) else \
+        f" (counted in the {plural(len(on_topic), 'on-topic paragraph')})"
     reasons = [
-        f"{len(found)} precise details in {words} words ({density:.1f} per 100 words): "
+        f"{len(found)} precise details{where} in {words} words ({density:.1f} per 100 words): "
         f"{plural(len(kinds['date']), 'date')}, {plural(len(kinds['name']), 'named person or event', 'named people and events')}, "  # noqa: E501
         f"{plural(len(kinds['figure']), 'figure')}"
         + (f", e.g. {', '.join(repr(x) for x in examples)}." if examples else "."),
         f"{len(distinct)} different details in all.",
     ]
     steps = []
-    thin = _thinnest(essay, found)
+    thin = _thinnest(essay, on_topic, found)
     if thin is not None:
         steps.append(f"Support paragraph {thin.index + 1} ('{short(thin.text, 50)}') with "
                      "specific dates, names and figures: it has "
@@ -105,9 +107,14 @@ def _count_in(found: list[tuple[int, int, str, str]], para: Paragraph) -> int:
     return sum(1 for s, _, _, _ in found if para.start <= s < para.end)
 
 
-def _thinnest(essay: Essay, found: list[tuple[int, int, str, str]]) -> Paragraph | None:
-    """The longest-running body paragraph with the least detail, if it is thin."""
-    candidates = [p for p in essay.body if p.words >= 40]
+def _thinnest(essay: Essay, on_topic: list[Paragraph], found: list[tuple[int, int, str, str]]
+              ) -> Paragraph | None:
+    """The on-topic middle paragraph with the least detail, if it is thin.
+
+    The introduction and conclusion are left out: they frame and weigh, not narrate.
+    """
+    middle = essay.body[1:-1] if len(essay.body) >= 3 else essay.body
+    candidates = [p for p in middle if p.words >= 40 and p in on_topic]
     if not candidates:
         return None
     para = min(candidates, key=lambda p: (_count_in(found, p) / p.words, -p.words))
