@@ -58,6 +58,7 @@ class Mention:
     candidates: tuple[str, ...] = ()
     by_trigger: bool = False
     verb: Token | None = None
+    agent: str | None = None  # the trigger's matched doer ("Germany" in "Germany invaded")
 
     @property
     def root(self) -> int:
@@ -113,8 +114,8 @@ class _Context:
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
         self.works = self._work_titles()
-        self.mentions = [m for m in self._mentions()
-                         if not any(s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]
+        self.mentions = [m for m in self._mentions() if not any(
+            s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]
         self.offices = list(doc._.offices or [])
         self.appointments: set[tuple[int, str]] = set()  # (paragraph, person) already checked
         self.alias_periods = [
@@ -182,23 +183,27 @@ class _Context:
                     ]
                     if not role_ok:
                         continue
+                    agent = None
                     if trig.agents:
                         agents = [by_token.get(t.i) for role, t in args if role == "subject"]
-                        if not any(a is not None and a.kb_id in trig.agents for a in agents):
+                        matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
+                        if not matched:
                             continue
+                        agent = f"{matched[0].kb_id}@{matched[0].start}"
                     if trig.requires:
                         sent = tok.sent
                         if not any(m.kb_id in trig.requires and
                                    sent.start <= m.start < sent.end for m in mentions):
                             continue
-                    if any(f.kb_id == event.id and f.verb is tok for f in found):
+                    if any(f.kb_id == event.id and f.verb.i == tok.i for f in found):
                         continue
                     arg = role_ok[0][1]
                     start = min(tok.i, arg.start)
                     end = max(tok.i + 1, arg.end)
                     span = self.doc[start:end]
                     found.append(Mention(event.id, "events", start, end, span.start_char,
-                                         span.end_char, span.text, by_trigger=True, verb=tok))
+                                         span.end_char, span.text, by_trigger=True, verb=tok,
+                                         agent=agent))
         return found
 
 
@@ -389,13 +394,20 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             scored.append((distance, m, d))
     scored.sort(key=lambda x: x[0])
     used_m: set[int] = set()
-    used_d: set[int] = set()
+    used_d: dict[int, Mention] = {}
     pairs = []
     for _, m, d in scored:
-        if id(m) in used_m or id(d) in used_d:
+        if id(m) in used_m:
+            continue
+        owner = used_d.get(id(d))
+        # "Stalin and Germany both invaded Poland on 1 September": one verb names two
+        # events (the German and the Soviet invasion); the date is said of both.
+        same_verb = m.by_trigger and owner is not None and owner.by_trigger \
+            and m.verb is not None and owner.verb is not None and m.verb.i == owner.verb.i
+        if owner is not None and not same_verb:
             continue
         used_m.add(id(m))
-        used_d.add(id(d))
+        used_d.setdefault(id(d), m)
         pairs.append((m, d))
     return pairs
 
@@ -446,7 +458,7 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
         out.append(Claim(
             kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
-            detail={"aspect": _aspect(ctx.doc, d)},
+            detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m)},
         ))
     return out
 
@@ -863,20 +875,28 @@ START_CUE = re.compile(r"\b(became|become|becomes|becoming|appointed|named|made|
 
 
 def _start_cue(doc: Doc, sent: Span, person: Mention, o_start: int) -> bool:
-    """"X became/was appointed <office>": the claim is about when the term began."""
+    """"X became/was appointed <office>", "Stalin appointed X as <office>": the claim is
+    about when the term began."""
     if not (sent.start_char <= person.start_char < o_start):
         return False
-    return bool(START_CUE.search(doc.text[person.end_char:o_start]))
+    if START_CUE.search(doc.text[person.end_char:o_start]):
+        return True
+    before = doc.text[sent.start_char:person.start_char]
+    return bool(re.search(r"\b(appointed|named|made|installed|promoted)\s+$", before,
+                          re.IGNORECASE)) and bool(
+        re.fullmatch(r"\s*(as|to be|to the post of)\s*(the\s+)?", doc.text[person.end_char:o_start],
+                     re.IGNORECASE))
 
 
 def _office_anchor(ctx: _Context, sent: Span, o_start: int) -> tuple[str, Mention] | None:
     """"Stalin became General Secretary after Lenin died": the event the office is timed by."""
-    clause = _clause_head(_token_at(ctx.doc, o_start))
+    office_tok = _token_at(ctx.doc, o_start)
     for m in ctx.mentions:
         if m.section != "events" or not (sent.start_char <= m.start_char < sent.end_char):
             continue
         rel = _temporal_relation(ctx.doc, m)
-        if rel is not None and _clause_head(rel[2]) == clause:
+        # The "after X" phrase governs the clause the office is named in (or one above it).
+        if rel is not None and office_tok in _clause_head(rel[2]).subtree:
             return rel[0], m
     return None
 
@@ -1276,8 +1296,42 @@ def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int, str | None] | Non
     return None
 
 
+def _reading(m: Mention) -> str | None:
+    """Which reading of a verb phrase a trigger mention is: mentions with the same verb
+    and the same doer are alternative readings of one statement ("the Red Army invaded
+    Poland": the 1920 war or September 1939), not two statements."""
+    if not m.by_trigger or m.verb is None:
+        return None
+    return f"{m.verb.i}:{m.agent}"
+
+
+def _merge_readings(claims: list[Claim]) -> list[Claim]:
+    """Alternative readings of one statement become one claim listing them all; the
+    verdict accepts the statement if any reading fits."""
+    groups: dict[tuple[Any, ...], list[Claim]] = {}
+    out: list[Claim] = []
+    for c in claims:
+        reading = c.detail.get("reading") if isinstance(c.detail, dict) else None
+        if reading is None:
+            out.append(c)
+            continue
+        groups.setdefault((c.kind, c.start, c.end, c.stated, reading), []).append(c)
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        alternatives = [c.subject for c in group]
+        out.append(Claim(first.kind, first.start, first.end, first.text, first.subject,
+                         tuple(dict.fromkeys(r for c in group for r in c.refs)), first.stated,
+                         first.when, first.inherited,
+                         {**first.detail, "alternatives": alternatives}))
+    return out
+
+
 def _dedupe(claims: list[Claim]) -> list[Claim]:
     """One claim per (kind, subject, span); sorted in text order."""
+    claims = _merge_readings(claims)
     seen: set[tuple[str, str | None, int, int]] = set()
     out = []
     for c in sorted(claims, key=lambda c: (c.start, c.end, c.kind)):

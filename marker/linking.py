@@ -47,7 +47,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 if TYPE_CHECKING:
-    from .topic import Disambiguation, Entry, Rule, Topic
+    from .topic import Disambiguation, Event, Rule, Topic
 
 SECTION_LABEL = {
     "events": "EVENT",
@@ -597,8 +597,10 @@ class KnowledgeLinker:
     # -- descriptions -------------------------------------------------------------------
 
     def _descriptions(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        """"the 1939 pact with Hitler": the one event of that kind, year and party. The
-        description replaces the party's own link, as a longer name would."""
+        """"the 1939 pact with Hitler", "a neutrality pact with Japan": the one event of
+        that kind with that party (the year narrows, when several fit); without a party,
+        the words and a year ("the 1921 trade agreement"). The description replaces the
+        party's own link, as a longer name would."""
         by_start = {s.start: s for s in spans if s.kb_id_}
         taken = _Occupancy(len(doc))
         for span in spans:
@@ -620,48 +622,48 @@ class KnowledgeLinker:
                 first -= 1
             end = tok.i + 1
             if end + 1 < len(doc) and doc[end].lower_ in ("of", "in") \
-                    and _YEAR.fullmatch(doc[end + 1].text) and year is None:
-                year, end = doc[end + 1].text, end + 2
-            party = None
-            if end + 1 < len(doc) and doc[end].lower_ == "with":
-                party = by_start.get(end + 1)
-                if party is not None:
-                    end = party.end
-            if year is None or (party is None and not words):
+                    and _YEAR.fullmatch(doc[end + 1].text):
+                year, end = year or doc[end + 1].text, end + 2
+            party = by_start.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ == "with" \
+                else None
+            if party is None and (year is None or not words):
                 continue
             found = self._described(tok.lower_, words, year, party.kb_id_ if party else None)
             if found is None:
                 continue
+            if party is not None:
+                end = party.end
+                out.remove(party)
             span = Span(doc, first, end, label="EVENT", kb_id=found)
             span._.link = "context"
-            if party is not None:
-                out.remove(party)
             out.append(span)
             taken.add(first, end)
         return out
 
-    def _described(self, head: str, words: list[str], year: str,
+    def _described(self, head: str, words: list[str], year: str | None,
                    party: str | None) -> str | None:
-        """The id of the only event whose names hold the head and words, dated in the year,
-        with the party among its parties (or led by them); else None."""
+        """The id of the only event whose names hold the head and words and whose sides
+        include the party; when several do, the only one of them dated in the year."""
         hits = []
         for event in self.knowledge.events:
-            dates = [d for d in (event.date, *event.accepted_dates) if d is not None]
-            if not any(d.iso[:4] == year for d in dates):
-                continue
-            names = [norm(n) for n in (event.name, *event.aliases)]
-            if not any(head in n.split() and all(w in n.split() for w in words) for n in names) \
+            names = [norm(n).split() for n in (event.name, *event.aliases)]
+            if not any(head in n and all(w in n for w in words) for n in names) \
                     and not (head == "treaty" and event.kind == "treaty" and not words):
                 continue
             if party is not None and party not in self._sides(event):
                 continue
-            hits.append(event.id)
-        return hits[0] if len(hits) == 1 else None
+            hits.append(event)
+        if len(hits) > 1 and year is not None:
+            hits = [e for e in hits
+                    if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
+        return hits[0].id if len(hits) == 1 else None
 
-    def _sides(self, event: Entry) -> set[str]:
-        """An event's parties and signatories, and the people who led those states."""
-        sides = {*event.parties, *event.signatories}  # type: ignore[attr-defined]
-        sides.update(era.leader for era in self.knowledge.eras if era.state in sides)
+    def _sides(self, event: Event) -> set[str]:
+        """An event's parties and signatories, and whoever led one of those states then."""
+        sides = {*event.parties, *event.signatories}
+        if event.date is not None:
+            sides.update(era.leader for era in self.knowledge.eras if era.state in sides
+                         and era.start.start <= event.date.start <= era.end.end)
         return sides
 
     def _nominal_verbs(self, doc: Doc, taken: _Occupancy) -> list[Span]:

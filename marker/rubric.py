@@ -236,8 +236,9 @@ def _check_top(chk: _Check, top: _Map, path: Path) -> Rubric | None:
             if criterion is None:
                 continue
             if criterion.id in seen:
-                chk.add(criterion.id, "id", f"duplicate criterion id (criteria[{seen[criterion.id]}] "
-                        f"and criteria[{i}])", "give each criterion its own id")
+                chk.add(criterion.id, "id", f"duplicate criterion id (criteria"
+                        f"[{seen[criterion.id]}] and criteria[{i}])",
+                        "give each criterion its own id")
             seen.setdefault(criterion.id, i)
             criteria.append(criterion)
         if total is not None and len(criteria) == len(raw_criteria):

@@ -8,6 +8,7 @@ approximate expressions generously. Anything the knowledge cannot settle is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -40,11 +41,20 @@ class Verdict:
 
 
 def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
-    """Check one claim against the knowledge."""
+    """Check one claim against the knowledge. A claim with alternative readings is
+    supported if any reading is, and contradicted only if every reading is."""
     check = _CHECKS.get(claim.kind)
     if check is None:
         return Verdict(UNVERIFIABLE)
-    return check(claim, knowledge)
+    alternatives = claim.detail.get("alternatives")
+    if not alternatives:
+        return check(claim, knowledge)
+    verdicts = [check(dataclasses.replace(claim, subject=a), knowledge) for a in alternatives]
+    for wanted in (SUPPORTED, UNVERIFIABLE):
+        for v in verdicts:
+            if v.verdict == wanted:
+                return v
+    return verdicts[0]
 
 
 # -- dates ------------------------------------------------------------------------------
@@ -152,7 +162,8 @@ def _event_fact(event: Any) -> str:
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
 
 
-_CLAUSE_NAME = re.compile(r";|\b(?!(?:United|Allied|Red|Fed)\b)\w+(?:ed|es|s)\s+(?:to|as|from|the)\b|"
+_CLAUSE_NAME = re.compile(r";|\b(?!(?:United|Allied|Red|Fed)\b)\w+(?:ed|es|s)\s+"
+                          r"(?:to|as|from|the)\b|"
                           r"\b(?:appointed|dismissed|admitted|expelled|becomes|leaves|joins|"
                           r"recognises|replaces|invades|dies)\b")
 _PUNCTUAL = {"was founded", "was dissolved", "was signed", "happened"}

@@ -454,3 +454,17 @@ def test_6000_words_are_shortened_and_say_so(full: dict[str, Any]) -> None:
     assert len(tight.encode()) <= 50_000
     assert "Total mark" in Page(tight).plain
     assert " ".join(data["feedback"]["fix_first"][0].split()) in Page(tight).plain
+
+
+def test_without_marks_band_words_stand_in(full: dict[str, Any]) -> None:
+    html = render_html(full, show_mark=False)
+    text = Page(html).plain
+    assert "Where your essay is now" in text and "Reasons and next steps" in text
+    assert "Total mark" not in text and "Marks and reasons" not in text
+    for c in full["criteria"]:
+        assert f"{c['mark']} / {c['max']}" not in text
+        assert c["band"].split(",")[0] in text
+    assert 'class="barf"' not in html
+    for c in full["claims"]:
+        if c["verdict"] == "contradicted":
+            assert " ".join(c["correction"].split()) in text

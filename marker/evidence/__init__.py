@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
-    from spacy.tokens import Doc, Span as SpacySpan
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
     from ..report import Entity, Report
     from ..topic import DateValue, Topic
@@ -69,13 +70,14 @@ class Evidence:
 class Paragraph:
     """A paragraph of the essay with its sentences and how on-topic it reads."""
 
-    index: int
+    index: int  # position in report.paragraphs
     start: int
     end: int
     text: str
     sentences: tuple[SpacySpan, ...]
     words: int
     topicality: float = 1.0  # >= 1: close to the topic's material; < 1: about something else
+    number: int = 0  # 1-based among the essay's paragraphs, headings not counted (as feedback says)
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,8 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     question = model.closest_question(opening)
     scores = model.topicality([p.text for p in paragraphs])
     body = tuple(
-        Paragraph(p.index, p.start, p.end, p.text, p.sentences, p.words, float(s))
-        for p, s in zip(paragraphs, scores, strict=True)
+        Paragraph(p.index, p.start, p.end, p.text, p.sentences, p.words, float(s), n)
+        for n, (p, s) in enumerate(zip(paragraphs, scores, strict=True), start=1)
     )
     focus = frozenset(stems(question[1])) - frozenset(stems(topic.title)) - _framing()
     essay = Essay(report, doc, topic, model, title, body, question, focus)

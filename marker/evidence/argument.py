@@ -91,8 +91,8 @@ def measure(essay: Essay) -> Evidence:
         "thesis": _where(thesis),
         "thesis_qualified": qualified,
         "paragraph_openings": {"argument": len(pointed), "narrative": len(narrative)},
-        "judgement_paragraphs": [p.index + 1 for p, _ in judged],
-        "counter_argument_paragraphs": [p.index + 1 for p, _ in countered],
+        "judgement_paragraphs": [p.number for p, _ in judged],
+        "counter_argument_paragraphs": [p.number for p, _ in countered],
         "conclusion": _where(conclusion),
         "parts": {k: round(v, 3) for k, v in parts.items()},
     }
@@ -130,7 +130,7 @@ def measure(essay: Essay) -> Evidence:
                        "a point rather than a narrative.")
         if narrative:
             para, sent = narrative[0]
-            steps.append(f"Rewrite the opening of paragraph {para.index + 1} "
+            steps.append(f"Rewrite the opening of paragraph {para.number} "
                          f"('{short(sent.text, 60)}') as a point that answers the question, "
                          "then use the events as evidence for it.")
     elif not several:

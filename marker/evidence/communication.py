@@ -78,7 +78,7 @@ def measure(essay: Essay) -> Evidence:
     spans.sort(key=lambda s: (s.start, s.end))
 
     reasons = [f"{plural(len(body), 'paragraph')} for {essay.words} words"
-               + (f"; paragraph {overlong[0].index + 1} runs to {overlong[0].words} words."
+               + (f"; paragraph {overlong[0].number} runs to {overlong[0].words} words."
                   if overlong else ".")]
     if faulty:
         reasons.append(f"{faulty} of {plural(len(sentences), 'sentence')} are hard to follow: "
@@ -101,7 +101,7 @@ def measure(essay: Essay) -> Evidence:
     if overlong or len(body) < 3:
         target = overlong[0] if overlong else (body[0] if body else None)
         if target is not None:
-            steps.append(f"Split paragraph {target.index + 1} ('{short(target.text, 40)}', "
+            steps.append(f"Split paragraph {target.number} ('{short(target.text, 40)}', "
                          f"{target.words} words) into paragraphs that each make one point.")
     if long_s:
         steps.append(f"Break up the sentence '{short(long_s[0].text, 60)}' "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..topic import Event, KeyContent
-from . import Essay, Evidence, Span, clip, phrase_pattern, plural, ratio, short, spoken_date
+from . import Essay, Evidence, Span, clip, phrase_pattern, plural, short, spoken_date
 
 NAME = "coverage"
 # Shares of the (question-weighted) key content that score 0 and 1: no essay of exam length
@@ -137,7 +137,7 @@ def _paragraph_similarity(essay: Essay) -> list[dict[str, Any]]:
     out = []
     for para, row in zip(essay.body, sims, strict=True):
         best = int(row.argmax())
-        out.append({"paragraph": para.index + 1, "closest_model_paragraph": best + 1,
+        out.append({"paragraph": para.number, "closest_model_paragraph": best + 1,
                     "similarity": round(float(row[best]), 3),
                     "model_opening": short(essay.topic.essay_paragraphs[best], 60)})
     return out

@@ -30,11 +30,12 @@ REPORTING = frozenset({
     "regard", "interpret", "explain", "highlight", "draw", "depict", "portray", "characterise",
     "characterize", "label", "dismiss", "doubt", "question", "challenge", "agree", "disagree",
     "think", "consider", "find", "reveal", "demonstrate", "capture", "make", "set", "offer",
-    "remind", "warn", "identify", "attribute", "stress", "call",
+    "remind", "warn", "identify", "attribute",
 })
 _ACCORDING = re.compile(r"\b(according to|in the (view|words) of|as)\s+$", re.I)
 _QUOTE = re.compile(r"[“\"][^”\"]{12,}[”\"]|(?<!\w)[‘'][^’']{12,}[’'](?!\w)")
-_SOURCE_WORDS = re.compile(r"\b(historians?|writers?|authors?|scholars?|according to)\b[^.;]{0,12}$")
+_SOURCE_WORDS = re.compile(
+    r"\b(historians?|writers?|authors?|scholars?|according to)\b[^.;]{0,12}$")
 _OWN = re.compile(
     r"\b(this (shows|suggests|means|is|was|view|interpretation|argument|makes)|I (think|agree|"
     r"disagree|would)|in my view|my own view|partly|convincing|persuasive|however|but|yet|"

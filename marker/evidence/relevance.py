@@ -41,7 +41,7 @@ def measure(essay: Essay) -> Evidence:
         signals.append({"signal": "off_topic", "evidence": (
             f"{len(off)} of {plural(len(essay.body), 'paragraph')} ({off_share:.0%} of the "
             f"words) are about something other than the question's topic, e.g. paragraph "
-            f"{off[0].index + 1} ('{short(off[0].text, 50)}')")})
+            f"{off[0].number} ('{short(off[0].text, 50)}')")})
     if len(echoes) >= _ECHO_SENTENCES or (echoes and echo_share >= _ECHO_SHARE):
         signals.append({"signal": "question_copy", "evidence": (
             f"{plural(len(echoes), 'sentence')} ({echo_share:.0%} of the words) restate the "
@@ -60,8 +60,8 @@ def measure(essay: Essay) -> Evidence:
     details: dict[str, Any] = {
         "signals": signals,
         "off_topic_share": round(off_share, 3),
-        "off_topic_paragraphs": [p.index + 1 for p in off],
-        "paragraph_topicality": [{"paragraph": p.index + 1, "topicality": p.topicality}
+        "off_topic_paragraphs": [p.number for p in off],
+        "paragraph_topicality": [{"paragraph": p.number, "topicality": p.topicality}
                                  for p in essay.body],
         "question_restated": len(echoes),
         "repeated_sentences": len(repeated),
@@ -78,11 +78,11 @@ def measure(essay: Essay) -> Evidence:
         reasons.append(f"All {plural(len(essay.body), 'paragraph')} stay close to the topic's "
                        "material.")
     elif not any(s["signal"] == "off_topic" for s in signals):
-        reasons.append(f"Paragraph {off[0].index + 1} ('{short(off[0].text, 50)}') drifts away "
+        reasons.append(f"Paragraph {off[0].number} ('{short(off[0].text, 50)}') drifts away "
                        "from the topic.")
     steps = []
     if off:
-        steps.append(f"Cut or refocus paragraph {off[0].index + 1} ('{short(off[0].text, 40)}') "
+        steps.append(f"Cut or refocus paragraph {off[0].number} ('{short(off[0].text, 40)}') "
                      f"so that it answers '{question}'.")
     if echoes:
         steps.append(f"Replace the {plural(len(echoes), 'sentence')} that restate the question "

@@ -55,25 +55,28 @@ def measure(essay: Essay) -> Evidence:
         "per_100_words": round(density, 2),
     }
     spans = tuple(Span(s, e, f"precise detail ({k})") for s, e, k, _ in found)
-    examples = [essay.text[s:e] for s, e, _, _ in _spread(found, 3)]
+    examples = ", ".join(f"'{essay.text[s:e]}'" for s, e, _, _ in _spread(found, 3))
     where = "" if len(on_topic) == len(essay.body) else \
         f" (counted in the {plural(len(on_topic), 'on-topic paragraph')})"
+    names = plural(len(kinds["name"]), "named person or event", "named people and events")
     reasons = [
         f"{len(found)} precise details{where} in {words} words ({density:.1f} per 100 words): "
-        f"{plural(len(kinds['date']), 'date')}, {plural(len(kinds['name']), 'named person or event', 'named people and events')}, "  # noqa: E501
+        f"{plural(len(kinds['date']), 'date')}, {names}, "
         f"{plural(len(kinds['figure']), 'figure')}"
-        + (f", e.g. {', '.join(repr(x) for x in examples)}." if examples else "."),
+        + (f", e.g. {examples}." if examples else "."),
         f"{len(distinct)} different details in all.",
     ]
     steps = []
     thin = _thinnest(essay, on_topic, found)
     if thin is not None:
-        steps.append(f"Support paragraph {thin.index + 1} ('{short(thin.text, 50)}') with "
+        steps.append(f"Support paragraph {thin.number} ('{short(thin.text, 50)}') with "
                      "specific dates, names and figures: it has "
                      f"{_count_in(found, thin)} precise details in {thin.words} words.")
-    if not kinds["figure"]:
-        steps.append("Use at least one figure (a number or share) to show the scale of an "
-                     "event you discuss.")
+    event = next((e for e in essay.linked if e.type == "event"
+                  and _paragraph(on_topic, e.start) is not None), None)
+    if not kinds["figure"] and event is not None:
+        steps.append(f"Use a figure (a number or a share) to show the scale of {event.text}, "
+                     "which you discuss.")
     summary = f"{density:.1f} precise details per 100 words, {len(distinct)} distinct"
     return Evidence(NAME, round(score, 3), summary, details, spans, tuple(reasons), tuple(steps))
 
