@@ -226,7 +226,8 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
             out.append(("object", child))
         elif child.dep_ == "agent" and passive:
             out.extend(("subject", g) for g in child.children if g.dep_ == "pobj")
-        elif child.dep_ == "prep" and child.lower_ in ("into", "from", "out"):
+        elif child.dep_ == "prep" and (child.lower_ in ("into", "from", "out") or (
+                child.lower_ == "of" and verb.lemma_.lower() == "rid")):  # "got rid of X"
             out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
     for _, tok in list(out):
         out.extend((r, c) for r, t in list(out) if t is tok for c in tok.conjuncts)
@@ -274,7 +275,8 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
     out.extend(_outcome_claims(ctx, sent, events))
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
-    out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
+    dated = {c.subject for c in out if c.kind == "date"}
+    out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods, dated))
     out.extend(_party_claims(ctx, sent, events, mentions))
     out.extend(_number_claims(ctx, sent, mentions))
     out.extend(_attribution_claims(ctx, sent, mentions))
@@ -375,7 +377,11 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
         d_clause = _clause_head(d_head)
         for m in events:
             m_head = _mention_head(doc, m)
-            attached = _modifies(d_head, m, m_head)
+            # "marched into the Rhineland in 1935": a date right after the event's words is
+            # said of it, even when the parser hangs it on another clause.
+            adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
+                r"[\s,]*(?:in|on|during)?\s*", doc.text[m.end_char:d.start_char]) is not None
+            attached = _modifies(d_head, m, m_head) or adjacent
             same_clause = _clause_head(m_head) == d_clause
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
@@ -680,9 +686,11 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 
 def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list[Mention],
                 dates: list[DateSpan], relatives: list[RelativeDate],
-                periods: dict[int, _Period]) -> list[Claim]:
+                periods: dict[int, _Period], dated: set[str | None]) -> list[Claim]:
     """Events attributed to a leader ("Stalin's Treaty of Rapallo", "under Lenin") or, when
-    the sentence has no date of its own, to the period its paragraph is about."""
+    the sentence has no date of its own, to the period its paragraph is about. A doer
+    ("Hitler marched into the Rhineland in 1935") is only checked when no date is: the date
+    is the sharper check of the same statement."""
     doc = ctx.doc
     out = _period_claims(ctx, sent, events, dates, relatives, periods)
     eras = {e.leader: e for e in ctx.knowledge.eras}
@@ -692,6 +700,9 @@ def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list
         leader = _leader_of(ctx, m, mentions, eras)
         if leader is not None:
             lm, era = leader
+            lhead = doc[lm.start:lm.end].root
+            if m.kb_id in dated and lhead.dep_ != "poss":
+                continue
             start, end = min(lm.start_char, m.start_char), max(lm.end_char, m.end_char)
             out.append(Claim(
                 kind="era", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,

@@ -21,8 +21,7 @@ A spaCy pipeline component in the manner of scispaCy's linker, built once per to
    PERSON name links only to a person; a surname alone after the full name in the same
    paragraph is that person;
 4. descriptions: "Lenin's death" links both Lenin and the event (on "death"); "the 1939 pact
-   with Hitler" links the one event of that kind, year and party; "remilitarised the
-   Rhineland" links the event named "remilitarisation of the Rhineland";
+   with Hitler" links the one event of that kind and party (the year narrows);
 5. coreference: "the pact" / "the treaty" links the one fitting event named in the same or
    the previous sentence (precision first: none when two fit).
 
@@ -81,7 +80,6 @@ DERIVED_ENDINGS = (
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
 DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord"}
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
-NOMINAL_ENDINGS = ("isation", "ization", "ation", "ition", "ment", "ion")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _YEAR_FIRST = re.compile(r"(\d{4}) (.+)")
@@ -161,15 +159,6 @@ class _Key:
     split: tuple[str, str] | None = None  # (entity key, "of" | "'s") for "death of Lenin"
 
 
-@dataclass(frozen=True)
-class _Nominal:
-    """An event alias "<noun> of <object>" whose verb form names it too."""
-
-    stem: str
-    obj: tuple[str, ...]
-    entry_id: str
-
-
 class KnowledgeLinker:
     """The pipeline component; its indexes are built once from a topic's knowledge."""
 
@@ -194,7 +183,6 @@ class KnowledgeLinker:
             if " " not in key and all(t.section in PEOPLE for t in k.targets)
             and (len(k.targets) > 1 or key in self.disambiguation)
         }
-        self.nominals = self._nominals()
         self._build_spelling_index()
         self.vocab = nlp.vocab
         self.matcher = PhraseMatcher(nlp.vocab)
@@ -300,25 +288,6 @@ class KnowledgeLinker:
                     out.setdefault(t.entry_id, set()).update(words[:-1])
         return out
 
-    def _nominals(self) -> list[_Nominal]:
-        """Event aliases "<nominalisation> of <name>" where the name is no entry itself,
-        so "remilitarised the Rhineland" names the remilitarisation of the Rhineland."""
-        out = []
-        for key, k in self.keys.items():
-            m = _OF_PHRASE.fullmatch(key)
-            if m is None or " " in m.group(1) or m.group(2) in self.keys \
-                    or FUNCTION_WORDS.intersection(m.group(2).split()):
-                continue
-            ids = {t.entry_id for t in k.targets if t.section == "events"}
-            if len(ids) != 1:
-                continue
-            for ending in NOMINAL_ENDINGS:
-                if m.group(1).endswith(ending) and len(m.group(1)) - len(ending) >= 5:
-                    stem = m.group(1)[: -len(ending)].replace("iz", "is")
-                    out.append(_Nominal(stem, tuple(m.group(2).split()), ids.pop()))
-                    break
-        return out
-
     def _build_spelling_index(self) -> None:
         """Known name words (any case) and, by first letter, the proper-name words a
         misspelling may be corrected to; plus word pairs, to choose between close words."""
@@ -363,7 +332,6 @@ class KnowledgeLinker:
         taken = _Occupancy(len(doc))
         for span in spans:
             taken.add(span.start, span.end)
-        spans.extend(self._nominal_verbs(doc, taken))
         for o_start, o_end, *_ in offices:
             span = doc.char_span(o_start, o_end, alignment_mode="expand")
             if span is not None:
@@ -666,36 +634,12 @@ class KnowledgeLinker:
                          and era.start.start <= event.date.start <= era.end.end)
         return sides
 
-    def _nominal_verbs(self, doc: Doc, taken: _Occupancy) -> list[Span]:
-        """"Germany remilitarised the Rhineland": the object of the verb form of an event
-        alias "remilitarisation of the Rhineland" links to that event."""
-        out = []
-        for tok in doc:
-            if tok.pos_ != "VERB":
-                continue
-            lemma = fold(tok.lemma_).replace("iz", "is")
-            for nominal in self.nominals:
-                if not lemma.startswith(nominal.stem):
-                    continue
-                for obj in tok.children:
-                    if obj.dep_ not in ("dobj", "nsubjpass"):
-                        continue
-                    start = obj.left_edge.i
-                    if doc[start].lower_ == "the":
-                        start += 1
-                    words = tuple(fold(t.text) for t in doc[start:obj.i + 1])
-                    if words == nominal.obj and taken.free(start, obj.i + 1):
-                        span = Span(doc, start, obj.i + 1, label="EVENT", kb_id=nominal.entry_id)
-                        span._.link = "context"
-                        taken.add(start, obj.i + 1)
-                        out.append(span)
-        return out
-
     # -- coreference --------------------------------------------------------------------
 
     def _coreference(self, doc: Doc, spans: list[Span], taken: _Occupancy) -> list[Span]:
-        """"the pact" / "the treaty": the one fitting event named in the same or the
-        previous sentence; nothing when none or several fit."""
+        """"the pact" / "the treaty": the event a mention in the same or the previous
+        sentence named, when it is the only fitting event the essay has named so far
+        (precision first: nothing when two could be meant)."""
         linked = sorted((s for s in spans if s.kb_id_ or s._.candidates), key=lambda s: s.start)
         out = []
         for i, tok in enumerate(doc[1:], start=1):
@@ -709,27 +653,31 @@ class KnowledgeLinker:
                 continue
             sent = tok.sent
             window = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-            fits = {ids for s in linked if window <= s.start < i
-                    for ids in [(s.kb_id_,) if s.kb_id_ else s._.candidates]
-                    if any(self._fits(head, x) for x in ids)}
-            if len(fits) != 1 or len(next(iter(fits))) != 1:
+            earlier = [s for s in linked if s.start < i and self._fits(head, s)]
+            named = {(s.kb_id_,) if s.kb_id_ else tuple(s._.candidates) for s in earlier}
+            if len(named) != 1 or not any(s.start >= window for s in earlier):
                 continue
-            entry_id = fits.pop()[0]
-            span = Span(doc, i, i + 1, label="EVENT", kb_id=entry_id)
+            (entry_ids,) = named
+            if len(entry_ids) != 1:
+                continue
+            span = Span(doc, i, i + 1, label="EVENT", kb_id=entry_ids[0])
             span._.link = "coref"
             taken.add(i, i + 1)
             out.append(span)
             bisect.insort(linked, span, key=lambda s: s.start)
         return out
 
-    def _fits(self, head: str, entry_id: str) -> bool:
-        """Whether "the <head>" can name the entry: an event whose names use the word (or a
-        treaty, for "the treaty")."""
-        entry = self.knowledge.get(entry_id)
-        if entry is None or entry.section != "events":
+    def _fits(self, head: str, mention: Span) -> bool:
+        """Whether "the <head>" can refer back to a mention of an event: the mention says the
+        word ("the Nazi-Soviet Pact" for "the pact"), or names a treaty ("the treaty")."""
+        entries = [self.knowledge.get(x) for x in (mention.kb_id_,) if x] or [
+            self.knowledge.get(x) for x in mention._.candidates]
+        events = [e for e in entries if e is not None and e.section == "events"]
+        if not events:
             return False
-        names = " ".join(norm(n) for n in (entry.name, *entry.aliases)).split()
-        return head in names or (head == "treaty" and getattr(entry, "kind", "") == "treaty")
+        if head in re.split(r"[\s\-]+", fold(mention.text)):
+            return True
+        return head == "treaty" and any(getattr(e, "kind", "") == "treaty" for e in events)
 
     # -- offices ------------------------------------------------------------------------
 

@@ -150,9 +150,8 @@ def measure(essay: Essay) -> Evidence:
 
 def _answers(essay: Essay, sentences: list[Any]) -> bool:
     """Sentences that together take a position on the question's own subject."""
-    own = [s for s in sentences if s.start_char not in essay.echoes]
-    on_question = not essay.focus or any(essay.focus & set(stems(s.text)) for s in own)
-    return on_question and any(STANCE.search(s.text) for s in own)
+    on_question = not essay.focus or any(essay.focus & set(stems(s.text)) for s in sentences)
+    return on_question and any(STANCE.search(s.text) for s in sentences)
 
 
 def _where(sent: Any) -> dict[str, Any] | None:
@@ -169,9 +168,12 @@ def _has_content(essay: Essay, sent: Any) -> bool:
 
 
 def _takes_position(essay: Essay, sent: Any) -> bool:
-    """A thesis: on the question's own subject, taking a position, not restating it."""
-    if sent.start_char in essay.echoes:
-        return False
+    """A thesis: a sentence on the question's own subject that takes a position.
+
+    A sentence in the question's own words counts when it takes a position ("Survival was
+    the main aim"): a flat answer is still an answer. Restating the question many times is
+    the relevance family's business (question_copy).
+    """
     on_question = bool(essay.focus & set(stems(sent.text))) or not essay.focus
     return on_question and bool(STANCE.search(sent.text))
 

@@ -43,9 +43,12 @@ def measure(essay: Essay) -> Evidence:
         n = sum(1 for t in sent if not t.is_punct and not t.is_space)
         if n > _LONG:
             long_s.append(sent)
-        elif n < _SHORT and not sent.text.strip().endswith("?"):
-            short_s.append(sent)
-        elif n >= _SHORT and _verbless(sent):
+        elif n < _SHORT:
+            # Initials and abbreviations ("E. H.") split by the parser are not sentences.
+            real = sum(1 for t in sent if t.is_alpha and len(t.text) > 2)
+            if real >= 2 and _ends_sentence(sent) and not sent.text.strip().endswith("?"):
+                short_s.append(sent)
+        elif n >= _SHORT and _verbless(sent) and _ends_sentence(sent):
             fragments.append(sent)
     faulty = len(long_s) + len(short_s) + len(fragments)
     sentence_score = clip(1 - 2.5 * faulty / max(len(sentences), 1))
@@ -117,6 +120,12 @@ def measure(essay: Essay) -> Evidence:
                f"{len(misspelt)} possible misspellings, {essay.words} words")
     return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons),
                     tuple(steps[:3]))
+
+
+def _ends_sentence(sent: Any) -> bool:
+    """spaCy also splits at colons and inside titles; only a full stop ends a fragment."""
+    text = sent.text.strip()
+    return text[-1:] in ".!?" and not text[:1].islower()
 
 
 def _verbless(sent: Any) -> bool:
