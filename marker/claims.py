@@ -129,12 +129,23 @@ class _Context:
         writer each belongs to: names inside a title are not claims about events."""
         found: list[tuple[int, int, str]] = []
         low = self.doc.text.lower()
+        names = {n.lower() for n, _, section, _ in self.knowledge.all_names()
+                 if section in ("people", "writers", "states")}
+
+        def only_names(title: str) -> bool:
+            """'Hitler and Stalin' (from 'Hitler and Stalin: Parallel Lives') is not a
+            title on its own: it would hide the two men's names."""
+            rest = title.lower()
+            for name in sorted(names, key=len, reverse=True):
+                rest = rest.replace(name, " ")
+            return not re.sub(r"\b(and|the|of|&|with|in)\b|[\W\d]", "", rest)
+
         for writer in self.knowledge.writers:
             for work in writer.works:
                 title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
                 title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
                 for variant in {title, title.split(":")[0].strip()}:
-                    if len(variant) < 8:
+                    if len(variant) < 8 or only_names(variant):
                         continue
                     for m in re.finditer(rf"\b{re.escape(variant.lower())}\b", low):
                         found.append((m.start(), m.end(), writer.id))

@@ -22,8 +22,8 @@ A spaCy pipeline component in the manner of scispaCy's linker, built once per to
    paragraph is that person;
 4. descriptions: "Lenin's death" links both Lenin and the event (on "death"); "the 1939 pact
    with Hitler" links the one event of that kind and party (the year narrows);
-5. coreference: "the pact" / "the treaty" links the one fitting event named in the same or
-   the previous sentence (precision first: none when two fit).
+5. coreference: "the pact" / "the treaty" links the event named in the same or the previous
+   sentence when it is the only fitting event the essay has named so far (precision first).
 
 Statistical NER spans that no rule claimed are kept, unlinked, so the report still shows
 people and places outside the knowledge.
@@ -71,10 +71,10 @@ PLACE_NOUNS = {
     "peninsula", "harbour", "harbor", "suburb", "suburbs", "district", "outskirts",
 }
 # Endings that make a related word, not a misspelling: Stalinist, Leninism, Latvian,
-# Germans, Japanese, Bolshevism, Trotskyite.
+# Germans, Japanese, Bolshevism, Trotskyite; Russian -a/-o (Litvinova, Stalino).
 DERIVED_ENDINGS = (
     "ists", "isms", "ites", "ians", "ist", "ism", "ite", "ian", "ans", "ese", "ish", "ics",
-    "ic", "an", "ns", "n", "s",
+    "ic", "an", "ns", "n", "s", "a", "o",
 )
 # What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
@@ -133,9 +133,10 @@ def derived(word: str, name: str) -> bool:
         return True
     if name.startswith(word) and name[len(word):] in MISSING_ENDINGS:
         return True
-    for ending in DERIVED_ENDINGS:
+    for ending in DERIVED_ENDINGS:  # Bolshev-ism / Bolshev-iks, German-s / German-y
         stem = word[: -len(ending)]
-        if word.endswith(ending) and len(stem) >= 4 and name.startswith(stem):
+        if (len(ending) > 1 or ending == "s") and word.endswith(ending) and len(stem) >= 4 \
+                and name.startswith(stem):
             return True
     return False
 
@@ -167,7 +168,7 @@ class KnowledgeLinker:
         self.knowledge = topic.knowledge
         self.keys: dict[str, _Key] = {}
         self.office_aliases: dict[str, list[str]] = {}
-        self._collect_names(nlp)
+        self._collect_names()
         self.disambiguation: dict[str, Disambiguation] = {
             norm(d.alias): d for d in self.knowledge.disambiguation
         }
@@ -194,7 +195,7 @@ class KnowledgeLinker:
 
     # -- building the indexes -----------------------------------------------------------
 
-    def _collect_names(self, nlp: Language) -> None:
+    def _collect_names(self) -> None:
         """Every name form → its entries; offices apart (titles are not entities)."""
         owners: dict[tuple[str, str], Target] = {}
         exact = [(alias, entry.id, section, False) for section in SECTION_LABEL
@@ -375,6 +376,8 @@ class KnowledgeLinker:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
+        if len(self._corrections) > 100_000:  # bounded for long batch runs
+            self._corrections.clear()
         limit = _max_edits(word)
         scored = []
         for name in self.by_initial.get(word[0], ()):
@@ -415,8 +418,10 @@ class KnowledgeLinker:
         if chosen is None:
             return []
         target, candidates, how = chosen
-        if target is not None and target.section not in SECTION_LABEL:
-            return []  # a rule chose an office: the office matcher reports it
+        if target is not None and target not in targets:
+            ruled_out = any(t.entry_id == target.entry_id for t in k.targets)
+            if ruled_out or target.section not in SECTION_LABEL:
+                return []  # a reading ruled out above, or an office (reported as an office)
         if target is None:
             span = Span(doc, start, end, label=SECTION_LABEL[candidates[0].section])
             span._.candidates = tuple(t.entry_id for t in candidates)

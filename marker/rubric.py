@@ -247,7 +247,11 @@ def _check_top(chk: _Check, top: _Map, path: Path) -> Rubric | None:
                 parts = " + ".join(f"{c.id} {c.max}" for c in criteria)
                 chk.add("", "total", f"is {total} but the criteria maxima add up to {added} "
                         f"({parts})", "make the maxima add up to total, or change total")
-    caps = _check_caps(chk, top.get("caps"), {c.id: c for c in criteria})
+    # Caps are checked against every criterion written, even one with its own problems, so
+    # one mistake is reported once.
+    written = {raw.get("id"): raw.get("max") for raw in raw_criteria or ()
+               if isinstance(raw, _Map) and isinstance(raw.get("id"), str)}
+    caps = _check_caps(chk, top.get("caps"), written)
     if chk.problems or rubric_id is None or name is None or total is None:
         return None
     return Rubric(rubric_id, name, description, total, tuple(criteria), caps, path, "")
@@ -379,7 +383,8 @@ def _ranges(marks: list[int]) -> str:
     return f"{word} {' and '.join(text)}"
 
 
-def _check_caps(chk: _Check, raw: Any, criteria: dict[str, Criterion]) -> tuple[Cap, ...]:
+def _check_caps(chk: _Check, raw: Any, criteria: dict[str, Any]) -> tuple[Cap, ...]:
+    """Caps name a gaming signal and limit criteria (id -> the max as written) to a mark."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -406,16 +411,19 @@ def _check_caps(chk: _Check, raw: Any, criteria: dict[str, Criterion]) -> tuple[
             continue
         good: dict[str, int] = {}
         for crit_id, mark in limit.items():
-            criterion = criteria.get(crit_id)
-            if criterion is None:
+            if crit_id not in criteria:
                 close = difflib.get_close_matches(crit_id, list(criteria), n=1, cutoff=0.6)
                 chk.add(where, f"limit.{crit_id}", "is not a criterion id of this rubric",
                         f"did you mean '{close[0]}'?" if close
                         else f"use one of: {', '.join(criteria)}")
-            elif isinstance(mark, bool) or not isinstance(mark, int) or \
-                    not 0 <= mark <= criterion.max:
-                chk.add(where, f"limit.{crit_id}", f"{mark!r} is not a mark from 0 to "
-                        f"{criterion.max}", f"write a whole number from 0 to {criterion.max}")
+                continue
+            top = criteria[crit_id]
+            top = top if isinstance(top, int) and not isinstance(top, bool) else None
+            if isinstance(mark, bool) or not isinstance(mark, int) or mark < 0 or \
+                    (top is not None and mark > top):
+                upto = top if top is not None else "the criterion's max"
+                chk.add(where, f"limit.{crit_id}", f"{mark!r} is not a mark from 0 to {upto}",
+                        f"write a whole number from 0 to {upto}")
             else:
                 good[crit_id] = mark
         caps.append(Cap(when, MappingProxyType(good)))
