@@ -96,8 +96,7 @@ class Calibration:
             "rubric_sha256": self.rubric_sha256,
             "essays": self.essays,
             "criteria": {
-                cid: {"intercept": round(fit.intercept, 6),
-                      "weights": {n: round(w, 6) for n, w in fit.weights.items()}}
+                cid: {"intercept": fit.intercept, "weights": dict(fit.weights)}
                 for cid, fit in self.criteria.items()
             },
             "agreement": dict(self.agreement),
@@ -305,8 +304,9 @@ def _fit_one(x: Any, y: Any, names: list[str]) -> CriterionFit:
                 best = (error, alpha)
     alpha = best[1] if best else 1.0
     model = Ridge(alpha=alpha, positive=True).fit(x, y)
-    weights = {name: float(w) for name, w in zip(names, model.coef_, strict=True)}
-    return CriterionFit(float(model.intercept_), MappingProxyType(weights))
+    # Rounded as saved, so a fit in memory and the same fit read back mark identically.
+    weights = {name: round(float(w), 6) for name, w in zip(names, model.coef_, strict=True)}
+    return CriterionFit(round(float(model.intercept_), 6), MappingProxyType(weights))
 
 
 def _whole(value: float, top: int) -> int:

@@ -162,7 +162,14 @@ class _Context:
         doc = self.doc
         out: list[Mention] = []
         for ent in doc.ents:
+            candidates = tuple(ent._.candidates or ())
             if not ent.kb_id_:
+                # A name two events share ("the invasion of Poland": 1 or 17 September
+                # 1939): checked against both readings.
+                sections = {self.section(c) for c in candidates}
+                if len(candidates) > 1 and sections == {"events"}:
+                    out.append(Mention(candidates[0], "events", ent.start, ent.end,
+                                       ent.start_char, ent.end_char, ent.text, candidates))
                 continue
             section = self.section(ent.kb_id_)
             if section is None:
@@ -475,7 +482,8 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
         out.append(Claim(
             kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
-            detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m)},
+            detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m),
+                    **_alternatives(m)},
         ))
     return out
 
@@ -535,7 +543,10 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             continue
         start = min(subject.start_char, word.idx)
         end = max(subject.end_char, anchor.end_char)
-        detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id}
+        detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id,
+                                  **_alternatives(subject)}
+        if len(anchor.candidates) > 1:
+            detail["anchor_alternatives"] = list(anchor.candidates)
         if in_relative is not None:
             detail.update(offset_min=in_relative.offset_days_min,
                           offset_max=in_relative.offset_days_max, relative=in_relative.kind)
@@ -572,17 +583,30 @@ def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
                    exclude: Mention) -> Mention | None:
     """The event an "after/before" phrase or clause is attached to: in that clause."""
     clause = _clause_head(attach)
-    prep = attach
     best = None
     for m in events:
         if m is exclude or m.kb_id == exclude.kb_id:
             continue
-        if _clause_head(_mention_head(ctx.doc, m)) != clause:
+        head = _mention_head(ctx.doc, m)
+        # In the clause the phrase modifies, or in a clause it governs ("Lenin decided to
+        # make peace at Brest-Litovsk"), but not in the "after ..." phrase itself.
+        if _clause_head(head) != clause and head not in clause.subtree:
             continue
-        dist = abs(m.start_char - prep.idx)
+        if head in exclude_subtree(ctx, exclude):
+            continue
+        rank = 0 if _clause_head(head) == clause else 1
+        dist = (rank, abs(m.start_char - attach.idx))
         if best is None or dist < best[0]:
             best = (dist, m)
     return best[1] if best else None
+
+
+def exclude_subtree(ctx: _Context, anchor: Mention) -> set[Token]:
+    """The tokens of the "after X happened" phrase an anchor sits in."""
+    rel = _temporal_relation(ctx.doc, anchor)
+    if rel is None:
+        return set()
+    return set(rel[1].head.subtree) if rel[1].dep_ == "mark" else set(rel[1].subtree)
 
 
 def _closest_event(ctx: _Context, r: RelativeDate, events: list[Mention]) -> Mention | None:
@@ -792,6 +816,12 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
             role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(m.verb)
         ):
             return lm, eras[lm.kb_id]
+        if lhead.dep_ == "poss" and lhead.head.dep_ == "attr" and lhead.head.head.lemma_ == "be":
+            cop = lhead.head.head
+            said_of = [c for c in cop.children if c.dep_ == "nsubj"]
+            if cop.dep_ == "relcl" and cop.head.i in range(m.start, m.end) or any(
+                    t.i in range(m.start, m.end) for t in said_of):
+                return lm, eras[lm.kb_id]  # "socialism in one country, which was Lenin's idea"
         verb = _governing_verb(head)
         if verb is not None and verb.lemma_.lower() in DOING_VERBS and any(
             role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(verb)
@@ -1147,6 +1177,8 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
     numbers: list[tuple[int, int, str, float, float | None]] = []
     for mt in PERCENT.finditer(text):
         numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
+    for mt in WORD_COUNT.finditer(text):
+        numbers.append((mt.start(), mt.end(), "count", _word_number(mt.group(0)), None))
     for mt in FRACTION.finditer(text):
         numbers.append((mt.start(), mt.end(), "percent", FRACTIONS[mt.group(1).lower()], None))
     for mt in OF_RATIO.finditer(text):
@@ -1211,6 +1243,20 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             detail={"unit": unit, "value": value, "of": of},
         ))
     return out
+
+
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+WORD_COUNT = re.compile(
+    rf"\b(?:(?:{'|'.join(TENS)})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
+    r"(?=\s+(?:years?|months?|days?|divisions?|marshals?|states?|countries)\b)", re.I)
+
+
+def _word_number(words: str) -> float:
+    """'twenty-five' -> 25."""
+    parts = re.split(r"[- ]", words.lower())
+    return float(sum(TENS.get(p, WORD_NUMBERS.get(p, 0)) for p in parts))
 
 
 def _num(word: str) -> float:
@@ -1316,6 +1362,12 @@ def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int, str | None] | Non
             nat = doc[k - 1].lower_ if doc[k - 1].lower_ in NATIONALITIES else None
             return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k]), nat
     return None
+
+
+def _alternatives(m: Mention) -> dict[str, list[str]]:
+    """Readings of an ambiguous event name, for the verdict to try each."""
+    return {"alternatives": list(m.candidates)} if m.section == "events" and len(
+        m.candidates) > 1 else {}
 
 
 def _reading(m: Mention) -> str | None:

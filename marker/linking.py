@@ -15,8 +15,8 @@ A spaCy pipeline component in the manner of scispaCy's linker, built once per to
 3. context: names shared by different entries, or by an entry and an ordinary word or place
    ("Berlin", "Conquest", "Civil War"), are settled by the knowledge's ``disambiguation``
    rules, then by general rules of English usage: an alias the knowledge writes with "the"
-   needs it ("the Soviets", not "Congress of Soviets"); "a Potemkin village" and "a
-   neutrality pact" are not the named thing; "the town of Rapallo" is the place; a surname
+   needs it ("the Soviets", not "Congress of Soviets"); "a Potemkin village" is not the
+   man; "a civil war" is not the Civil War; "the town of Rapallo" is the place; a surname
    after an unknown first name ("Joseph Davies") is someone else; a name inside a longer
    PERSON name links only to a person; a surname alone after the full name in the same
    paragraph is that person;
@@ -311,7 +311,7 @@ class KnowledgeLinker:
     def _patterns(self, nlp: Language, key: str) -> list[Doc]:
         """Phrase patterns for a normalised name on the folded, dash-free text (so a hyphen
         may be a space or nothing); a possessive may be 's or a bare apostrophe."""
-        words = [t.text for t in nlp.make_doc(key) if t.text != "-"]
+        words = [part for t in nlp.make_doc(key) for part in _dashless(t.text)]
         forms = {tuple(words), tuple("'" if w == "'s" else w for w in words)}
         return [Doc(self.vocab, words=list(f)) for f in sorted(forms)]
 
@@ -320,8 +320,9 @@ class KnowledgeLinker:
     def __call__(self, doc: Doc) -> Doc:
         para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
         words, corrected = self._folded(doc)
-        index = [i for i, w in enumerate(words) if w != "-"]
-        phrase = Doc(self.vocab, words=[words[i] for i in index])
+        parts = [(i, part) for i, w in enumerate(words) for part in _dashless(w)]
+        index = [i for i, _ in parts]
+        phrase = Doc(self.vocab, words=[part for _, part in parts])
 
         def matches(matcher: PhraseMatcher) -> list[tuple[int, int, str]]:
             return [(index[s], index[e - 1] + 1, self.vocab.strings[m])
@@ -481,8 +482,8 @@ class KnowledgeLinker:
             return []
         before = doc[start - 1].lower_ if start > 0 else ""
         out = [t for t in targets if before == "the" or not t.needs_the]
-        if before in INDEFINITE:
-            out = [t for t in out if t.section not in ("people", "writers", "events")]
+        if before in INDEFINITE:  # "a Potemkin village": not the man
+            out = [t for t in out if t.section not in PEOPLE]
         if before == "of" and start > 1 and doc[start - 2].lower_ in PLACE_NOUNS:
             out = [t for t in out if t.section in PEOPLE]
         ent = _entity_of(doc, start) if doc[start].ent_type_ == "PERSON" else None
@@ -742,6 +743,11 @@ def _variants(alias: str, canonical: bool) -> Iterable[str]:
         forms[f"{m.group(2)} {m.group(1)}"] = None
         forms[f"{m.group(1)} of {m.group(2)}"] = None
     return forms
+
+
+def _dashless(word: str) -> list[str]:
+    """A folded word's parts between hyphens ("u-2" → "u", "2"; "-" → nothing)."""
+    return [part for part in word.split("-") if part] if "-" in word else [word]
 
 
 def _max_edits(word: str) -> int:

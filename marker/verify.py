@@ -46,16 +46,28 @@ def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
     check = _CHECKS.get(claim.kind)
     if check is None:
         return Verdict(UNVERIFIABLE)
+    anchors = claim.detail.get("anchor_alternatives")
+    if anchors:
+        claims = [dataclasses.replace(claim, detail={**claim.detail, "anchor": a,
+                                                     "anchor_alternatives": None})
+                  for a in anchors]
+        return _first_fitting([verify(c, knowledge) for c in claims], anchors, claim, knowledge)
     alternatives = claim.detail.get("alternatives")
     if not alternatives:
         return check(claim, knowledge)
     verdicts = [check(dataclasses.replace(claim, subject=a), knowledge) for a in alternatives]
+    return _first_fitting(verdicts, alternatives, claim, knowledge)
+
+
+def _first_fitting(verdicts: list[Verdict], readings: list[str], claim: Claim,
+                   knowledge: Knowledge) -> Verdict:
+    """Supported if any reading is; contradicted only if all are."""
     for wanted in (SUPPORTED, UNVERIFIABLE):
         for v in verdicts:
             if v.verdict == wanted:
                 return v
     # Every reading is wrong: correct the one nearest in time to what the student wrote.
-    return min(zip(alternatives, verdicts, strict=True),
+    return min(zip(readings, verdicts, strict=True),
                key=lambda av: _distance(knowledge.get(av[0]), claim))[1]
 
 
@@ -121,6 +133,8 @@ def event_name(event: Any) -> str:
     """The event's name for a sentence: without parenthetical qualifiers, with 'the'
     unless it starts with a person's name or is an operation's code name."""
     name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
+    if name[:1] in "'\"‘“":
+        return "the policy of " + name.strip("'\"‘’“”")
     if _NO_ARTICLE.match(name) or name.lower().startswith("the "):
         return name
     return "the " + name

@@ -144,9 +144,10 @@ def _paragraph_similarity(essay: Essay) -> list[dict[str, Any]]:
 
 
 def _step(topic: Any, item: KeyContent) -> str:
-    """'Add <the event> (<its date>) and explain its significance: <why>.'"""
+    """'Add <item> (e.g. <its first dated event>, <date>) and explain its significance: <why>.'"""
     events = [e for e in (topic.knowledge.get(r) for r in item.refs)
               if isinstance(e, Event) and e.date is not None]
-    what = f"{events[0].name} ({spoken_date(events[0].date)})" if events else item.label
+    example = f" (e.g. {events[0].name}, {spoken_date(events[0].date)})" if events else ""
     why = f": {item.why}" if item.why else ""
-    return f"Add {what} and explain its significance for the question{why}."
+    label = "the" + item.label[3:] if item.label.startswith("The ") else item.label
+    return f"Add {label}{example} and explain its significance for the question{why}."

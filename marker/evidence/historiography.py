@@ -238,6 +238,6 @@ def _suggest_historian(essay: Essay) -> str:
             entry = essay.topic.knowledge.get(ref)
             if isinstance(entry, Writer) and ref not in cited and entry.category in _HISTORIANS:
                 return (f"Bring in a historian's view on '{essay.question[1]}', e.g. "
-                        f"{entry.name} ({entry.description or entry.category}), and say whether "
-                        "your evidence supports it.")
+                        f"{entry.name} ({(entry.description or entry.category).rstrip('.')}), "
+                        "and say whether your evidence supports it.")
     return ""
