@@ -180,6 +180,24 @@ class _Context:
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out
 
+    def _pronoun_antecedent(self, tok: Token) -> Mention | None:
+        """"It invaded eastern Poland": 'it'/'they' as the subject stands for the subject
+        of the previous sentence when that is a state or organisation the knowledge knows."""
+        if tok.lower_ not in ("it", "they") or tok.dep_ != "nsubj":
+            return None
+        sent = tok.sent
+        if sent.start == 0:
+            return None
+        prev = self.doc[sent.start - 1].sent
+        for t in prev:
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
+                for ent in self.doc.ents:
+                    if ent.kb_id_ and ent.start <= t.i < ent.end and self.section(
+                            ent.kb_id_) in ("states", "organisations"):
+                        return Mention(ent.kb_id_, self.section(ent.kb_id_) or "", ent.start,
+                                       ent.end, ent.start_char, ent.end_char, ent.text)
+        return None
+
     def _trigger_mentions(self, mentions: list[Mention]) -> list[Mention]:
         """Events named by a verb and its argument: "Stalin dissolved the Comintern"."""
         by_token: dict[int, Mention] = {}
@@ -203,7 +221,8 @@ class _Context:
                         continue
                     agent = None
                     if trig.agents:
-                        agents = [by_token.get(t.i) for role, t in args if role == "subject"]
+                        agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                                  for role, t in args if role == "subject"]
                         matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
                         if not matched:
                             continue
@@ -1064,7 +1083,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         entry = ctx.knowledge.get(m.kb_id)
         if entry is None or not (getattr(entry, "parties", ())
                                  or getattr(entry, "signatories", ())
-                                 or getattr(entry, "non_signatories", ())):
+                                 or getattr(entry, "non_signatories", ())
+                                 or getattr(entry, "non_parties", ())):
             continue
         head = _mention_head(doc, m)
         verbs = [head] if head.pos_ in ("VERB", "AUX") else []

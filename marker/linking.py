@@ -168,6 +168,7 @@ class KnowledgeLinker:
         self.knowledge = topic.knowledge
         self.keys: dict[str, _Key] = {}
         self.office_aliases: dict[str, list[str]] = {}
+        self.office_forms: dict[str, set[str]] = {}
         self._collect_names()
         self.disambiguation: dict[str, Disambiguation] = {
             norm(d.alias): d for d in self.knowledge.disambiguation
@@ -188,10 +189,10 @@ class KnowledgeLinker:
         self.vocab = nlp.vocab
         self.matcher = PhraseMatcher(nlp.vocab)
         self.office_matcher = PhraseMatcher(nlp.vocab)
-        for key in self.keys:
-            self.matcher.add(key, self._patterns(nlp, key))
-        for key in self.office_aliases:
-            self.office_matcher.add(key, self._patterns(nlp, key))
+        for key, k in self.keys.items():
+            self.matcher.add(key, self._patterns(nlp, {key, *k.forms}))
+        for key, forms in self.office_forms.items():
+            self.office_matcher.add(key, self._patterns(nlp, {key, *forms}))
 
     # -- building the indexes -----------------------------------------------------------
 
@@ -210,6 +211,7 @@ class KnowledgeLinker:
                     ids = self.office_aliases.setdefault(key, [])
                     if entry_id not in ids:
                         ids.append(entry_id)
+                    self.office_forms.setdefault(key, set()).add(form)
                     continue
                 if section not in SECTION_LABEL:
                     continue
@@ -308,12 +310,19 @@ class KnowledgeLinker:
             self.by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, tuple[str, ...]] = {}
 
-    def _patterns(self, nlp: Language, key: str) -> list[Doc]:
-        """Phrase patterns for a normalised name on the folded, dash-free text (so a hyphen
-        may be a space or nothing); a possessive may be 's or a bare apostrophe."""
-        words = [part for t in nlp.make_doc(key) for part in _dashless(t.text)]
-        forms = {tuple(words), tuple("'" if w == "'s" else w for w in words)}
-        return [Doc(self.vocab, words=list(f)) for f in sorted(forms)]
+    def _patterns(self, nlp: Language, names: set[str]) -> list[Doc]:
+        """Phrase patterns for a name on the folded, dash-free text (so a hyphen may be a
+        space or nothing; a possessive may be 's or a bare apostrophe). Each written form is
+        tokenised as written, as the essay is ("E.H." is one token, "e.h." may not be)."""
+        patterns = set()
+        for name in names:
+            words = [part for t in nlp.make_doc(name.strip()) for part in _dashless(fold(t.text))]
+            if words[:1] == ["the"]:
+                words = words[1:]
+            if words:
+                patterns.add(tuple(words))
+                patterns.add(tuple("'" if w == "'s" else w for w in words))
+        return [Doc(self.vocab, words=list(p)) for p in sorted(patterns)]
 
     # -- the component ------------------------------------------------------------------
 

@@ -124,6 +124,7 @@ class Event(Entry):
     misconceptions: tuple[str, ...]
     signatories_complete: bool
     non_signatories: tuple[str, ...]  # people often said to have signed who did not
+    non_parties: tuple[str, ...]  # states or bodies often said to have taken part that did not
     ratified: bool | None  # False: signed but never in force
     date_note: str | None
 
@@ -820,6 +821,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "misconceptions": _refs("misconceptions"),
             "signatories_complete": _BOOL, "ratified": _BOOL, "date_note": _TEXT,
             "non_signatories": _refs("people"),
+            "non_parties": _refs("states", "organisations"),
             "sources": _SOURCES,
         },
         _event_post,
@@ -1166,6 +1168,7 @@ def _event(raw: _Map) -> Event:
         significance=raw.get("significance"), misconceptions=_texts(raw.get("misconceptions")),
         signatories_complete=raw.get("signatories_complete") is True,
         non_signatories=_texts(raw.get("non_signatories")),
+        non_parties=_texts(raw.get("non_parties")),
         ratified=raw.get("ratified"), date_note=raw.get("date_note"),
     )
 

@@ -54,9 +54,16 @@ def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
         return _first_fitting([verify(c, knowledge) for c in claims], anchors, claim, knowledge)
     alternatives = claim.detail.get("alternatives")
     if not alternatives:
-        return check(claim, knowledge)
+        return _capitalised(check(claim, knowledge))
     verdicts = [check(dataclasses.replace(claim, subject=a), knowledge) for a in alternatives]
     return _first_fitting(verdicts, alternatives, claim, knowledge)
+
+
+def _capitalised(v: Verdict) -> Verdict:
+    """Corrections are sentences."""
+    if v.correction and v.correction[0].islower():
+        return dataclasses.replace(v, correction=v.correction[0].upper() + v.correction[1:])
+    return v
 
 
 def _first_fitting(verdicts: list[Verdict], readings: list[str], claim: Claim,
@@ -109,6 +116,11 @@ def _widen(claim: Claim) -> Interval:
 
 def _overlaps(a: Interval, b: Interval) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _on(value: Any) -> str:
+    """'on 13 April 1941' or 'in April 1941' / 'in 1941'."""
+    return f"{'on' if value.precision == 'day' else 'in'} {format_date(value)}"
 
 
 def format_date(value: Any) -> str:
@@ -221,7 +233,7 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     fact = _start_fact(event) if aspect == "start" else _event_fact(event)
     if aspect == "end" and event.end is not None:
         name = event_name(event)
-        fact = f"{name[0].upper()}{name[1:]} ended on {format_date(event.end)}"
+        fact = f"{name[0].upper()}{name[1:]} ended {_on(event.end)}"
     if ok:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     correction = f"{fact}, not {_as_stated(claim.stated)}."
@@ -323,9 +335,7 @@ def _start_fact(event: Any) -> str:
     """When an event began, as a clause: 'the Second World War began on 1 September 1939'."""
     if event.end is not None and event.end.iso != event.date.iso:
         name = event_name(event)
-        return f"{name[0].upper()}{name[1:]} began on {format_date(event.date)}" \
-            if event.date.precision == "day" else \
-            f"{name[0].upper()}{name[1:]} began in {format_date(event.date)}"
+        return f"{name[0].upper()}{name[1:]} began {_on(event.date)}"
     return _event_fact(event)
 
 
@@ -376,7 +386,7 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
             if any(_overlaps(window, (s.start, s.end)) for t in terms
                    for s in [t.start, *t.accepted_starts]):
                 return Verdict(SUPPORTED, sources=sources, expected=fact)
-            correction = (f"{pname} became {title} on {format_date(terms[0].start)}, "
+            correction = (f"{pname} became {title} {_on(terms[0].start)}, "
                           f"not {_as_stated(claim.when.text)}.")
             return Verdict(CONTRADICTED, correction, sources, fact)
         if _fits_any(person, office_ids, claim):
@@ -415,7 +425,7 @@ def _check_office_anchor(claim: Claim, knowledge: Knowledge, pname: str, terms: 
     after = claim.detail.get("relation") == "after"
     tol = dt.timedelta(days=30)
     first = min(s.start for s in [terms[0].start, *terms[0].accepted_starts])
-    fact = f"{pname} became {title} on {format_date(terms[0].start)}"
+    fact = f"{pname} became {title} {_on(terms[0].start)}"
     if claim.detail.get("start"):
         ok = any((s.start >= a[0] - tol) if after else (s.end <= a[1] + tol)
                  for t in terms for s in [t.start, *t.accepted_starts] for a in spans)
@@ -436,7 +446,7 @@ def _check_appointment(claim: Claim, knowledge: Knowledge, person: Any, terms: l
     pname = _short(person.name)
     if not terms or claim.when is None:
         return Verdict(UNVERIFIABLE)
-    fact = f"{pname} became {title} on {format_date(terms[0].start)}"
+    fact = f"{pname} became {title} {_on(terms[0].start)}"
     when_start = claim.when.start
     when_end = claim.when.end if not claim.when.open_end else dt.date(2100, 1, 1)
     for t in terms:
@@ -539,7 +549,7 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     wrong = []
     if claim.detail.get("negated"):
         return _check_not_party(claim, knowledge, event)
-    non_signatories = set(getattr(event, "non_signatories", ()) or ())
+    non_signatories = set(event.non_signatories) | set(event.non_parties)
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
         if section == "unknown_people":
             if getattr(event, "signatories_complete", False):
