@@ -838,7 +838,7 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
         if lhead.dep_ == "poss" and lhead.head.dep_ == "attr" and lhead.head.head.lemma_ == "be":
             cop = lhead.head.head
             said_of = [c for c in cop.children if c.dep_ == "nsubj"]
-            if cop.dep_ == "relcl" and cop.head.i in range(m.start, m.end) or any(
+            if (cop.dep_ == "relcl" and cop.head.i in range(m.start, m.end)) or any(
                     t.i in range(m.start, m.end) for t in said_of):
                 return lm, eras[lm.kb_id]  # "socialism in one country, which was Lenin's idea"
         verb = _governing_verb(head)
