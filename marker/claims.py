@@ -340,9 +340,12 @@ def _token_at(doc: Doc, char: int) -> Token:
 
 
 def _mention_head(doc: Doc, m: Mention) -> Token:
+    """The token that joins a mention to the sentence: the leftmost token whose head lies
+    outside the span (spaCy's span.root can pick a misattached inner word)."""
     if m.by_trigger and m.verb is not None:
         return m.verb
-    return doc[m.start:m.end].root
+    outside = [t for t in doc[m.start:m.end] if not (m.start <= t.head.i < m.end) or t.head == t]
+    return outside[0] if outside else doc[m.start:m.end].root
 
 
 def _date_head(doc: Doc, d: DateSpan) -> Token:
@@ -823,8 +826,10 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
         if lm.kb_id not in eras:
             continue
         lhead = doc[lm.start:lm.end].root
-        if lhead.dep_ == "poss" and lhead.head.i in range(m.start, m.end):
-            return lm, eras[lm.kb_id]
+        if lhead.dep_ == "poss" and (lhead.head.i in range(m.start, m.end) or (
+                head.dep_ == "pobj" and head.head.lower_ == "of"
+                and head.head.head == lhead.head)):
+            return lm, eras[lm.kb_id]  # "Stalin's Rapallo", "Stalin's policy of X"
         if lhead.dep_ == "pobj" and lhead.head.lower_ == "under":
             attach = lhead.head.head
             if attach.i in range(m.start, m.end) or attach == head or (

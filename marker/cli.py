@@ -114,7 +114,7 @@ def _write(target: Path | None, content: str) -> None:
     try:
         atomic_write_text(target, content)
     except OSError as exc:
-        raise MarkerError(f"{target}: cannot write the report ({exc.strerror})") from exc
+        raise MarkerError(f"{target}: cannot write the report ({exc.strerror or exc})") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,11 +69,12 @@ def topic_pipeline(topic: Topic) -> Language:
     return nlp
 
 
-def model_info() -> dict[str, str]:
-    """Model name and version and the spaCy version, for the report manifest."""
+def model_info(topic: Topic) -> dict[str, str]:
+    """Model name and version and the spaCy version, for the report manifest (read from
+    the topic's pipeline, which is loaded anyway)."""
     import spacy
 
-    nlp = base_model()
+    nlp = topic_pipeline(topic)
     return {
         "model": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}",
         "model_package": model_name(),

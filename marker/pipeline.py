@@ -148,7 +148,7 @@ _TYPES = {"events": "event", "people": "person", "writers": "writer", "states": 
 
 def manifest(topic: Topic) -> dict[str, object]:
     """Versions and hashes that determine the report: same manifest, same report."""
-    info = nlp.model_info()
+    info = nlp.model_info(topic)
     return {
         **info,
         "topic": topic.id,

@@ -1,4 +1,6 @@
-"""Shared fixtures: the topic and spaCy model loaded once, the CLI run in-process, --runslow."""
+"""Shared fixtures and checks: the topic and spaCy model loaded once, the CLI run in-process,
+the marker.report/1 shape check, and --runslow for tests marked slow.
+"""
 
 from __future__ import annotations
 
