@@ -47,7 +47,8 @@ TARGET_RECALL = 0.95
 # that the knowledge base holds, as (surface text, kb_id); each occurrence of the text
 # (whole words, case-sensitive) must be linked to the id. None: the surname is shared by
 # two historians and the essay does not say which, so an ambiguous link among writers
-# counts. Determined by reading the essay; short names only.
+# counts. Determined by reading the essay; short names only. (The Red Army is named only
+# inside "the Red Army purges", an alias of the event red_army_purge, which is linked.)
 SEED_EXPECTED: tuple[tuple[str, str | None], ...] = (
     ("Lenin", "lenin"),
     ("Stalin", "stalin"),
@@ -58,7 +59,7 @@ SEED_EXPECTED: tuple[tuple[str, str | None], ...] = (
     ("Treaty of Brest-Litovsk", "treaty_of_brest_litovsk"),
     ("John Laver", "john_laver"),
     ("Gregory Chicherin", "chicherin"),
-    ("Anglo-Soviet", "anglo_soviet_treaties_1924"),
+    ("Anglo-Soviet treaty", "anglo_soviet_treaties_1924"),
     ("Rapallo", "treaty_of_rapallo"),
     ("Berlin", "treaty_of_berlin_1926"),
     ("Davies", None),
@@ -70,12 +71,10 @@ SEED_EXPECTED: tuple[tuple[str, str | None], ...] = (
     ("Overy", "richard_overy"),
     ("Wheatcroft", "andrew_wheatcroft"),
     ("Molotov", "molotov"),
-    ("Nazi-Soviet", "nazi_soviet_pact"),
+    ("Nazi-Soviet Non-Aggression Pact", "nazi_soviet_pact"),
     ("Japanese-Soviet Neutrality Pact", "soviet_japanese_neutrality_pact"),
     ("Soviet army", "red_army"),
 )
-SEED_TYPES = ("person", "writer", "organisation", "event")
-
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:s|ese)")
 
 
@@ -292,7 +291,7 @@ def main() -> int:
                 print(f"    {'ok  ' if ok else 'MISS'} @{start:<5} {surface!r} = "
                       f"{kb_id or 'a historian'}: {got}")
     ok = score.precision >= TARGET_PRECISION and score.recall >= TARGET_RECALL
-    return 0 if ok or args.smoke else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -252,6 +252,15 @@ def fit(rubric: Rubric, files: list[str], scores: list[Mapping[str, float]],
         teacher: list[Mapping[str, int]], rubric_marks: list[Mapping[str, int]]
         ) -> CalibrationResult:
     """The calibration and its cross-validated agreement, from already-measured essays."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # tiny problems: extra BLAS threads only cost time
+        return _fit(rubric, files, scores, teacher, rubric_marks)
+
+
+def _fit(rubric: Rubric, files: list[str], scores: list[Mapping[str, float]],
+         teacher: list[Mapping[str, int]], rubric_marks: list[Mapping[str, int]]
+         ) -> CalibrationResult:
     import numpy as np
     from sklearn.model_selection import KFold
 

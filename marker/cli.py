@@ -62,6 +62,35 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
         click.echo(f"wrote {target}", err=True)
 
 
+@main.command()
+@click.argument("draft", type=str)
+@click.option("-o", "--output", "output", type=str, default=None,
+              help="Where to write the HTML report. Default: next to the draft.")
+@click.option("--no-mark", is_flag=True, help="Show band words instead of marks.")
+@click.option("--open", "open_report", is_flag=True, help="Open the report in a browser.")
+@click.option("--topic", type=str, default=None,
+              help="Topic pack: a shipped topic id or a folder path.")
+@click.option("--rubric", type=str, default=None, help="Rubric: a shipped name or a YAML path.")
+@click.option("--force", is_flag=True, help="Check even if the text does not look like English.")
+def check(draft: str, output: str | None, no_mark: bool, open_report: bool, topic: str | None,
+          rubric: str | None, force: bool) -> None:
+    """Check a student's DRAFT: a short summary here, the full report as HTML."""
+    from .pipeline import mark_file
+    from .render import render_html, render_summary
+
+    if output == "-":
+        raise MarkerError("-o -: the summary goes to the terminal; give a file for the report",
+                          exit_code=2)
+    target = _output_path(draft, output, "html")
+    data = mark_file(draft, topic=topic, force=force, rubric=rubric).to_dict()
+    _write(target, render_html(data, show_mark=not no_mark))
+    click.echo(render_summary(data, show_mark=not no_mark), nl=False)
+    if target is not None:
+        click.echo(f"full report: {target}", err=True)
+        if open_report:
+            click.launch(str(target))
+
+
 @main.group()
 def topic() -> None:
     """Topic packs: reference knowledge, key content and model answer."""

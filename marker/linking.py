@@ -411,7 +411,8 @@ class KnowledgeLinker:
         for start, end, key in found:
             if not taken.free(start, end):
                 continue
-            made = self._link(doc, start, end, key, corrected, para_starts, spans)
+            made = [s for s in self._link(doc, start, end, key, corrected, para_starts, spans)
+                    if taken.free(s.start, s.end)]
             for span in made:
                 taken.add(span.start, span.end)
             spans.extend(made)
@@ -590,8 +591,8 @@ class KnowledgeLinker:
             taken.add(span.start, span.end)
         out = list(spans)
         for tok in doc:
-            if tok.lower_ not in DESCRIPTIVE_HEADS or tok.tag_ != "NN" or not taken.free(
-                    tok.i, tok.i + 1):
+            if tok.lower_ not in DESCRIPTIVE_HEADS or tok.tag_ not in ("NN", "NNP") \
+                    or not taken.free(tok.i, tok.i + 1):
                 continue
             first, words, year = tok.i, [], None
             while first > 0 and taken.free(first - 1, first):
@@ -605,7 +606,7 @@ class KnowledgeLinker:
                 first -= 1
             end = tok.i + 1
             if end + 1 < len(doc) and doc[end].lower_ in ("of", "in") \
-                    and _YEAR.fullmatch(doc[end + 1].text):
+                    and _YEAR.fullmatch(doc[end + 1].text) and taken.free(end, end + 2):
                 year, end = year or doc[end + 1].text, end + 2
             party = by_start.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ == "with" \
                 else None

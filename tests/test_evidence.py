@@ -168,7 +168,7 @@ def test_spelling_flags_slips_not_names_or_terms(topic) -> None:
 
 def test_off_topic_paragraphs_are_found(marked: Marked) -> None:
     relevance = marked(GAMING / "wrong-topic.txt")["evidence"]["relevance"]
-    assert relevance["details"]["off_topic_share"] >= 0.9
+    assert relevance["details"]["off_topic_share"] >= 0.75
     on_topic = marked(essay("01"))["evidence"]["relevance"]["details"]
     assert on_topic["off_topic_paragraphs"] == []
 

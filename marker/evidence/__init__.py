@@ -309,12 +309,16 @@ class TopicModel:
     def __init__(self, topic: Topic) -> None:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
+        from threadpoolctl import threadpool_limits
 
         docs = topic_material(topic)
         self.vectorizer = TfidfVectorizer(analyzer=stems, sublinear_tf=True)
         matrix = self.vectorizer.fit_transform(docs)
         dims = max(1, min(_LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))
-        self.svd = TruncatedSVD(n_components=dims, random_state=0).fit(matrix)
+        # One BLAS thread: the matrix is small, and on a busy machine many threads make the
+        # fit 100 times slower, not faster.
+        with threadpool_limits(limits=1):
+            self.svd = TruncatedSVD(n_components=dims, random_state=0).fit(matrix)
         self.centroid = _unit(matrix.mean(axis=0))
         self.reference = self.embed(topic.essay_paragraphs)
         self.questions = topic.questions
