@@ -63,6 +63,57 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
 
 
 @main.command()
+@click.argument("source", metavar="INPUT", type=str)
+@click.option("-o", "--output", "outdir", type=str, required=True,
+              help="Folder for the reports, summary.html, CSVs and manifest.json.")
+@click.option("--topic", type=str, default=None,
+              help="Topic pack: a shipped topic id or a folder path.")
+@click.option("--rubric", type=str, default=None, help="Rubric: a shipped name or a YAML path.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="spaCy processes.  [default: the number of cores]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+@click.option("--force", is_flag=True,
+              help="Re-mark every student, even unchanged ones, and mark text that does not "
+                   "look like English.")
+@click.option("--moodle-worksheet", type=str, default=None,
+              help="Moodle grading worksheet (CSV) to fill with grades and comments.")
+@click.option("--canvas-assignment", type=str, default=None,
+              help='Canvas gradebook column for the marks, e.g. "Essay 1 (123456)".  '
+                   '[default: "Essay", imported by Canvas as a new assignment]')
+def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs: int | None,
+          quiet: bool, force: bool, moodle_worksheet: str | None,
+          canvas_assignment: str | None) -> None:
+    """Mark a class: a folder of essays, or a Moodle or Canvas submissions zip or folder.
+
+    Unchanged students are not marked again; teacher marks in OUTDIR/overrides.csv are
+    applied on every run. Exit status 3 when some submissions could not be marked.
+    """
+    import time
+
+    from .batch import BatchOptions, Progress, progress_line, run_batch
+
+    shown = [0.0]
+
+    def progress(p: Progress) -> None:
+        now = time.monotonic()
+        if p.done < p.total and now - shown[0] < 0.2:
+            return
+        shown[0] = now
+        click.echo("\r" + progress_line(p).ljust(60), err=True, nl=p.done == p.total)
+
+    options = BatchOptions(topic=topic, rubric=rubric, jobs=jobs, force=force,
+                           worksheet=moodle_worksheet, canvas_assignment=canvas_assignment)
+    result = run_batch(source, outdir, options, None if quiet else progress)
+    for entry in result.failed:
+        click.echo(f"marker: not marked: {entry['key']}: {entry['error']}", err=True)
+    for problem in result.problems:
+        click.echo(f"marker: not applied: {problem}", err=True)
+    click.echo(f"{result.students} students: {result.marked} marked, {result.reused} unchanged, "
+               f"{len(result.failed)} not marked; see {Path(outdir) / 'summary.html'}", err=True)
+    sys.exit(result.exit_code)
+
+
+@main.command()
 @click.argument("draft", type=str)
 @click.option("-o", "--output", "output", type=str, default=None,
               help="Where to write the HTML report. Default: next to the draft.")
@@ -144,6 +195,88 @@ def _write(target: Path | None, content: str) -> None:
         atomic_write_text(target, content)
     except OSError as exc:
         raise MarkerError(f"{target}: cannot write the report ({exc.strerror or exc})") from exc
+
+
+@main.command("email")
+@click.argument("outdir", type=str)
+@click.option("--roster", required=True, type=str,
+              help="CSV with an id and/or name column and an email column.")
+@click.option("--from", "sender", envvar="MARKER_FROM", required=True,
+              help="Sender, e.g. 'Ms Rivera <rivera@school.org>' (or set MARKER_FROM).")
+@click.option("--subject", default=None,
+              help="Subject template with {assignment} {student} {mark} {max}. "
+                   "Default: 'Feedback: {assignment} — {student}'.")
+@click.option("--assignment", default=None, help="{assignment}; default: the topic's title.")
+@click.option("--attach-html", is_flag=True, help="Also attach the report as feedback.html.")
+@click.option("--send", "really", is_flag=True,
+              help="Send. Without it, a dry run writes OUTDIR/outbox/*.eml and sends nothing.")
+@click.option("--host", default=None, help="SMTP server (needed with --send).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Default: 587 (starttls), 465 (ssl), 25 (none).")
+@click.option("--tls", type=click.Choice(("starttls", "ssl", "none")), default="starttls",
+              show_default=True, help="none is allowed only for localhost.")
+@click.option("--cafile", default=None, help="Trust this CA certificate (PEM) for the server.")
+@click.option("--user", default=None, help="SMTP login name.")
+@click.option("--password-env", default="MARKER_SMTP_PASSWORD", show_default=True,
+              help="Environment variable with the SMTP password; asked for if unset.")
+@click.option("--rate", type=click.FloatRange(min=0), default=20, show_default=True,
+              help="Messages per minute (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30,
+              show_default=True, help="Seconds to wait to connect and for each reply.")
+@click.option("--resend-pending", is_flag=True,
+              help="Send again messages whose earlier send was interrupted.")
+@click.option("--resend-changed", is_flag=True,
+              help="Send again to students whose report changed after it was emailed.")
+def email_command(outdir: str, roster: str, sender: str, subject: str | None,
+                  assignment: str | None, attach_html: bool, really: bool, host: str | None,
+                  port: int | None, tls: str, cafile: str | None, user: str | None,
+                  password_env: str, rate: float, timeout: float, resend_pending: bool,
+                  resend_changed: bool) -> None:
+    """Email each student of a batch OUTDIR their own report (a dry run unless --send).
+
+    Exit status 3 if a student was skipped or a message was not sent.
+    """
+    import dataclasses
+    import getpass
+    import os
+
+    from . import mail
+
+    server = None
+    if really:
+        if not host:
+            raise click.UsageError("--send needs --host")
+        server = mail.SmtpServer(host, port=port, tls=tls, user=user, cafile=cafile,
+                                 timeout=timeout)
+    with mail.locked(outdir):
+        plan = mail.plan(outdir, roster, sender=sender, subject=subject, assignment=assignment,
+                         attach_html=attach_html, resend_pending=resend_pending,
+                         resend_changed=resend_changed)
+        for problem in plan.problems:
+            click.echo(f"skipped: {problem}", err=True)
+        done = f"{len(plan.already_sent)} already sent, {len(plan.problems)} skipped"
+        if server is None:
+            outbox = mail.write_outbox(plan)
+            click.echo(mail.describe(plan))
+            click.echo(f"dry run: {len(plan.deliveries)} message(s) written to {outbox}, "
+                       f"{done}; nothing sent (add --send to send)", err=True)
+            sys.exit(3 if plan.problems else 0)
+        password = None
+        if user and plan.deliveries:
+            password = os.environ.get(password_env) or None
+            if password is None and not sys.stdin.isatty():
+                raise MarkerError(f"{password_env}: not set; put the SMTP password in this "
+                                  "environment variable, or run in a terminal to be asked")
+            if password is None:
+                password = getpass.getpass(f"SMTP password for {user} at {host}: ")
+        outcomes = mail.send(
+            plan, dataclasses.replace(server, password=password), rate=rate,
+            on_result=lambda o: click.echo(f"{o.state:<8} {o.delivery.student.name} "
+                                           f"<{o.delivery.to.addr_spec}>  {o.reply}"))
+    sent = sum(o.state == "sent" for o in outcomes)
+    click.echo(f"sent {sent}, not sent {len(outcomes) - sent}, {done}", err=True)
+    if plan.problems or sent < len(outcomes):
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover

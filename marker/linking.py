@@ -653,9 +653,9 @@ class KnowledgeLinker:
     # -- coreference --------------------------------------------------------------------
 
     def _coreference(self, doc: Doc, spans: list[Span], taken: _Occupancy) -> list[Span]:
-        """"the pact" / "the treaty": the event a mention in the same or the previous
-        sentence named, when it is the only fitting event the essay has named so far
-        (precision first: nothing when two could be meant)."""
+        """"the pact" / "the treaty": the only fitting event the essay has named so far,
+        if it was named in the same or the previous sentence or is the only event of that
+        kind named at all (precision first: nothing when two could be meant)."""
         linked = sorted((s for s in spans if s.kb_id_ or s._.candidates), key=lambda s: s.start)
         out = []
         for i, tok in enumerate(doc[1:], start=1):
@@ -671,7 +671,10 @@ class KnowledgeLinker:
             window = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
             earlier = [s for s in linked if s.start < i and self._fits(head, s)]
             named = {(s.kb_id_,) if s.kb_id_ else tuple(s._.candidates) for s in earlier}
-            if len(named) != 1 or not any(s.start >= window for s in earlier):
+            # The only fitting event named so far: in this or the previous sentence, or
+            # anywhere earlier when the essay has named exactly one such event.
+            if len(named) != 1 or not (any(s.start >= window for s in earlier)
+                                       or len({s.kb_id_ for s in earlier}) == 1):
                 continue
             (entry_ids,) = named
             if len(entry_ids) != 1:

@@ -171,12 +171,7 @@ def _analyse(path: Path) -> tuple[list[Problem], Rubric | None]:
     rubric = _check_top(chk, top, path)
     if chk.problems or rubric is None:
         return chk.problems, None
-    return [], rubric_with_hash(rubric, hashlib.sha256(data).hexdigest())
-
-
-def rubric_with_hash(rubric: Rubric, sha256: str) -> Rubric:
-    return Rubric(rubric.id, rubric.name, rubric.description, rubric.total, rubric.criteria,
-                  rubric.caps, rubric.path, sha256)
+    return [], replace(rubric, sha256=hashlib.sha256(data).hexdigest())
 
 
 def _unknown_keys(chk: _Check, entry: str, where: str, raw: _Map, keys: tuple[str, ...]) -> None:
@@ -488,13 +483,7 @@ def _mark_criterion(criterion: Criterion, evidence: Mapping[str, Evidence], rubr
         else:
             reasons.append(f"{signals[cap.when][0].upper()}{signals[cap.when][1:]} "
                            f"(this limits {criterion.name} to {limit}/{criterion.max}).")
-    # The weightiest evidence speaks first and most (up to three reasons), the rest once.
-    ordered = sorted(criterion.evidence, key=lambda n: (-criterion.evidence[n],
-                                                        EVIDENCE_NAMES.index(n)))
-    for rank, name in enumerate(ordered):
-        for reason in evidence[name].reasons[: 3 if rank == 0 else 1]:
-            if len(reasons) < 4 and reason not in reasons:
-                reasons.append(reason)
+    reasons += _reasons(criterion, evidence, 4 - len(reasons))
     steps: list[str] = []
     if mark < criterion.max:
         weakest = sorted(criterion.evidence, key=lambda n: (evidence[n].score,
@@ -514,6 +503,24 @@ def _mark_criterion(criterion: Criterion, evidence: Mapping[str, Evidence], rubr
         "reasons": reasons,
         "next_steps": steps,
     }
+
+
+def _reasons(criterion: Criterion, evidence: Mapping[str, Evidence], room: int) -> list[str]:
+    """Each evidence's main reason in weight order, then more from the weightiest, grouped."""
+    ordered = sorted(criterion.evidence, key=lambda n: (-criterion.evidence[n],
+                                                        EVIDENCE_NAMES.index(n)))
+    picked: list[tuple[int, int]] = []  # (rank of evidence, index of its reason)
+    for depth in range(4):
+        for rank, name in enumerate(ordered):
+            if depth < len(evidence[name].reasons) and len(picked) < room and \
+                    (depth == 0 or rank == 0):
+                picked.append((rank, depth))
+    out: list[str] = []
+    for rank, depth in sorted(picked):
+        reason = evidence[ordered[rank]].reasons[depth]
+        if reason not in out:
+            out.append(reason)
+    return out
 
 
 def _feedback(report: Report, evidence: Mapping[str, Evidence],

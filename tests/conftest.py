@@ -1,5 +1,6 @@
 """Shared fixtures and checks: the topic and spaCy model loaded once, the CLI run in-process,
-the marker.report/1 shape check, and --runslow for tests marked slow.
+the marker.report/1 shape check, --runslow for tests marked slow, and --fuzz-large for a
+bigger fuzz campaign (the fuzz tests' scale and input counts live here).
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from marker import __version__
 
@@ -25,6 +28,33 @@ VERDICTS = {"supported", "contradicted", "unverifiable"}
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--runslow", action="store_true", default=False,
                      help="also run tests marked @pytest.mark.slow")
+    parser.addoption("--fuzz-large", action="store_true", default=False,
+                     help="fuzz and property tests: about 10x the examples, bigger files")
+
+
+FUZZ_SCALE = 1
+"""How much the fuzz tests scale their examples and file sizes: 10 with --fuzz-large."""
+FUZZ_COUNTS: Counter[str] = Counter()
+"""Inputs the fuzz tests generated, by target; printed at the end of the run."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global FUZZ_SCALE
+    FUZZ_SCALE = 10 if config.getoption("--fuzz-large") else 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FUZZ_COUNTS:
+        terminalreporter.section("fuzz inputs generated")
+        for target, count in sorted(FUZZ_COUNTS.items()):
+            terminalreporter.write_line(f"{count:7,}  {target}")
+        terminalreporter.write_line(f"{sum(FUZZ_COUNTS.values()):7,}  in all")
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings for fuzz tests: reproducible, no deadline, ``examples`` x the scale."""
+    return settings(max_examples=examples * FUZZ_SCALE, deadline=None, derandomize=True,
+                    database=None, suppress_health_check=list(HealthCheck))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -192,6 +192,18 @@ def test_gaming_essays_land_in_the_bottom_two_bands(marked: Marked, name: str,
     assert explained, "the cap is explained"
 
 
+def test_repeated_paragraphs_are_capped(topic) -> None:
+    text = essay("10").read_text(encoding="utf-8")
+    head, *body = text.split("\n\n")
+    repeated = "\n\n".join([head, *body, *body[1:-1]])
+    data = mark_text(repeated, topic=topic).to_dict()
+    signals = [s["signal"] for s in data["evidence"]["relevance"]["details"]["signals"]]
+    assert signals == ["repetition"]
+    knowledge = next(c for c in data["criteria"] if c["id"] == "knowledge")
+    assert knowledge["mark"] <= 3
+    assert any("repeat earlier ones" in r for r in knowledge["reasons"])
+
+
 def test_connectives_and_padding_never_raise_content_marks(topic) -> None:
     text = essay("10").read_text(encoding="utf-8")
     filler = ("However, this was very important. Therefore it is clear that this mattered a "

@@ -247,9 +247,12 @@ def test_the_treaty_after_a_treaty_in_the_previous_sentence(nlp: Language) -> No
     assert found["treaty"] == "treaty_of_brest_litovsk"
 
 
-def test_coreference_reaches_back_one_sentence_only(nlp: Language) -> None:
+def test_coreference_reaches_further_back_only_when_one_pact_was_named(nlp: Language) -> None:
     found = links(nlp, "The USSR signed the Nazi-Soviet Pact. Poland was divided. Finland "
                        "was next. The pact had a secret protocol.")
+    assert found["pact"] == "nazi_soviet_pact"
+    found = links(nlp, "The USSR signed the Franco-Soviet Pact and later the Nazi-Soviet Pact. "
+                       "Poland was divided. Finland was next. The pact had a secret protocol.")
     assert "pact" not in found
 
 

@@ -5,9 +5,9 @@ score from 0 to 1, a one-line summary, the numbers behind it, spans of the essay
 points at, and reasons and next steps worded from what was measured in *this* essay.
 The rubric then turns scores into marks, so a teacher can follow every mark back to text.
 
-:class:`Essay` is the shared reading of a report the families measure: paragraphs (a
-title line split off), sentences, which question the essay answers, and how close each
-paragraph is to the topic's material (a TF-IDF + LSA model fitted once per topic).
+:class:`Essay` is the shared reading of a report the families measure: paragraphs (heading
+lines such as the question split off), sentences, which question the essay answers, and
+how close each paragraph is to the topic's material (TF-IDF + LSA, fitted once per topic).
 """
 
 from __future__ import annotations
@@ -70,14 +70,13 @@ class Evidence:
 class Paragraph:
     """A paragraph of the essay with its sentences and how on-topic it reads."""
 
-    index: int  # position in report.paragraphs
     start: int
     end: int
     text: str
     sentences: tuple[SpacySpan, ...]
     words: int
     topicality: float = 1.0  # >= 1: close to the topic's material; < 1: about something else
-    number: int = 0  # 1-based among the essay's paragraphs, headings not counted (as feedback says)
+    number: int = 0  # 1-based position in report.paragraphs, as the rendered report numbers them
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,6 @@ class Essay:
     doc: Doc
     topic: Topic
     model: TopicModel
-    title: Paragraph | None  # the heading line just before the essay (usually the question)
     body: tuple[Paragraph, ...]
     question: tuple[str, str]  # (id, text) of the topic question the essay answers
     focus: frozenset[str]  # stems of the question's own words (not the topic's title)
@@ -112,12 +110,10 @@ class Essay:
         return self.report.claims
 
     def sentences(self) -> Iterable[tuple[Paragraph, SpacySpan]]:
+        """Every body sentence with its paragraph, in text order."""
         for para in self.body:
             for sent in para.sentences:
                 yield para, sent
-
-    def in_paragraph(self, para: Paragraph, start: int) -> bool:
-        return para.start <= start < para.end
 
 
 def measure(report: Report, doc: Doc, topic: Topic) -> dict[str, Evidence]:
@@ -148,25 +144,24 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     model = topic_model(topic)
     sents = list(doc.sents)
     paragraphs = []
-    for i, (start, end) in enumerate(report.paragraphs):
+    for number, (start, end) in enumerate(report.paragraphs, start=1):
         text = report.text[start:end]
-        paragraphs.append(Paragraph(i, start, end, text, _clipped(doc, sents, start, end),
-                                    count_words(text)))
+        paragraphs.append(Paragraph(start, end, text, _clipped(doc, sents, start, end),
+                                    count_words(text), number=number))
     headings = []
     while len(paragraphs) > 1 and len(headings) < _MAX_HEADINGS and _is_heading(paragraphs[0]):
         headings.append(paragraphs.pop(0))
-    title = headings[-1] if headings else None
     opening = " ".join(h.text for h in headings) or (paragraphs[0].text if paragraphs else "")
     question = model.closest_question(opening)
     scores = model.topicality([p.text for p in paragraphs])
     body = tuple(
-        Paragraph(p.index, p.start, p.end, p.text, p.sentences, p.words, float(s), n)
-        for n, (p, s) in enumerate(zip(paragraphs, scores, strict=True), start=1)
+        Paragraph(p.start, p.end, p.text, p.sentences, p.words, float(s), p.number)
+        for p, s in zip(paragraphs, scores, strict=True)
     )
     focus = frozenset(stems(question[1])) - frozenset(stems(topic.title)) - _framing()
-    essay = Essay(report, doc, topic, model, title, body, question, focus)
+    essay = Essay(report, doc, topic, model, body, question, focus)
     echoes = frozenset(s.start_char for _, s in essay.sentences() if restates(s.text, question[1]))
-    return Essay(report, doc, topic, model, title, body, question, focus, echoes)
+    return Essay(report, doc, topic, model, body, question, focus, echoes)
 
 
 def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[SpacySpan, ...]:
@@ -260,6 +255,11 @@ def short(text: str, limit: int = 70) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """The verb form for a count: agree(1, "is", "are")."""
+    return one if n == 1 else many
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

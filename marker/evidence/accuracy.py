@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import Essay, Evidence, Span, clip, plural, short, spoken_date
+from . import Essay, Evidence, Span, agree, clip, plural, short, spoken_date
 
 NAME = "accuracy"
 # The share of checked claims that are right, from which the score runs 0..1: a history
@@ -44,7 +44,8 @@ def measure(essay: Essay) -> Evidence:
     if checked:
         within = [c for c in supported if "\n" not in c["text"]]
         example = f" (e.g. '{short(within[0]['text'], 50)}')" if within else ""
-        reasons.append(f"{len(supported)} of {plural(checked, 'checked claim')} agree with the "
+        verb = "agrees" if len(supported) == 1 else "agree"
+        reasons.append(f"{len(supported)} of {plural(checked, 'checked claim')} {verb} with the "
                        f"reference knowledge{example}.")
     else:
         reasons.append("The essay states no date, office, party or figure that could be "
@@ -54,8 +55,8 @@ def measure(essay: Essay) -> Evidence:
     if checked and not wrong:
         reasons.append("No checked claim is contradicted.")
     if unknown:
-        reasons.append(f"{plural(len(unknown), 'claim')} could not be checked and count "
-                       "neither way.")
+        reasons.append(f"{plural(len(unknown), 'claim')} could not be checked and "
+                       f"{agree(len(unknown), 'counts', 'count')} neither way.")
 
     steps = [f"Correct '{short(c['text'], 60)}': {c['correction']}" for c in wrong[:3]]
     if not checked:

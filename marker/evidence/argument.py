@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import Essay, Evidence, Paragraph, Span, clip, plural, ratio, short, stems
+from . import Essay, Evidence, Paragraph, Span, agree, clip, plural, ratio, short, stems
 
 NAME = "argument"
 _PARTS = {"thesis": 0.2, "openings": 0.2, "judgement": 0.1, "counter": 0.25, "conclusion": 0.25}
@@ -59,10 +59,7 @@ _YEAR = re.compile(r"\b1[0-9]{3}s?\b")
 
 
 def measure(essay: Essay) -> Evidence:
-    body = essay.body
-    if not body:
-        return Evidence(NAME, 0.0, "no text to find an argument in", {}, (),
-                        ("The essay has no paragraphs of text.",), ())
+    body = essay.body  # never empty: read_essay keeps at least one paragraph
     question = essay.question[1]
     several = len(body) >= 3
     intro = list(body[0].sentences if several else body[0].sentences[:3])
@@ -126,8 +123,9 @@ def measure(essay: Essay) -> Evidence:
         steps.append(f"End with a conclusion that answers '{question}' by weighing the points "
                      "your paragraphs make.")
     if openings:
-        reasons.append(f"{len(pointed)} of {plural(len(openings), 'body paragraph')} open with "
-                       "a point rather than a narrative.")
+        reasons.append(f"{len(pointed)} of {plural(len(openings), 'body paragraph')} "
+                       f"{agree(len(pointed), 'opens', 'open')} with a point rather than a "
+                       "narrative.")
         if narrative:
             para, sent = narrative[0]
             steps.append(f"Rewrite the opening of paragraph {para.number} "
@@ -150,8 +148,9 @@ def measure(essay: Essay) -> Evidence:
 
 def _answers(essay: Essay, sentences: list[Any]) -> bool:
     """Sentences that together take a position on the question's own subject."""
-    on_question = not essay.focus or any(essay.focus & set(stems(s.text)) for s in sentences)
-    return on_question and any(STANCE.search(s.text) for s in sentences)
+    said = [s for s in sentences if not s.text.strip().endswith("?")]
+    on_question = not essay.focus or any(essay.focus & set(stems(s.text)) for s in said)
+    return on_question and any(STANCE.search(s.text) for s in said)
 
 
 def _where(sent: Any) -> dict[str, Any] | None:
@@ -174,6 +173,8 @@ def _takes_position(essay: Essay, sent: Any) -> bool:
     the main aim"): a flat answer is still an answer. Restating the question many times is
     the relevance family's business (question_copy).
     """
+    if sent.text.strip().endswith("?"):
+        return False  # a question takes no position
     on_question = bool(essay.focus & set(stems(sent.text))) or not essay.focus
     return on_question and bool(STANCE.search(sent.text))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from . import Essay, Evidence, Span, clip, plural, short, topic_material
+from . import Essay, Evidence, Span, agree, clip, plural, short, topic_material
 
 if TYPE_CHECKING:
     from ..topic import Topic
@@ -84,7 +84,8 @@ def measure(essay: Essay) -> Evidence:
                + (f"; paragraph {overlong[0].number} runs to {overlong[0].words} words."
                   if overlong else ".")]
     if faulty:
-        reasons.append(f"{faulty} of {plural(len(sentences), 'sentence')} are hard to follow: "
+        reasons.append(f"{faulty} of {plural(len(sentences), 'sentence')} "
+                       f"{agree(faulty, 'is', 'are')} hard to follow: "
                        f"{len(long_s)} over {_LONG} words, {len(fragments)} without a verb, "
                        f"{len(short_s)} very short.")
     else:
@@ -101,7 +102,7 @@ def measure(essay: Essay) -> Evidence:
         reasons.append(f"At {essay.words} words it is longer than the {low}-{high} expected.")
 
     steps = []
-    if overlong or len(body) < 3:
+    if overlong or (len(body) < 3 and essay.words >= _PARAGRAPH_MAX):
         target = overlong[0] if overlong else (body[0] if body else None)
         if target is not None:
             steps.append(f"Split paragraph {target.number} ('{short(target.text, 40)}', "

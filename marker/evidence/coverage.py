@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..topic import Event, KeyContent
-from . import Essay, Evidence, Span, clip, phrase_pattern, plural, short, spoken_date
+from . import Essay, Evidence, Span, agree, clip, phrase_pattern, plural, short, spoken_date
 
 NAME = "coverage"
 # Shares of the (question-weighted) key content that score 0 and 1: no essay of exam length
@@ -71,8 +71,8 @@ def measure(essay: Essay) -> Evidence:
         reasons.append("Leaves out " + "; ".join(f"'{k.label}'" for k in missing[:2]) + ".")
     close = [s for s in sims if s["similarity"] >= _SIMILAR]
     if sims:
-        reasons.append(f"{len(close)} of {plural(len(sims), 'paragraph')} closely match a "
-                       "paragraph of the model answer.")
+        reasons.append(f"{len(close)} of {plural(len(sims), 'paragraph')} closely "
+                       f"{agree(len(close), 'matches', 'match')} a paragraph of the model answer.")
     steps = [_step(topic, k) for k in missing[:3]]
     summary = f"{len(covered)}/{len(topic.key_content)} key-content items ({share:.0%} weighted)"
     return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons),

@@ -36,6 +36,10 @@ _ACCORDING = re.compile(r"\b(according to|in the (view|words) of|as)\s+$", re.I)
 _QUOTE = re.compile(r"[“\"][^”\"]{12,}[”\"]|(?<!\w)[‘'][^’']{12,}[’'](?!\w)")
 _SOURCE_WORDS = re.compile(
     r"\b(historians?|writers?|authors?|scholars?|according to)\b[^.;]{0,12}$")
+# In the citing sentence itself, only a clause that turns to the student's own voice.
+_OWN_INLINE = re.compile(
+    r";\s|,\s*(but|yet|although|though|which makes|which suggests|which shows)\b|"
+    r"\b(however|I (think|agree|disagree)|in my view|my own view)\b", re.I)
 _OWN = re.compile(
     r"\b(this (shows|suggests|means|is|was|view|interpretation|argument|makes)|I (think|agree|"
     r"disagree|would)|in my view|my own view|partly|convincing|persuasive|however|but|yet|"
@@ -101,7 +105,8 @@ def measure(essay: Essay) -> Evidence:
     else:
         reasons.append("No historian's view is attributed.")
     if views:
-        reasons.append(f"{len(commented)} of {plural(len(views), 'cited view')} are followed by "
+        verb = "is" if len(commented) == 1 else "are"
+        reasons.append(f"{len(commented)} of {plural(len(views), 'cited view')} {verb} followed by "
                        "the student's own comment"
                        + (f" (e.g. '{short(commented[0].comment or '', 60)}')."
                           if commented else "."))
@@ -210,9 +215,9 @@ def _cited_as_source(essay: Essay, ent: Any, sent: Any) -> bool:
 
 def _comment(essay: Essay, sent: Any, sents: list[Any], end: int) -> str | None:
     """The student's own comment on a view: the rest of the sentence or the next one."""
-    rest = essay.text[end:sent.end_char]
-    if _OWN.search(rest):
-        return rest.strip(" ,;:")
+    inline = _OWN_INLINE.search(essay.text[end:sent.end_char])
+    if inline:
+        return essay.text[end + inline.start():sent.end_char].strip(" ,;:")
     i = next((k for k, s in enumerate(sents) if s.start_char == sent.start_char), None)
     if i is None or i + 1 >= len(sents):
         return None

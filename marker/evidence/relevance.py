@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import Essay, Evidence, Span, clip, plural, short
+from . import Essay, Evidence, Span, agree, clip, plural, short
 
 NAME = "relevance"
 _OFF_TOPIC_SHARE = 0.5  # of the body's words in off-topic paragraphs
@@ -40,15 +40,17 @@ def measure(essay: Essay) -> Evidence:
     if off_share >= _OFF_TOPIC_SHARE:
         signals.append({"signal": "off_topic", "evidence": (
             f"{len(off)} of {plural(len(essay.body), 'paragraph')} ({off_share:.0%} of the "
-            f"words) are about something other than the question's topic, e.g. paragraph "
-            f"{off[0].number} ('{short(off[0].text, 50)}')")})
+            f"words) {agree(len(off), 'is', 'are')} about something other than the question's "
+            f"topic, e.g. paragraph {off[0].number} ('{short(off[0].text, 50)}')")})
     if len(echoes) >= _ECHO_SENTENCES or (echoes and echo_share >= _ECHO_SHARE):
         signals.append({"signal": "question_copy", "evidence": (
-            f"{plural(len(echoes), 'sentence')} ({echo_share:.0%} of the words) restate the "
+            f"{plural(len(echoes), 'sentence')} ({echo_share:.0%} of the words) "
+            f"{agree(len(echoes), 'restates', 'restate')} the "
             f"question instead of answering it, e.g. '{short(echoes[0].text, 60)}'")})
     if repeated_share >= _REPEATED_SHARE:
         signals.append({"signal": "repetition", "evidence": (
-            f"{plural(len(repeated), 'sentence')} ({repeated_share:.0%} of the words) repeat "
+            f"{plural(len(repeated), 'sentence')} ({repeated_share:.0%} of the words) "
+            f"{agree(len(repeated), 'repeats', 'repeat')} "
             f"earlier ones, e.g. '{short(repeated[0].text, 60)}'")})
     if salad_share >= _SALAD_SHARE:
         signals.append({"signal": "keyword_salad", "evidence": (
@@ -85,7 +87,8 @@ def measure(essay: Essay) -> Evidence:
         steps.append(f"Cut or refocus paragraph {off[0].number} ('{short(off[0].text, 40)}') "
                      f"so that it answers '{question}'.")
     if echoes:
-        steps.append(f"Replace the {plural(len(echoes), 'sentence')} that restate the question "
+        steps.append(f"Replace the {plural(len(echoes), 'sentence')} that "
+                     f"{agree(len(echoes), 'restates', 'restate')} the question "
                      "with your answer to it and the evidence for that answer.")
     if salad:
         steps.append(f"Turn the list '{short(salad[0].text, 40)}' into sentences that explain "

@@ -29,9 +29,11 @@ def measure(essay: Essay) -> Evidence:
     low, high = essay.topic.period[0].start.year - 25, essay.topic.period[1].end.year + 25
     on_topic = [p for p in essay.body if p.topicality >= 1]
     found: list[tuple[int, int, str, str]] = []  # start, end, kind, text
+    question = essay.question[1]
     for ent in essay.doc.ents:
         para = _paragraph(on_topic, ent.start_char)
-        if para is None:
+        # The question's own dates ("1917-1941") are not detail the student brings.
+        if para is None or ent.text in question or _in_echo(essay, para, ent.start_char):
             continue
         if ent.label_ == "DATE" and _is_precise_date(ent.text, low, high):
             found.append((ent.start_char, ent.end_char, "date", ent.text))
@@ -79,6 +81,12 @@ def measure(essay: Essay) -> Evidence:
                      "which you discuss.")
     summary = f"{density:.1f} precise details per 100 words, {len(distinct)} distinct"
     return Evidence(NAME, round(score, 3), summary, details, spans, tuple(reasons), tuple(steps))
+
+
+def _in_echo(essay: Essay, para: Paragraph, start: int) -> bool:
+    """Inside a sentence that restates the question."""
+    return any(s.start_char in essay.echoes and s.start_char <= start < s.end_char
+               for s in para.sentences)
 
 
 def _scale(x: float, zero: float, full: float) -> float:

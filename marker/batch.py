@@ -1,0 +1,740 @@
+"""Marking a whole class: a report per student, a class summary, and files for the LMS.
+
+A teacher runs this on 30 to 300 essays, edits marks, and runs it again, so the run is
+resumable and repeatable: every file is written atomically, ``manifest.json`` records what
+is done (content hashes of input, topic and rubric, and the marker version), and a re-run
+re-marks only what changed. Teacher overrides are applied after marking, on every run, to
+the marker's own marks kept in each JSON report, so editing ``overrides.csv`` never needs a
+re-mark. Nothing written holds a date, so the same input gives the same bytes.
+
+spaCy runs once over the class with ``nlp.pipe``; everything after parsing is
+:func:`report_dict`, a pure function, and :func:`mark_one` is the whole per-essay job on
+plain arguments, for running on other machines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, nlp
+from .errors import MarkerError
+from .files import atomic_write_bytes
+from .lms import (
+    Chosen,
+    ClassInput,
+    Grade,
+    Limits,
+    Worksheet,
+    canvas_csv,
+    fill_worksheet,
+    find_students,
+    moodle_feedback_folder,
+    open_class,
+    read_worksheet,
+    write_feedback_zip,
+)
+from .pipeline import build_report, prepare
+from .read import Submission, _shown, read_bytes
+from .render import BAR, LINK, PALETTE, _env, _inliner, render_html, render_text
+from .report import dumps
+from .rubric import Rubric, load_rubric
+from .topic import DEFAULT_TOPIC, Topic, load_topic
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .normalise import Normalised
+
+SCHEMA = "marker.batch/1"
+MANIFEST = "manifest.json"
+OVERRIDES = "overrides.csv"
+OVERRIDE_COLUMNS = ("student", "criterion", "mark", "comment")
+NEAR_DUPLICATE = 0.5
+"""TF-IDF cosine (words and word pairs) from which two essays are listed as very similar:
+distinct essays on this topic stay under 0.25, one half-copied from another reaches 0.5."""
+_FLUSH_SECONDS = 0.5  # the manifest is rewritten at most this often while marking
+_SUMMARY_ROWS = 10
+
+
+# --- one essay ---------------------------------------------------------------------------
+
+
+def mark_one(essay: Submission | str, topic_ref: Topic | str | None = None,
+             rubric_ref: Rubric | str | None = None, *, student: str | None = None,
+             student_id: str | None = None, force: bool = False) -> dict[str, Any]:
+    """The ``marker.report/1`` dict of one essay (its text or a read Submission).
+
+    Takes only plain, picklable arguments so a worker on any machine can run it; the
+    model, topic and rubric are loaded once per process and cached.
+    """
+    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
+    if isinstance(essay, str):
+        essay = Submission(path="<text>", raw_text=essay, format="txt", encoding="utf-8",
+                           sha256=hashlib.sha256(essay.encode("utf-8")).hexdigest())
+    norm = prepare(essay, force=force)
+    return report_dict(essay, norm, nlp.analyse(norm.text, topic), topic, rubric,
+                       student=student, student_id=student_id)
+
+
+def report_dict(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, rubric: Rubric, *,
+                student: str | None = None, student_id: str | None = None) -> dict[str, Any]:
+    """Everything after the spaCy pass, as the report dict: a pure function of its inputs."""
+    report = build_report(sub, norm, doc, topic, rubric=rubric)
+    report.input = replace(report.input, student=student, student_id=student_id)
+    return report.to_dict()
+
+
+def _topic(ref: Topic | str | None) -> Topic:
+    return ref if isinstance(ref, Topic) else load_topic(ref or DEFAULT_TOPIC)
+
+
+def _rubric(ref: Rubric | str | None) -> Rubric:
+    return ref if isinstance(ref, Rubric) else load_rubric(ref)
+
+
+# --- teacher overrides ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Override:
+    """A teacher's mark for one criterion of one student (a row of overrides.csv)."""
+
+    row: int
+    student: str  # the student's key
+    criterion: str  # criterion id
+    mark: int
+    comment: str
+
+
+def read_overrides(path: Path) -> list[dict[str, str]]:
+    """The rows of overrides.csv (none if it does not exist), each with its line number."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise MarkerError(f"{path}: cannot read the overrides ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if not set(OVERRIDE_COLUMNS[:3]) <= set(header):
+        raise MarkerError(f"{path}: the first line must be the header "
+                          f"{','.join(OVERRIDE_COLUMNS)} (found: {','.join(header) or 'nothing'})")
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        if any(cells.values()):
+            rows.append({**cells, "row": str(reader.line_num)})
+    return rows
+
+
+def check_overrides(rows: list[dict[str, str]], students: list[Chosen], rubric: Rubric,
+                    path: str = OVERRIDES) -> tuple[dict[str, list[Override]], list[str]]:
+    """Overrides by student key, and one line per row that cannot be applied."""
+    keys = {c.key for c in students}
+    by_id: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for c in students:
+        if c.student.id:
+            by_id[c.student.id].append(c.key)
+        by_name[" ".join(c.student.name.casefold().split())].append(c.key)
+    criteria = {c.id: c for c in rubric.criteria}
+    named = {c.name.casefold(): c.id for c in rubric.criteria}
+    out: dict[str, list[Override]] = defaultdict(list)
+    problems: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    for row in rows:
+        where = f"{path}:{row['row']}"
+        who = row.get("student", "")
+        match = [who] if who in keys else by_id.get(who) or by_name.get(
+            " ".join(who.casefold().split()), [])
+        if not match:
+            problems.append(f"{where}: no student {who!r} in this class (use the key from "
+                            "grades.csv or manifest.json, e.g. jane-smith_12345)")
+            continue
+        if len(match) > 1:
+            problems.append(f"{where}: {len(match)} students match {who!r}; write the key "
+                            f"instead ({' or '.join(sorted(match))})")
+            continue
+        crit_text = row.get("criterion", "")
+        crit_id = crit_text if crit_text in criteria else named.get(crit_text.casefold())
+        if crit_id is None:
+            problems.append(f"{where}: no criterion {crit_text!r} in rubric {rubric.id} "
+                            f"(criteria: {', '.join(criteria)})")
+            continue
+        top = criteria[crit_id].max
+        mark = _whole(row.get("mark", ""))
+        if mark is None or not 0 <= mark <= top:
+            problems.append(f"{where}: mark {row.get('mark', '')!r} for {crit_id} is not a "
+                            f"whole number from 0 to {top}")
+            continue
+        first = seen.setdefault((match[0], crit_id), row["row"])
+        if first != row["row"]:
+            problems.append(f"{where}: repeats the override of {crit_id} for {match[0]} in "
+                            f"line {first}; only line {first} is used")
+            continue
+        out[match[0]].append(Override(int(row["row"]), match[0], crit_id, mark,
+                                      row.get("comment", "")))
+    return dict(out), problems
+
+
+def _whole(text: str) -> int | None:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[Override],
+                    rubric: Rubric) -> dict[str, Any]:
+    """The report with the teacher's marks in place of the marker's, and the total redone.
+
+    Each overridden criterion keeps the marker's mark (``marker_mark``), gains
+    ``teacher_mark: true`` and ``teacher_comment``, and its first reason is the teacher's.
+    """
+    if not overrides:
+        return data
+    wanted = {o.criterion: o for o in overrides}
+    bands = {c.id: c for c in rubric.criteria}
+    criteria = []
+    for crit in data["criteria"]:
+        o = wanted.get(crit["id"])
+        if o is not None:
+            band = bands[crit["id"]].band(o.mark)
+            reason = (f"Teacher's comment: {o.comment}" if o.comment
+                      else f"Mark set by your teacher ({o.mark}/{crit['max']}).")
+            crit = {**crit, "mark": o.mark, "band": band.descriptor, "band_marks": band.marks,
+                    "reasons": [reason, *crit["reasons"]], "marker_mark": crit["mark"],
+                    "teacher_mark": True, "teacher_comment": o.comment or None}
+        criteria.append(crit)
+    return {**data, "criteria": criteria,
+            "total": {**data["total"], "mark": sum(c["mark"] for c in criteria)}}
+
+
+def strip_overrides(data: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
+    """The report as the marker wrote it, before :func:`apply_overrides`."""
+    bands = {c.id: c for c in rubric.criteria}
+    criteria = []
+    for crit in data["criteria"]:
+        if crit.get("teacher_mark"):
+            mark = crit["marker_mark"]
+            band = bands[crit["id"]].band(mark)
+            crit = {k: v for k, v in crit.items()
+                    if k not in ("marker_mark", "teacher_mark", "teacher_comment")}
+            crit.update(mark=mark, band=band.descriptor, band_marks=band.marks,
+                        reasons=crit["reasons"][1:])
+        criteria.append(crit)
+    return {**data, "criteria": criteria,
+            "total": {**data["total"], "mark": sum(c["mark"] for c in criteria)}}
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    topic: str | None = None
+    rubric: str | None = None
+    jobs: int | None = None  # spaCy processes; None: one per available core
+    force: bool = False  # re-mark everyone, and mark text that does not look like English
+    worksheet: str | None = None  # Moodle grading worksheet to fill
+    canvas_assignment: str | None = None  # Canvas gradebook column, "Essay 1 (123456)"
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    elapsed: float
+
+
+def progress_line(p: Progress) -> str:
+    """"marking 12/30 · 2.4 essays/s · ETA 0:08" for a terminal status line."""
+    rate = p.done / p.elapsed if p.elapsed > 0 else 0.0
+    eta = "--:--" if not rate else _clock((p.total - p.done) / rate)
+    return f"marking {p.done}/{p.total} · {rate:.1f} essays/s · ETA {eta}"
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+@dataclass
+class BatchResult:
+    outdir: Path
+    students: int
+    marked: int
+    reused: int
+    failed: list[dict[str, Any]]  # the manifest entries of students not marked
+    problems: list[str]  # overrides that could not be applied, worksheet rows not found
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.failed else 0
+
+
+@dataclass
+class _Facts:
+    """What the class summary needs of one marked essay (not the whole report)."""
+
+    key: str
+    name: str
+    id: str | None
+    late: bool
+    html: str
+    total: dict[str, Any]
+    marks: dict[str, int]
+    teacher: frozenset[str]
+    errors: list[tuple[str, str, str]]  # (subject, kind, correction) of contradicted claims
+    missing: list[str]
+    feedback: str
+    text: str
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
+              options: BatchOptions = BatchOptions(),
+              progress: Callable[[Progress], None] | None = None) -> BatchResult:
+    """Mark the class at ``source`` (folder or zip) into ``outdir``; see the module doc."""
+    out = _output_folder(Path(outdir))
+    topic, rubric = _topic(options.topic), _rubric(options.rubric)
+    sheet = read_worksheet(options.worksheet) if options.worksheet else None
+    rows = read_overrides(out / OVERRIDES)
+    with open_class(source, options.limits) as cls:
+        students = find_students(cls)
+        if not students:
+            raise MarkerError(f"{_shown(os.fsdecode(source))}: no submissions found "
+                              "(nothing to mark)")
+        overrides, problems = check_overrides(rows, students, rubric, str(out / OVERRIDES))
+        run = _Run(out, cls, topic, rubric, overrides, options, progress)
+        run.mark(students)
+    entries = [run.entries[c.key] for c in students]
+    facts = [run.facts[c.key] for c in students if c.key in run.facts]
+    failed = [e for e in entries if e["status"] == "failed"]
+    problems += [f"{out / OVERRIDES}:{o.row}: {e['key']} was not marked, so there is no "
+                 "mark to override" for e in failed for o in overrides.get(e["key"], [])]
+    problems += _write_class_files(out, students, entries, facts, topic, rubric, options,
+                                   sheet, problems)
+    _remove_stale(out, run.old, entries)
+    return BatchResult(out, len(students), run.marked, run.reused, failed, problems)
+
+
+def _output_folder(out: Path) -> Path:
+    shown = _shown(str(out))
+    if out.exists() and not out.is_dir():
+        raise MarkerError(f"{shown}: is a file, not a folder for the reports")
+    try:
+        (out / "reports").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise MarkerError(f"{shown}: cannot write the reports there "
+                          f"({exc.strerror or exc})") from None
+    return out
+
+
+class _Run:
+    """One pass over the class: reuse what is done, mark the rest, record as it goes."""
+
+    def __init__(self, out: Path, cls: ClassInput, topic: Topic, rubric: Rubric,
+                 overrides: dict[str, list[Override]], options: BatchOptions,
+                 progress: Callable[[Progress], None] | None) -> None:
+        self.out, self.cls, self.topic, self.rubric = out, cls, topic, rubric
+        self.overrides, self.options, self.progress = overrides, options, progress
+        self.old = _read_manifest(out / MANIFEST)
+        self.head = {"schema": SCHEMA, "marker_version": __version__,
+                     "topic_sha256": topic.sha256, "rubric_sha256": rubric.sha256}
+        same = all(self.old.get(k) == v for k, v in self.head.items())
+        self.reusable = {} if options.force or not same else {
+            e["key"]: e for e in self.old.get("students", []) if e.get("status") == "ok"}
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.facts: dict[str, _Facts] = {}
+        self.marked = self.reused = 0
+        self.flushed = 0.0
+
+    def mark(self, students: list[Chosen]) -> None:
+        todo = []
+        for c in students:
+            if c.file is None:
+                self._fail(c, c.reason, None)
+                continue
+            try:
+                digest = hashlib.sha256(self.cls.read(c.file)).hexdigest()
+            except MarkerError as exc:
+                self._fail(c, exc.message, None)
+                continue
+            if not self._reuse(c, digest):
+                todo.append((c, digest))
+        self._flush()
+        try:
+            self._mark_all(todo)
+        finally:
+            self._flush(force=True)
+
+    def _reuse(self, c: Chosen, digest: str) -> bool:
+        """Keep a student's report when nothing that made it has changed."""
+        old = self.reusable.get(c.key)
+        if old is None or (old.get("input_sha256"), old.get("source"), old.get("name"),
+                           old.get("id")) != (digest, self.cls.display(c.file),
+                                              c.student.name, c.student.id):
+            return False
+        try:
+            outputs = {k: self.out / v for k, v in old["outputs"].items()}
+            html = outputs["html"].read_bytes()
+            saved = outputs["json"].read_text(encoding="utf-8")
+            if hashlib.sha256(html).hexdigest() != old["report_sha256"] \
+                    or not outputs["text"].is_file():
+                return False
+            data = strip_overrides(json.loads(saved), self.rubric)
+        except (OSError, KeyError, TypeError, ValueError, StopIteration):
+            return False  # missing, edited or damaged: mark again
+        self._record(c, digest, data, saved=saved)
+        self.reused += 1
+        return True
+
+    def _mark_all(self, todo: list[tuple[Chosen, str]]) -> None:
+        if not todo:
+            return
+        pipeline = nlp.topic_pipeline(self.topic)  # loaded before the clock starts
+        start = time.monotonic()
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if self.progress:
+                self.progress(Progress(done, len(todo), time.monotonic() - start))
+
+        # nlp.pipe keeps the order, so each Doc belongs to the oldest essay still waiting.
+        waiting: deque[tuple[Chosen, str, Submission, Normalised]] = deque()
+
+        def texts() -> Iterator[str]:
+            for c, digest in todo:
+                try:
+                    sub = read_bytes(self.cls.read(c.file), self.cls.display(c.file))
+                    norm = prepare(sub, force=self.options.force)
+                except MarkerError as exc:
+                    self._fail(c, exc.message, digest)
+                    tick()
+                    continue
+                waiting.append((c, digest, sub, norm))
+                yield norm.text
+
+        if self.progress:
+            self.progress(Progress(0, len(todo), 0.0))
+        jobs = max(1, min(self.options.jobs or default_jobs(), len(todo)))
+        batch_size = max(1, min(16, len(todo) // (4 * jobs)))
+        for doc in pipeline.pipe(texts(), n_process=jobs, batch_size=batch_size):
+            c, digest, sub, norm = waiting.popleft()
+            try:
+                data = report_dict(sub, norm, doc, self.topic, self.rubric,
+                                   student=c.student.name, student_id=c.student.id)
+            except Exception as exc:  # a bug must not cost the teacher the other essays
+                self._fail(c, f"{sub.path}: marker could not mark this essay "
+                              f"({type(exc).__name__}: {exc}); please report it", digest)
+            else:
+                self._record(c, digest, data)
+                self.marked += 1
+            tick()
+
+    def _record(self, c: Chosen, digest: str, data: dict[str, Any],
+                saved: str | None = None) -> None:
+        """Apply the overrides, write the reports if they changed, note it in the manifest."""
+        final = apply_overrides(data, self.overrides.get(c.key, []), self.rubric)
+        outputs = {"html": f"reports/{c.key}.html", "json": f"reports/{c.key}.json",
+                   "text": f"reports/{c.key}.txt"}
+        as_json = dumps(final)
+        if as_json == saved:
+            html = (self.out / outputs["html"]).read_bytes()
+        else:
+            html = render_html(final).encode("utf-8")
+            _write(self.out / outputs["json"], as_json.encode("utf-8"))
+            _write(self.out / outputs["text"], render_text(final).encode("utf-8"))
+            _write(self.out / outputs["html"], html)
+        self.entries[c.key] = {
+            **self._entry(c, digest), "status": "ok", "error": None, "outputs": outputs,
+            "report_sha256": hashlib.sha256(html).hexdigest(),
+            "total": {"mark": final["total"]["mark"], "max": final["total"]["max"]},
+        }
+        self.facts[c.key] = _facts(c, final, outputs["html"])
+        self._flush()
+
+    def _fail(self, c: Chosen, error: str, digest: str | None) -> None:
+        self.entries[c.key] = {**self._entry(c, digest), "status": "failed", "error": error,
+                               "outputs": None, "report_sha256": None, "total": None}
+        self._flush()
+
+    def _entry(self, c: Chosen, digest: str | None) -> dict[str, Any]:
+        return {"key": c.key, "name": c.student.name, "id": c.student.id,
+                "source": self.cls.display(c.file) if c.file else None,
+                "chosen_reason": c.reason, "input_sha256": digest}
+
+    def _flush(self, force: bool = False) -> None:
+        """Rewrite the manifest (atomically) with every student finished so far."""
+        now = time.monotonic()
+        if not force and now - self.flushed < _FLUSH_SECONDS:
+            return
+        self.flushed = now
+        manifest = {**self.head, "students": [self.entries[k] for k in sorted(self.entries)]}
+        _write(self.out / MANIFEST, _json(manifest).encode("utf-8"))
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The previous run's manifest; an unreadable one means starting afresh."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA \
+            or not isinstance(data.get("students"), list):
+        return {}
+    data["students"] = [e for e in data["students"] if isinstance(e, dict) and "key" in e]
+    return data
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise MarkerError(f"{_shown(str(path))}: cannot write ({exc.strerror or exc})") from None
+
+
+def _facts(c: Chosen, data: dict[str, Any], html: str) -> _Facts:
+    return _Facts(
+        key=c.key, name=c.student.name, id=c.student.id, late=c.student.late, html=html,
+        total=data["total"],
+        marks={crit["id"]: crit["mark"] for crit in data["criteria"]},
+        teacher=frozenset(crit["id"] for crit in data["criteria"] if crit.get("teacher_mark")),
+        errors=[(cl["subject"] or "", cl["kind"], cl["correction"] or "")
+                for cl in data["claims"] if cl["verdict"] == "contradicted"],
+        missing=list(data["feedback"].get("missing") or []),
+        feedback=feedback_line(data),
+        text=data["text"],
+    )
+
+
+def feedback_line(data: dict[str, Any]) -> str:
+    """The one thing to fix first, for grades.csv and LMS comment boxes."""
+    first = data["feedback"].get("fix_first") or []
+    return first[0] if first else ""
+
+
+def _remove_stale(out: Path, old: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Delete reports this tool wrote for students no longer in the class (or now failed)."""
+    kept = {p for e in entries for p in (e["outputs"] or {}).values()}
+    for e in old.get("students", []):
+        for rel in (e.get("outputs") or {}).values():
+            if isinstance(rel, str) and rel.startswith("reports/") and "/" not in rel[8:] \
+                    and rel not in kept:
+                (out / rel).unlink(missing_ok=True)
+
+
+# --- class files ---------------------------------------------------------------------------
+
+
+def _write_class_files(out: Path, students: list[Chosen], entries: list[dict[str, Any]],
+                       facts: list[_Facts], topic: Topic, rubric: Rubric,
+                       options: BatchOptions, sheet: Worksheet | None,
+                       problems: list[str]) -> list[str]:
+    """summary.html, the CSVs and the LMS files; returns worksheet rows not found."""
+    more: list[str] = []
+    by_key = {c.key: c for c in students}
+    grades = [Grade(f.name, f.id, f.total["mark"], f.total["max"],
+                    _comment(f.total, f.feedback)) for f in facts]
+    if sheet is not None:
+        filled, unmatched = fill_worksheet(sheet, grades)
+        _write(out / "moodle_grading_worksheet.csv", filled.encode("utf-8"))
+        more += [f"{sheet.path}: no row for {g.name}" + (f" ({g.id})" if g.id else "")
+                 for g in unmatched]
+    moodle = [f for f in facts if by_key[f.key].student.lms == "moodle" and f.id]
+    if moodle:
+        buffer = io.BytesIO()
+        write_feedback_zip(buffer, ((f"{moodle_feedback_folder(f.name, f.id or '')}"
+                                     "/feedback.html", out / f.html) for f in moodle))
+        _write(out / "moodle_feedback_files.zip", buffer.getvalue())
+    canvas = [g for g, f in zip(grades, facts, strict=True)
+              if by_key[f.key].student.lms == "canvas"]
+    if canvas:
+        _write(out / "canvas_grades.csv",
+               canvas_csv(canvas, options.canvas_assignment).encode("utf-8"))
+    _write(out / "grades.csv", _grades_csv(entries, facts, rubric))
+    _write(out / "errors.csv", _errors_csv(entries, problems + more))
+    if not (out / OVERRIDES).exists():
+        _write(out / OVERRIDES, (",".join(OVERRIDE_COLUMNS) + "\r\n").encode("utf-8"))
+    html = render_summary(summary_view(students, entries, facts, topic, rubric,
+                                       problems + more))
+    _write(out / "summary.html", html.encode("utf-8"))
+    return more
+
+
+def _comment(total: dict[str, Any], line: str) -> str:
+    text = f"Mark {total['mark']}/{total['max']}." + (f" First to fix: {line}" if line else "")
+    return text if len(text) <= 500 else text[:499] + "…"
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    """CSV for spreadsheets: UTF-8 with a BOM, so Excel shows names with accents right."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _grades_csv(entries: list[dict[str, Any]], facts: list[_Facts], rubric: Rubric) -> bytes:
+    by_key = {f.key: f for f in facts}
+    rows: list[list[Any]] = [["student", "id", *(c.name for c in rubric.criteria), "total",
+                              "feedback"]]
+    for e in entries:
+        f = by_key.get(e["key"])
+        if f is None:
+            rows.append([e["name"], e["id"] or "", *([""] * len(rubric.criteria)), "",
+                         f"Not marked: {e['error']}"])
+        else:
+            rows.append([f.name, f.id or "", *(f.marks.get(c.id, "") for c in rubric.criteria),
+                         f.total["mark"], f.feedback])
+    return _csv(rows)
+
+
+def _errors_csv(entries: list[dict[str, Any]], problems: list[str]) -> bytes:
+    rows: list[list[Any]] = [["file", "student", "reason"]]
+    for e in entries:
+        if e["status"] == "failed":
+            who = e["name"] + (f" ({e['id']})" if e["id"] else "")
+            rows.append([e["source"] or "", who, e["error"]])
+    for problem in problems:
+        where, _, reason = problem.partition(": ")
+        rows.append([where, "", reason])
+    return _csv(rows)
+
+
+# --- the class summary --------------------------------------------------------------------
+
+
+def summary_view(students: list[Chosen], entries: list[dict[str, Any]], facts: list[_Facts],
+                 topic: Topic, rubric: Rubric, problems: list[str]) -> dict[str, Any]:
+    """Everything summary.html shows, worked out from the per-student facts."""
+    n = len(facts)
+    totals = [f.total["mark"] for f in facts]
+    criteria = [{
+        "name": c.name, "max": c.max,
+        "mean": _round(statistics.fmean(f.marks[c.id] for f in facts)) if n else None,
+        "median": _round(statistics.median(f.marks[c.id] for f in facts)) if n else None,
+        "teacher": sum(c.id in f.teacher for f in facts),
+    } for c in rubric.criteria]
+    return {
+        "topic": topic.title, "rubric": rubric.name, "version": __version__,
+        "students": len(students), "marked": n,
+        "failed": [e for e in entries if e["status"] == "failed"],
+        "total_max": rubric.total,
+        "mean": _round(statistics.fmean(totals)) if n else None,
+        "median": _round(statistics.median(totals)) if n else None,
+        "histogram": histogram(totals, rubric.total),
+        "criteria": criteria,
+        "columns": [c.id for c in rubric.criteria],
+        "rows": [{"name": f.name, "id": f.id, "late": f.late, "href": f.html,
+                  "marks": [{"mark": f.marks[c.id], "teacher": c.id in f.teacher}
+                            for c in rubric.criteria], "total": f.total["mark"]}
+                 for f in facts],
+        "errors": common_errors(facts, topic),
+        "missing": [{"label": label, "count": count} for label, count in sorted(
+            Counter(m for f in facts for m in set(f.missing)).items(),
+            key=lambda lc: (-lc[1], lc[0]))[:_SUMMARY_ROWS]],
+        "similar": [{"a": facts[i], "b": facts[j], "similarity": f"{s:.2f}"}
+                    for i, j, s in near_duplicates([f.text for f in facts])],
+        "choices": [c for c in students if len(c.student.files) > 1],
+        "problems": problems,
+    }
+
+
+def _round(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def histogram(totals: list[int], top: int) -> list[dict[str, Any]]:
+    """Counts of totals in at most about ten equal bins of a round width."""
+    width = next(w for w in (1, 2, 5, 10, 20, 50, 100, 10**9) if top / w <= 10)
+    bins = []
+    for low in range(0, top + 1, width):
+        high = min(low + width - 1, top)
+        if top - high < width and high < top:  # fold a short last bin into this one
+            high = top
+        count = sum(low <= t <= high for t in totals)
+        bins.append({"label": str(low) if low == high else f"{low}–{high}", "count": count,
+                     "pct": round(100 * count / len(totals)) if totals else 0})
+        if high == top:
+            break
+    return bins
+
+
+def common_errors(facts: list[_Facts], topic: Topic) -> list[dict[str, Any]]:
+    """The factual errors most students made, one row per fact (subject and kind)."""
+    students: dict[tuple[str, str], set[str]] = defaultdict(set)
+    wording: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for f in facts:
+        for subject, kind, correction in f.errors:
+            students[(subject, kind)].add(f.key)
+            wording[(subject, kind)][correction] += 1
+    ranked = sorted(students, key=lambda k: (-len(students[k]), k))[:_SUMMARY_ROWS]
+    rows = []
+    for subject, kind in ranked:
+        entry = topic.knowledge.get(subject) if subject else None
+        correction = min(wording[(subject, kind)].items(), key=lambda wc: (-wc[1], wc[0]))[0]
+        rows.append({"fact": entry.name if entry else subject or "(no subject)", "kind": kind,
+                     "count": len(students[(subject, kind)]), "correction": correction})
+    return rows
+
+
+def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE,
+                    block: int = 256) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, cosine) of texts whose TF-IDF vectors are this close, closest first.
+
+    Compared a block of rows at a time, so memory grows with the class, not its square.
+    """
+    if len(texts) < 2:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit_transform(texts)
+    pairs = []
+    for lo in range(0, len(texts), block):
+        sims = (matrix[lo:lo + block] @ matrix.T).toarray()
+        for row, col in zip(*(sims >= threshold).nonzero(), strict=True):
+            i = lo + int(row)
+            if i < col:
+                pairs.append((i, int(col), round(float(sims[row, col]), 4)))
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+def render_summary(view: dict[str, Any]) -> str:
+    """The class summary as HTML in the reports' style (tables, inlined styles)."""
+    html = _env().get_template("summary.html.j2").render(s=view, p=PALETTE, link=LINK, bar=BAR)
+    return _inliner().inline(html)
