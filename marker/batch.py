@@ -322,22 +322,22 @@ def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
               options: BatchOptions = BatchOptions(),
               progress: Callable[[Progress], None] | None = None) -> BatchResult:
     """Mark the class at ``source`` (folder or zip) into ``outdir``; see the module doc."""
-    out = _output_folder(Path(outdir))
     topic, rubric = _topic(options.topic), _rubric(options.rubric)
     sheet = read_worksheet(options.worksheet) if options.worksheet else None
-    rows = read_overrides(out / OVERRIDES)
     with open_class(source, options.limits) as cls:
         students = find_students(cls)
         if not students:
             raise MarkerError(f"{_shown(os.fsdecode(source))}: no submissions found "
                               "(nothing to mark)")
-        overrides, problems = check_overrides(rows, students, rubric, str(out / OVERRIDES))
+        out = _output_folder(Path(outdir))
+        rows = read_overrides(out / OVERRIDES)
+        overrides, problems = check_overrides(rows, students, rubric)
         run = _Run(out, cls, topic, rubric, overrides, options, progress)
         run.mark(students)
     entries = [run.entries[c.key] for c in students]
     facts = [run.facts[c.key] for c in students if c.key in run.facts]
     failed = [e for e in entries if e["status"] == "failed"]
-    problems += [f"{out / OVERRIDES}:{o.row}: {e['key']} was not marked, so there is no "
+    problems += [f"{OVERRIDES}:{o.row}: {e['key']} was not marked, so there is no "
                  "mark to override" for e in failed for o in overrides.get(e["key"], [])]
     problems += _write_class_files(out, students, entries, facts, topic, rubric, options,
                                    sheet, problems)

@@ -47,15 +47,19 @@ def main() -> None:
 @click.option("--topic", type=str, default=None,
               help="Topic pack: a shipped topic id or a folder path.")
 @click.option("--rubric", type=str, default=None, help="Rubric: a shipped name or a YAML path.")
+@click.option("--calibration", type=str, default=None,
+              help="A calibration file made by 'marker calibrate'.")
 @click.option("--force", is_flag=True, help="Mark even if the text does not look like English.")
 def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: str | None,
-         force: bool) -> None:
+         calibration: str | None, force: bool) -> None:
     """Mark one ESSAY (.txt .md .docx .pdf .odt .rtf .html, or - for stdin)."""
+    from .calibrate import load_calibration
     from .pipeline import mark_file
     from .render import render
 
     target = _output_path(essay, output, fmt)
-    report = mark_file(essay, topic=topic, force=force, rubric=rubric)
+    cal = load_calibration(calibration) if calibration else None
+    report = mark_file(essay, topic=topic, force=force, rubric=rubric, calibration=cal)
     content = render(report, fmt)
     _write(target, content)
     if target is not None:
@@ -161,6 +165,51 @@ def topic_check(path: str | None) -> None:
         click.echo(f"{len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo(f"ok: {', '.join(paths)}")
+
+
+@main.group()
+def rubric() -> None:
+    """Rubrics: criteria, band descriptors and the evidence behind each mark."""
+
+
+@rubric.command("check")
+@click.argument("path", type=str, required=False)
+def rubric_check(path: str | None) -> None:
+    """Validate a rubric (default: every shipped rubric)."""
+    from .rubric import check_rubric, list_rubrics, rubrics_root
+
+    paths = [path] if path else [str(rubrics_root() / f"{r}.yaml") for r in list_rubrics()]
+    problems = [p for each in paths for p in check_rubric(each)]
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {', '.join(paths)}")
+
+
+@main.command()
+@click.argument("marks_csv", type=str)
+@click.option("--essays", "essays_dir", type=str, required=True,
+              help="Folder holding the essays named in the marks CSV.")
+@click.option("--rubric", type=str, default=None, help="Rubric: a shipped name or a YAML path.")
+@click.option("--topic", type=str, default=None, help="Topic pack id or folder.")
+@click.option("-o", "--output", type=str, default=None,
+              help="Where to save the calibration JSON (default: beside the rubric, or beside "
+                   "the marks CSV for a shipped rubric).")
+def calibrate(marks_csv: str, essays_dir: str, rubric: str | None, topic: str | None,
+              output: str | None) -> None:
+    """Learn a teacher's standard from their marks (MARKS_CSV: file, then one column per
+    criterion) and save it for 'marker mark --calibration'."""
+    from .calibrate import calibrate as fit
+    from .calibrate import default_path, save_calibration
+    from .rubric import load_rubric
+
+    result = fit(marks_csv, essays_dir, rubric, topic=topic)
+    path = save_calibration(result, output or default_path(load_rubric(rubric), marks_csv))
+    for line in result.summary():
+        click.echo(line)
+    click.echo(f"wrote {path}", err=True)
 
 
 def _output_path(essay: str, output: str | None, fmt: str) -> Path | None:

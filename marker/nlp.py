@@ -69,6 +69,12 @@ def topic_pipeline(topic: Topic) -> Language:
     return nlp
 
 
+def loaded_pipeline() -> Language:
+    """Any pipeline this process has already loaded (for read-only model tables such as
+    the lemmatizer's word lists), loading the plain model only if none is."""
+    return next(iter(_PIPELINES.values()), None) or base_model()
+
+
 def model_info(topic: Topic) -> dict[str, str]:
     """Model name and version and the spaCy version, for the report manifest (read from
     the topic's pipeline, which is loaded anyway)."""

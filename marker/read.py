@@ -467,9 +467,15 @@ def _html_encoding_hint(data: bytes) -> str | None:
     if not found:
         return None
     try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
-    except LookupError:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+        b"".decode(name)  # refuses codecs that are not text encodings ("base64", "undefined")
+    except (LookupError, UnicodeError):
         return None
+    # Escape codecs and UTF-7 would rewrite the student's backslashes and plus signs.
+    return None if name in _PSEUDO_ENCODINGS else name
+
+
+_PSEUDO_ENCODINGS = frozenset({"unicode-escape", "raw-unicode-escape", "utf-7"})
 
 
 # --- Word --------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def _word_list() -> frozenset[str]:
     """WordNet lemmas and irregular forms from the spaCy model's lemmatizer tables."""
     from .. import nlp
 
-    lemmatizer = nlp.base_model().get_pipe("lemmatizer")
+    lemmatizer = nlp.loaded_pipeline().get_pipe("lemmatizer")
     words: set[str] = set()
     for table_name in ("lemma_index", "lemma_exc"):
         if not lemmatizer.lookups.has_table(table_name):
