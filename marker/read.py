@@ -467,15 +467,17 @@ def _html_encoding_hint(data: bytes) -> str | None:
     if not found:
         return None
     try:
-        name = codecs.lookup(found.group(1).decode("ascii")).name
-        b"".decode(name)  # refuses codecs that are not text encodings ("base64", "undefined")
-    except (LookupError, UnicodeError):
+        info = codecs.lookup(found.group(1).decode("ascii"))
+    except LookupError:
         return None
-    # Escape codecs and UTF-7 would rewrite the student's backslashes and plus signs.
-    return None if name in _PSEUDO_ENCODINGS else name
+    # Not codecs that are no text encoding ("base64", "rot13": bytes.decode refuses them), or
+    # that would fail on any byte or rewrite the student's backslashes and plus signs.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _PSEUDO_ENCODINGS:
+        return None
+    return info.name
 
 
-_PSEUDO_ENCODINGS = frozenset({"unicode-escape", "raw-unicode-escape", "utf-7"})
+_PSEUDO_ENCODINGS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "utf-7"})
 
 
 # --- Word --------------------------------------------------------------------------
