@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,6 +102,12 @@ WORD_NUMBERS = {w: i for i, w in enumerate((
     "fifteen sixteen seventeen eighteen nineteen twenty").split())}
 
 
+@functools.lru_cache(maxsize=2)
+def _text(doc: Doc) -> str:
+    """Doc.text joins every token afresh on each call, and the extractors ask for it often."""
+    return doc.text
+
+
 class _Context:
     """Indexes over one analysed essay shared by the extractors."""
 
@@ -108,11 +115,12 @@ class _Context:
         self.doc = doc
         self.topic = topic
         self.knowledge = topic.knowledge
-        text = doc.text
+        text = _text(doc)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         self.dates = [d for d in find_dates(text) if 1000 <= d.start.year <= 2099]
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
+        self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
         self.works = self._work_titles()
         self.mentions = [m for m in self._mentions() if not any(
             s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]
@@ -128,15 +136,17 @@ class _Context:
         """Spans of known book titles ("The Origins of the Second World War"), with the
         writer each belongs to: names inside a title are not claims about events."""
         found: list[tuple[int, int, str]] = []
-        low = self.doc.text.lower()
+        low = _text(self.doc).lower()
         names = {n.lower() for n, _, section, _ in self.knowledge.all_names()
                  if section in ("people", "writers", "states")}
+
+        longest_first = sorted(names, key=lambda n: (-len(n), n))  # not in hash order
 
         def only_names(title: str) -> bool:
             """'Hitler and Stalin' (from 'Hitler and Stalin: Parallel Lives') is not a
             title on its own: it would hide the two men's names."""
             rest = title.lower()
-            for name in sorted(names, key=len, reverse=True):
+            for name in longest_first:
                 rest = rest.replace(name, " ")
             return not re.sub(r"\b(and|the|of|&|with|in)\b|[\W\d]", "", rest)
 
@@ -144,7 +154,7 @@ class _Context:
             for work in writer.works:
                 title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
                 title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
-                for variant in {title, title.split(":")[0].strip()}:
+                for variant in dict.fromkeys((title, title.split(":")[0].strip())):
                     if len(variant) < 8 or only_names(variant):
                         continue
                     for m in re.finditer(rf"\b{re.escape(variant.lower())}\b", low):
@@ -191,7 +201,7 @@ class _Context:
         prev = self.doc[sent.start - 1].sent
         for t in prev:
             if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
-                for ent in self.doc.ents:
+                for ent in self.ents:
                     if ent.kb_id_ and ent.start <= t.i < ent.end and self.section(
                             ent.kb_id_) in ("states", "organisations"):
                         return Mention(ent.kb_id_, self.section(ent.kb_id_) or "", ent.start,
@@ -205,12 +215,15 @@ class _Context:
             for i in range(m.start, m.end):
                 by_token[i] = m
         found: list[Mention] = []
+        by_lemma: dict[str, list[Token]] = {}  # the verbs, indexed once (not per trigger)
+        for tok in self.doc:
+            if tok.pos_ in ("VERB", "AUX"):
+                by_lemma.setdefault(tok.lemma_.lower(), []).append(tok)
         for event in self.knowledge.events:
             for trig in event.triggers:
                 verbs = {v.lower() for v in trig.verbs}
-                for tok in self.doc:
-                    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in verbs:
-                        continue
+                for tok in sorted((t for v in verbs for t in by_lemma.get(v, ())),
+                                  key=lambda t: t.i):
                     args = _arguments(tok)
                     role_ok = [
                         (role, m) for role, t in args
@@ -420,14 +433,14 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             # "marched into the Rhineland in 1935": a date right after the event's words is
             # said of it, even when the parser hangs it on another clause.
             adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
-                r"[\s,]*(?:in|on|during)?\s*", doc.text[m.end_char:d.start_char]) is not None
+                r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
             attached = _modifies(d_head, m, m_head) or adjacent
             same_clause = _clause_head(m_head) == d_clause
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
                 else sorted((d.end_char, m.start_char))
-            between = doc.text[gap_start:gap_end]
+            between = _text(doc)[gap_start:gap_end]
             distance = len(between)
             if re.search(r"\band\b|;|,\s*(?:and|while|whereas|but)\b", between):
                 distance += 60
@@ -502,7 +515,7 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
             continue
         start, end = min(m.start_char, d.start_char), max(m.end_char, d.end_char)
         out.append(Claim(
-            kind="date", start=start, end=end, text=ctx.doc.text[start:end], subject=m.kb_id,
+            kind="date", start=start, end=end, text=_text(ctx.doc)[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
             detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m),
                     **_alternatives(m)},
@@ -536,9 +549,9 @@ def _outcome_claims(ctx: _Context, sent: Span, events: list[Mention]) -> list[Cl
             end = max(t.idx + len(t) for t in verb.subtree)
             start = m.start_char
             out.append(Claim(
-                kind="outcome", start=start, end=end, text=doc.text[start:end],
+                kind="outcome", start=start, end=end, text=_text(doc)[start:end],
                 subject=m.kb_id, refs=(m.kb_id,),
-                stated=doc.text[verb.left_edge.idx:end], detail={"effect": effect[0].lemma_},
+                stated=_text(doc)[verb.left_edge.idx:end], detail={"effect": effect[0].lemma_},
             ))
             break
     return out
@@ -574,7 +587,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
                           offset_max=in_relative.offset_days_max, relative=in_relative.kind)
             start = min(start, in_relative.start_char)
         out.append(Claim(
-            kind="sequence", start=start, end=end, text=doc.text[start:end],
+            kind="sequence", start=start, end=end, text=_text(doc)[start:end],
             subject=subject.kb_id, refs=(subject.kb_id, anchor.kb_id),
             stated=f"{relation} {anchor.text}", detail=detail,
         ))
@@ -591,7 +604,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         start = min(subject.start_char, r.start_char)
         end = max(subject.end_char, r.end_char)
         out.append(Claim(
-            kind="sequence", start=start, end=end, text=doc.text[start:end],
+            kind="sequence", start=start, end=end, text=_text(doc)[start:end],
             subject=subject.kb_id, refs=(subject.kb_id, prev.kb_id),
             stated=f"{r.text} (after {prev.text})",
             detail={"relation": "after" if r.kind != "before" else "before",
@@ -762,7 +775,7 @@ def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list
                 continue
             start, end = min(lm.start_char, m.start_char), max(lm.end_char, m.end_char)
             out.append(Claim(
-                kind="era", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+                kind="era", start=start, end=end, text=_text(doc)[start:end], subject=m.kb_id,
                 refs=(m.kb_id, lm.kb_id), stated=f"in {lm.text}'s time",
                 detail={"leader": lm.kb_id, "era_start": era.start.start.isoformat(),
                         "era_end": era.end.end.isoformat()},
@@ -939,7 +952,7 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             stated += f" ({relation} {am.text})"
             end = max(end, am.end_char)
         out.append(Claim(
-            kind="office", start=start, end=end, text=doc.text[start:end], subject=person.kb_id,
+            kind="office", start=start, end=end, text=_text(doc)[start:end], subject=person.kb_id,
             refs=(person.kb_id, office_id), stated=stated, when=when, detail=detail,
         ))
     return out
@@ -955,13 +968,13 @@ def _start_cue(doc: Doc, sent: Span, person: Mention, o_start: int) -> bool:
     about when the term began."""
     if not (sent.start_char <= person.start_char < o_start):
         return False
-    if START_CUE.search(doc.text[person.end_char:o_start]):
+    if START_CUE.search(_text(doc)[person.end_char:o_start]):
         return True
-    before = doc.text[sent.start_char:person.start_char]
+    before = _text(doc)[sent.start_char:person.start_char]
     return bool(re.search(r"\b(appointed|named|made|installed|promoted)\s+$", before,
                           re.IGNORECASE)) and bool(
-        re.fullmatch(r"\s*(as|to be|to the post of)\s*(the\s+)?", doc.text[person.end_char:o_start],
-                     re.IGNORECASE))
+        re.fullmatch(r"\s*(as|to be|to the post of)\s*(the\s+)?",
+                     _text(doc)[person.end_char:o_start], re.IGNORECASE))
 
 
 def _office_anchor(ctx: _Context, sent: Span, o_start: int) -> tuple[str, Mention] | None:
@@ -979,11 +992,11 @@ def _office_anchor(ctx: _Context, sent: Span, o_start: int) -> tuple[str, Mentio
 
 def _appointment_cue(doc: Doc, sent: Span, o_start: int, o_end: int) -> tuple[int, int] | None:
     """"new <office>" or "<office> (was) brought in / appointed / installed" nearby."""
-    before = doc.text[max(sent.start_char, o_start - 12):o_start]
+    before = _text(doc)[max(sent.start_char, o_start - 12):o_start]
     m = re.search(r"\bnew\s+$", before, re.IGNORECASE)
     if m:
         return o_start - len(before) + m.start(), o_end
-    after = doc.text[o_end:min(sent.end_char, o_end + 30)]
+    after = _text(doc)[o_end:min(sent.end_char, o_end + 30)]
     m = re.match(r"\s*(?:was\s+|were\s+)?(brought in|appointed|installed|put in place)\b",
                  after, re.IGNORECASE)
     if m:
@@ -1036,7 +1049,7 @@ def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
     best = None
     for p in people:
         lo, hi = (p.end_char, o_start) if p.end_char <= o_start else (o_end, p.start_char)
-        between = doc.text[lo:hi]
+        between = _text(doc)[lo:hi]
         if len(between) > 60 or re.search(r"\b(while|whereas|but|than|replaced|after|before|"
                                           r"succeeded|and)\b|;", between):
             continue
@@ -1131,7 +1144,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                 v.right_edge.idx + len(v.right_edge) for v in verbs
                 if v.lemma_ in REFUSAL_VERBS | PARTY_VERBS and v.right_edge.text not in ".,;"])
             out.append(Claim(
-                kind="party", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+                kind="party", start=start, end=end, text=_text(doc)[start:end], subject=m.kb_id,
                 refs=(m.kb_id, *[a.kb_id for a in negated]),
                 stated="not " + ", ".join(a.text for a in negated),
                 detail={"parties": [a.kb_id for a in negated],
@@ -1142,7 +1155,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         start = min([m.start_char] + [a.start_char for a in named])
         end = max([m.end_char] + [a.end_char for a in named])
         out.append(Claim(
-            kind="party", start=start, end=end, text=doc.text[start:end], subject=m.kb_id,
+            kind="party", start=start, end=end, text=_text(doc)[start:end], subject=m.kb_id,
             refs=(m.kb_id, *[a.kb_id for a in named]),
             stated=", ".join(a.text for a in named),
             detail={"parties": [a.kb_id for a in named],
@@ -1262,9 +1275,9 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
                 end = max(end, base + e + km.end())
                 break
         out.append(Claim(
-            kind="number", start=start, end=end, text=ctx.doc.text[start:end],
+            kind="number", start=start, end=end, text=_text(ctx.doc)[start:end],
             subject=fig.id, refs=(fig.id, *([fig.subject] if fig.subject else [])),
-            stated=ctx.doc.text[base + s: base + e],
+            stated=_text(ctx.doc)[base + s: base + e],
             detail={"unit": unit, "value": value, "of": of},
         ))
     return out
@@ -1321,7 +1334,7 @@ def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> l
         if nationality:
             detail["nationality"] = nationality
         out.append(Claim(
-            kind="attribution", start=start, end=end, text=doc.text[start:end],
+            kind="attribution", start=start, end=end, text=_text(doc)[start:end],
             subject=m.kb_id, refs=(m.kb_id,),
             stated=f"{nationality + ' ' if nationality else ''}{word}", detail=detail,
         ))
@@ -1341,21 +1354,21 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
         if not before:
             continue
         nearest = before[-1]
-        gap = doc.text[nearest.end_char:w_start]
+        gap = _text(doc)[nearest.end_char:w_start]
         if re.search(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
                      r"attacked|rejected|reviewed|disagreed)\b", gap, re.IGNORECASE):
             continue
         # Co-authors joined by "and"/"&": "Overy and Stephen Wheatcroft argue in ...".
         named = [nearest]
         for p in reversed(before[:-1]):
-            if re.fullmatch(r"\s*(and|&|with)\s*", doc.text[p.end_char:named[0].start_char]):
+            if re.fullmatch(r"\s*(and|&|with)\s*", _text(doc)[p.end_char:named[0].start_char]):
                 named.insert(0, p)
         owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
-        title = doc.text[w_start:w_end]
+        title = _text(doc)[w_start:w_end]
         for p in named:
             start, end = p.start_char, w_end
             out.append(Claim(
-                kind="attribution", start=start, end=end, text=doc.text[start:end],
+                kind="attribution", start=start, end=end, text=_text(doc)[start:end],
                 subject=p.kb_id, refs=(p.kb_id, *owners), stated=f"wrote {title}",
                 detail={"work": title, "owners": owners, "candidates": list(p.candidates)},
             ))

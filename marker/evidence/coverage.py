@@ -110,13 +110,22 @@ def _find(essay: Essay, item: KeyContent, linked: dict[str, tuple[int, int]]
     return min(hits) if hits else None
 
 
+_RELEVANCE: dict[tuple[str, str], dict[str, float]] = {}
+
+
 def _question_relevance(essay: Essay) -> dict[str, float]:
-    """0.5..1.5 per item: how close its content is to the question answered (LSA cosine)."""
+    """0.5..1.5 per item: how close its content is to the question answered (LSA cosine).
+    Depends only on the topic and the question, so it is computed once per pair."""
     topic = essay.topic
-    docs = [_item_text(topic, k) for k in topic.key_content]
-    sims = essay.model.embed(docs) @ essay.model.embed([essay.question[1]]).T
-    return {k.id: round(0.5 + clip(float(s)), 3) for k, s in zip(topic.key_content, sims[:, 0],
-                                                                  strict=True)}
+    key = (topic.sha256, essay.question[1])
+    cached = _RELEVANCE.get(key)
+    if cached is None:
+        docs = [_item_text(topic, k) for k in topic.key_content]
+        sims = essay.model.embed(docs) @ essay.model.embed([essay.question[1]]).T
+        cached = _RELEVANCE[key] = {
+            k.id: round(0.5 + clip(float(s)), 3)
+            for k, s in zip(topic.key_content, sims[:, 0], strict=True)}
+    return cached
 
 
 def _item_text(topic: Any, item: KeyContent) -> str:
