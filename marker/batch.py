@@ -15,15 +15,19 @@ plain arguments, for running on other machines.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
 import os
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +70,7 @@ NEAR_DUPLICATE = 0.5
 distinct essays on this topic stay under 0.25, one half-copied from another reaches 0.5."""
 _FLUSH_SECONDS = 0.5  # the manifest is rewritten at most this often while marking
 _SUMMARY_ROWS = 10
+_SIMILAR_ROWS = 50
 
 
 # --- one essay ---------------------------------------------------------------------------
@@ -324,7 +329,7 @@ def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
     """Mark the class at ``source`` (folder or zip) into ``outdir``; see the module doc."""
     topic, rubric = _topic(options.topic), _rubric(options.rubric)
     sheet = read_worksheet(options.worksheet) if options.worksheet else None
-    with open_class(source, options.limits) as cls:
+    with open_class(source, options.limits, skip=Path(outdir)) as cls:
         students = find_students(cls)
         if not students:
             raise MarkerError(f"{_shown(os.fsdecode(source))}: no submissions found "
@@ -412,7 +417,7 @@ class _Run:
                     or not outputs["text"].is_file():
                 return False
             data = strip_overrides(json.loads(saved), self.rubric)
-        except (OSError, KeyError, TypeError, ValueError, StopIteration):
+        except (OSError, AttributeError, KeyError, TypeError, ValueError, StopIteration):
             return False  # missing, edited or damaged: mark again
         self._record(c, digest, data, saved=saved)
         self.reused += 1
@@ -450,18 +455,19 @@ class _Run:
             self.progress(Progress(0, len(todo), 0.0))
         jobs = max(1, min(self.options.jobs or default_jobs(), len(todo)))
         batch_size = max(1, min(16, len(todo) // (4 * jobs)))
-        for doc in pipeline.pipe(texts(), n_process=jobs, batch_size=batch_size):
-            c, digest, sub, norm = waiting.popleft()
-            try:
-                data = report_dict(sub, norm, doc, self.topic, self.rubric,
-                                   student=c.student.name, student_id=c.student.id)
-            except Exception as exc:  # a bug must not cost the teacher the other essays
-                self._fail(c, f"{sub.path}: marker could not mark this essay "
-                              f"({type(exc).__name__}: {exc}); please report it", digest)
-            else:
-                self._record(c, digest, data)
-                self.marked += 1
-            tick()
+        with _workers_die_with_us(jobs > 1):
+            for doc in pipeline.pipe(texts(), n_process=jobs, batch_size=batch_size):
+                c, digest, sub, norm = waiting.popleft()
+                try:
+                    data = report_dict(sub, norm, doc, self.topic, self.rubric,
+                                       student=c.student.name, student_id=c.student.id)
+                except Exception as exc:  # a bug must not cost the teacher the other essays
+                    self._fail(c, f"{sub.path}: marker could not mark this essay "
+                                  f"({type(exc).__name__}: {exc}); please report it", digest)
+                else:
+                    self._record(c, digest, data)
+                    self.marked += 1
+                tick()
 
     def _record(self, c: Chosen, digest: str, data: dict[str, Any],
                 saved: str | None = None) -> None:
@@ -473,10 +479,12 @@ class _Run:
         if as_json == saved:
             html = (self.out / outputs["html"]).read_bytes()
         else:
+            # The JSON last: a run killed half way leaves the HTML changed (so the next run
+            # marks again) or the JSON unchanged (so it rewrites all three).
             html = render_html(final).encode("utf-8")
-            _write(self.out / outputs["json"], as_json.encode("utf-8"))
             _write(self.out / outputs["text"], render_text(final).encode("utf-8"))
             _write(self.out / outputs["html"], html)
+            _write(self.out / outputs["json"], as_json.encode("utf-8"))
         self.entries[c.key] = {
             **self._entry(c, digest), "status": "ok", "error": None, "outputs": outputs,
             "report_sha256": hashlib.sha256(html).hexdigest(),
@@ -502,7 +510,41 @@ class _Run:
             return
         self.flushed = now
         manifest = {**self.head, "students": [self.entries[k] for k in sorted(self.entries)]}
-        _write(self.out / MANIFEST, _json(manifest).encode("utf-8"))
+        _write(self.out / MANIFEST, dumps(manifest).encode("utf-8"))
+
+
+# While spaCy forks its workers: the pid they must outlive no longer than (0: not forking).
+_GUARD = {"parent": 0}
+
+
+@contextmanager
+def _workers_die_with_us(forking: bool) -> Iterator[None]:
+    """spaCy's worker processes wait forever for more essays when the batch is killed
+    (kill -9 leaves them behind); on Linux, have the kernel kill them with it instead."""
+    if not forking or not sys.platform.startswith("linux"):
+        yield
+        return
+    _register_guard()
+    _GUARD["parent"] = os.getpid()
+    try:
+        yield
+    finally:
+        _GUARD["parent"] = 0
+
+
+@functools.cache
+def _register_guard() -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def in_child() -> None:
+        if _GUARD["parent"]:
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            if os.getppid() != _GUARD["parent"]:  # the batch died before prctl took effect
+                os._exit(1)
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -516,10 +558,6 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         return {}
     data["students"] = [e for e in data["students"] if isinstance(e, dict) and "key" in e]
     return data
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -644,6 +682,7 @@ def summary_view(students: list[Chosen], entries: list[dict[str, Any]], facts: l
     """Everything summary.html shows, worked out from the per-student facts."""
     n = len(facts)
     totals = [f.total["mark"] for f in facts]
+    similar = near_duplicates([f.text for f in facts])
     criteria = [{
         "name": c.name, "max": c.max,
         "mean": _round(statistics.fmean(f.marks[c.id] for f in facts)) if n else None,
@@ -669,7 +708,8 @@ def summary_view(students: list[Chosen], entries: list[dict[str, Any]], facts: l
             Counter(m for f in facts for m in set(f.missing)).items(),
             key=lambda lc: (-lc[1], lc[0]))[:_SUMMARY_ROWS]],
         "similar": [{"a": facts[i], "b": facts[j], "similarity": f"{s:.2f}"}
-                    for i, j, s in near_duplicates([f.text for f in facts])],
+                    for i, j, s in similar[:_SIMILAR_ROWS]],
+        "similar_more": max(0, len(similar) - _SIMILAR_ROWS),
         "choices": [c for c in students if len(c.student.files) > 1],
         "problems": problems,
     }

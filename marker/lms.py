@@ -108,10 +108,12 @@ class ClassInput:
 
 
 class _Folder(ClassInput):
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, skip: Path | None, limits: Limits) -> None:
         files, folders = [], []
+        skipped = skip.resolve() if skip is not None else None
         for here, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not _hidden(d))
+            dirs[:] = sorted(d for d in dirs if not _hidden(d)
+                             and (Path(here) / d).resolve() != skipped)
             rel = Path(here).relative_to(root).as_posix()
             if rel != ".":
                 folders.append(rel)
@@ -125,6 +127,9 @@ class _Folder(ClassInput):
                     continue  # a dangling link: nothing a student handed in
                 path = name if rel == "." else f"{rel}/{name}"
                 files.append(InputFile(path, info.st_size, int(info.st_mtime)))
+                if len(files) > limits.members:
+                    raise MarkerError(f"{_shown(str(root))}: more than {limits.members:,} "
+                                      "files; is this the folder of one class?")
         super().__init__(root.resolve().name, files, folders)
         self.root = root
 
@@ -167,12 +172,14 @@ class _Zip(ClassInput):
 
 
 @contextmanager
-def open_class(path: str | os.PathLike[str], limits: Limits = Limits()) -> Iterator[ClassInput]:
-    """The class at ``path`` (folder or zip), checked against ``limits``."""
+def open_class(path: str | os.PathLike[str], limits: Limits = Limits(),
+               skip: Path | None = None) -> Iterator[ClassInput]:
+    """The class at ``path`` (folder or zip), checked against ``limits``; a folder ``skip``
+    inside it (the batch's own output) is not part of the class."""
     shown = _shown(os.fsdecode(path))
     p = Path(path)
     if p.is_dir():
-        yield _Folder(p)
+        yield _Folder(p, skip, limits)
         return
     if not p.exists():
         raise MarkerError(f"{shown}: not found")
@@ -193,7 +200,9 @@ def _checked_zip(archive: zipfile.ZipFile, label: str, shown: str, limits: Limit
         raise MarkerError(f"{shown}: the zip has {len(infos):,} members; "
                           f"the limit is {limits.members:,}")
     total = 0
-    files, folders, by_path = [], set(), {}
+    files: dict[str, InputFile] = {}
+    folders: set[str] = set()
+    by_path: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         name = info.filename
         parts = [x for x in re.split(r"[\\/]", name) if x not in ("", ".")]
@@ -223,10 +232,10 @@ def _checked_zip(archive: zipfile.ZipFile, label: str, shown: str, limits: Limit
             folders.add(path)
             continue
         when = calendar.timegm((*info.date_time, 0, 0, 0))
-        files.append(InputFile(path, info.file_size, when))
+        files[path] = InputFile(path, info.file_size, when)  # a repeated name: the last wins
         by_path[path] = info
-    files.sort(key=lambda f: f.path)
-    return _Zip(archive, label, by_path, files, sorted(folders))
+    return _Zip(archive, label, by_path, sorted(files.values(), key=lambda f: f.path),
+                sorted(folders))
 
 
 def _hidden(name: str) -> bool:

@@ -29,8 +29,10 @@ _PAGE_NUMBER = re.compile(
 )
 _LIST_MARKER = re.compile(r"(?:\d+[.)]|[\u2022\u25cf\u25aa*\u2013\u2014-])\s")
 _WORD = re.compile(r"[^\W\d_]+")
-_COMPOUND = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)+")
-_HYPHEN_SPLIT = re.compile(r"[^\W\d_]+(?=[-\u2010]$)")
+# Both start only where a run of letters starts: trying every letter of a long run as a start
+# made them quadratic (a 200,000-letter "word" took minutes).
+_COMPOUND = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:[-\u2010][^\W\d_]+)+")
+_HYPHEN_SPLIT = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?=[-\u2010]$)")
 _DIGITS = re.compile(r"\d+")
 _INITIAL = re.compile(r"[A-Z]\.")
 _VOWELS = frozenset("aeiouy")
@@ -213,7 +215,7 @@ def _nfc(text: str, offs: array) -> tuple[str, array]:
         composed = unicodedata.normalize("NFC", word)
         chunks = _starter_chunks(word)
         if "".join(unicodedata.normalize("NFC", word[a:b]) for a, b in chunks) != composed:
-            chunks = [(0, len(word))]  # composition across starters (Hangul jamo): map the word
+            chunks = [(0, len(word))]  # composition across several chunks: map the word
         for a, b in chunks:
             part = unicodedata.normalize("NFC", word[a:b])
             out.append(part)
@@ -223,9 +225,23 @@ def _nfc(text: str, offs: array) -> tuple[str, array]:
 
 
 def _starter_chunks(word: str) -> list[tuple[int, int]]:
-    """Split ``word`` before each character that does not combine with the one before."""
+    """Split ``word`` before each character that does not combine with the one before.
+
+    Neighbours that compose across the split anyway (Hangul jamo, two-part Indic vowels) are
+    one chunk, so each composed character maps to the start of its own source sequence.
+    """
     bounds = [i for i, ch in enumerate(word) if i == 0 or not unicodedata.combining(ch)]
-    return list(zip(bounds, [*bounds[1:], len(word)], strict=True))
+    chunks: list[tuple[int, int]] = []
+    for a, b in zip(bounds, [*bounds[1:], len(word)], strict=True):
+        if chunks:
+            first = chunks[-1][0]
+            joined = unicodedata.normalize("NFC", word[first:b])
+            if joined != unicodedata.normalize("NFC", word[first:a]) + unicodedata.normalize(
+                    "NFC", word[a:b]):
+                chunks[-1] = (first, b)
+                continue
+        chunks.append((a, b))
+    return chunks
 
 
 # --- furniture --------------------------------------------------------------------------

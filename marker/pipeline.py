@@ -64,12 +64,19 @@ def mark_text(text: str, *, topic: Topic | str | None = None, path: str = "<text
                            calibration=calibration)
 
 
+MAX_CHARS = 1_000_000
+"""Longest repaired text analysed: spaCy's ``Language.max_length`` (about 165,000 words)."""
+
+
 def prepare(sub: Submission, *, force: bool = False) -> Normalised:
     """Repair the pasted text and refuse what cannot be marked."""
     norm = normalise(sub.raw_text)
     shown = _shown(sub.path)  # "<stdin>" for "-", one line whatever the file name holds
     if not norm.text.strip():
         raise MarkerError(f"{shown}: contains no text")
+    if len(norm.text) > MAX_CHARS:  # spaCy's model refuses longer texts (ValueError E088)
+        raise MarkerError(f"{shown}: {len(norm.text):,} characters is too long to analyse; "
+                          f"the limit is {MAX_CHARS:,}")
     if not force and not looks_english(norm.text):
         raise MarkerError(
             f"{shown}: the text does not look like English; use --force to mark it anyway"

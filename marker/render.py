@@ -14,6 +14,7 @@ import itertools
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -423,8 +424,9 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         cuts = sorted(notes)
         bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
         chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
-        for s, t in itertools.pairwise(bounds):
-            _add_segment(chunks[-1]["segments"], text[s:t], _look(s, t, claims, names))
+        for (s, t), look in zip(itertools.pairwise(bounds), _looks(bounds, claims, names),
+                                strict=True):
+            _add_segment(chunks[-1]["segments"], text[s:t], look)
             if t in notes:
                 chunks[-1]["notes"] = notes[t]
                 chunks.append({"segments": [], "notes": []})
@@ -450,15 +452,43 @@ def _cut(text: str, pos: int, stop: int, spans: list[tuple[int, int]]) -> int:
     return stop
 
 
-def _look(s: int, t: int, claims: list[dict[str, Any]],
-          names: list[dict[str, Any]]) -> dict[str, Any]:
-    """How the text between ``s`` and ``t`` is shown, and the badges that follow it."""
-    covering = [c for c in claims if c["start"] <= s and t <= c["end"]]
-    verdict = max((c["verdict"] for c in covering), key=_RANK.__getitem__, default=None)
-    name = not covering and any(e["start"] <= s and t <= e["end"] for e in names)
-    badges = [c["verdict"] for c in claims if c["end"] == t]
-    badges += ["spelling" for e in names if e["end"] == t and e["corrected_from"]]
-    return {"verdict": verdict, "name": name, "badges": badges}
+def _looks(bounds: list[int], claims: list[dict[str, Any]],
+           names: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """How each stretch between consecutive ``bounds`` is shown, and the badges after it.
+
+    Every claim and name starts and ends on a bound, so one sweep over the bounds knows which
+    cover each stretch: a paragraph with thousands of names costs O(n), not O(n^2).
+    """
+    opening: dict[int, list[dict[str, Any]]] = {}
+    closing: dict[int, list[dict[str, Any]]] = {}
+    badges: dict[int, list[str]] = {}
+    for c in claims:
+        opening.setdefault(c["start"], []).append(c)
+        closing.setdefault(c["end"], []).append(c)
+        badges.setdefault(c["end"], []).append(c["verdict"])
+    for e in names:
+        opening.setdefault(e["start"], []).append(e)
+        closing.setdefault(e["end"], []).append(e)
+    for e in names:
+        if e["corrected_from"]:
+            badges.setdefault(e["end"], []).append("spelling")
+    verdicts: Counter[str] = Counter()  # verdicts of the claims covering the stretch
+    open_names = 0
+    for s, t in itertools.pairwise(bounds):
+        for m in closing.get(s, ()):
+            if "verdict" in m:
+                verdicts[m["verdict"]] -= 1
+            else:
+                open_names -= 1
+        for m in opening.get(s, ()):
+            if "verdict" in m:
+                verdicts[m["verdict"]] += 1
+            else:
+                open_names += 1
+        covering = [v for v, n in verdicts.items() if n > 0]
+        verdict = max(covering, key=_RANK.__getitem__, default=None)
+        yield {"verdict": verdict, "name": not covering and open_names > 0,
+               "badges": list(badges.get(t, ()))}
 
 
 def _add_segment(segments: list[dict[str, Any]], text: str, look: dict[str, Any]) -> None:

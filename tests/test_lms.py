@@ -56,8 +56,8 @@ def make_zip(path: Path, members: dict[str, bytes | None],
     return path
 
 
-def students_in(path: Path, limits: Limits = Limits()) -> dict[str, tuple]:
-    with open_class(path, limits) as cls:
+def students_in(path: Path) -> dict[str, tuple]:
+    with open_class(path) as cls:
         return {c.key: (c.student.name, c.student.id, c.student.lms,
                         c.file.path if c.file else None, c.reason)
                 for c in find_students(cls)}
@@ -114,7 +114,8 @@ def test_moodle_export_unpacked_inside_a_folder(tmp_path: Path) -> None:
     (folder / "essay.txt").write_bytes(ESSAY)
     (tmp_path / "History 9B-Essay-123" / "Bo Chan_8_assignsubmission_file_").mkdir()
     found = students_in(tmp_path)
-    assert found["ann-lee_7"][3] == "History 9B-Essay-123/Ann Lee_7_assignsubmission_file_/essay.txt"
+    assert found["ann-lee_7"][3] == \
+        "History 9B-Essay-123/Ann Lee_7_assignsubmission_file_/essay.txt"
     assert found["bo-chan_8"][4] == "no submission file"
 
 
@@ -175,8 +176,8 @@ def test_choose_file_prefers_text_documents_then_the_newest() -> None:
 # --- refusing hostile or broken input ----------------------------------------------------
 
 
-def refused(path: Path, limits: Limits = Limits()) -> str:
-    with pytest.raises(MarkerError) as caught, open_class(path, limits):
+def refused(path: Path, limits: Limits | None = None) -> str:
+    with pytest.raises(MarkerError) as caught, open_class(path, limits or Limits()):
         pass
     message = caught.value.message
     assert "\n" not in message and message.startswith(str(path))
@@ -241,7 +242,7 @@ def test_unreadable_file_in_a_folder(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(ESSAY)
     with open_class(tmp_path) as cls:
         (tmp_path / "a.txt").unlink()
-        with pytest.raises(MarkerError, match="a.txt: cannot read the file"):
+        with pytest.raises(MarkerError, match=r"a\.txt: cannot read the file"):
             cls.read(cls.files[0])
 
 
@@ -418,3 +419,10 @@ def test_folder_symlink_to_nowhere_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(ESSAY)
     os.symlink(tmp_path / "missing.txt", tmp_path / "b.txt")
     assert list(students_in(tmp_path)) == ["a"]
+
+
+def test_folder_with_too_many_files(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"s{i}.txt").write_bytes(ESSAY)
+    assert "more than 4 files; is this the folder of one class?" in refused(
+        tmp_path, Limits(members=4))
