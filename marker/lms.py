@@ -10,6 +10,7 @@ zip and a Canvas gradebook CSV, keyed by the ids the export carried.
 
 from __future__ import annotations
 
+import abc
 import calendar
 import csv
 import io
@@ -91,7 +92,7 @@ class Chosen:
 # --- reading the input ---------------------------------------------------------------
 
 
-class ClassInput:
+class ClassInput(abc.ABC):
     """A folder or zip of submissions; files are read only when asked for."""
 
     def __init__(self, label: str, files: list[InputFile], folders: list[str]) -> None:
@@ -103,8 +104,9 @@ class ClassInput:
         """The name reports and messages use: independent of where the input lies."""
         return f"{self.label}/{f.path}"
 
+    @abc.abstractmethod
     def read(self, f: InputFile) -> bytes:
-        raise NotImplementedError
+        """The file's bytes (from the folder, or the zip member in memory)."""
 
 
 class _Folder(ClassInput):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .claims import Claim
+from .claims import NATIONALITIES, Claim
 from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
@@ -696,25 +696,12 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     return Verdict(CONTRADICTED, f"{fact}, not {entry.name}.", sources, fact)
 
 
-NATIONALITY_WORDS = {
-    "american": ("american", "us", "united states", "usa"),
-    "british": ("british", "english", "welsh", "scottish", "uk", "britain", "england"),
-    "english": ("british", "english", "england"),
-    "soviet": ("soviet", "russian", "ussr"), "russian": ("russian", "soviet", "russia"),
-    "israeli": ("israeli", "israel"), "polish": ("polish", "poland"),
-    "canadian": ("canadian", "canada"), "australian": ("australian", "australia"),
-    "german": ("german", "germany"), "french": ("french", "france"),
-    "austrian": ("austrian", "austria"), "czech": ("czech",), "irish": ("irish", "ireland"),
-    "italian": ("italian", "italy"), "japanese": ("japanese", "japan"),
-}
-
-
 def _nationality_ok(entry: Any, stated: str) -> bool | None:
     """None when the knowledge does not know the nationality."""
     known = str(getattr(entry, "nationality", "") or "").lower()
     if not known or "unverified" in known:
         return None
-    words = NATIONALITY_WORDS.get(stated, (stated,))
+    words = NATIONALITIES.get(stated, (stated,))
     return any(re.search(rf"\b{re.escape(w)}\b", known) for w in words)
 
 
