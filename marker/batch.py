@@ -24,6 +24,7 @@ import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -262,6 +263,7 @@ class BatchOptions:
     worksheet: str | None = None  # Moodle grading worksheet to fill
     canvas_assignment: str | None = None  # Canvas gradebook column, "Essay 1 (123456)"
     limits: Limits = field(default_factory=Limits)
+    essay_seconds: float = 60.0  # per-essay time limit after parsing; 0: none
 
 
 @dataclass(frozen=True)
@@ -459,8 +461,12 @@ class _Run:
             for doc in pipeline.pipe(texts(), n_process=jobs, batch_size=batch_size):
                 c, digest, sub, norm = waiting.popleft()
                 try:
-                    data = report_dict(sub, norm, doc, self.topic, self.rubric,
-                                       student=c.student.name, student_id=c.student.id)
+                    with _time_limit(self.options.essay_seconds):
+                        data = report_dict(sub, norm, doc, self.topic, self.rubric,
+                                           student=c.student.name, student_id=c.student.id)
+                except _TooSlow:
+                    self._fail(c, f"{sub.path}: took longer than "
+                                  f"{self.options.essay_seconds:g} s to mark; skipped", digest)
                 except Exception as exc:  # a bug must not cost the teacher the other essays
                     self._fail(c, f"{sub.path}: marker could not mark this essay "
                                   f"({type(exc).__name__}: {exc}); please report it", digest)
@@ -545,6 +551,31 @@ def _register_guard() -> None:
                 os._exit(1)
 
     os.register_at_fork(after_in_child=in_child)
+
+
+class _TooSlow(Exception):
+    """An essay hit the per-essay time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop marking one essay after ``seconds`` so a pathological text cannot hang a class.
+    Uses the interval timer where the platform has one (not on Windows: no limit there)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:

@@ -84,9 +84,12 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
 @click.option("--canvas-assignment", type=str, default=None,
               help='Canvas gradebook column for the marks, e.g. "Essay 1 (123456)".  '
                    '[default: "Essay", imported by Canvas as a new assignment]')
+@click.option("--essay-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds one essay may take to mark after parsing (0: no limit); a slower "
+                   "one is listed as failed and the batch goes on.")
 def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs: int | None,
           quiet: bool, force: bool, moodle_worksheet: str | None,
-          canvas_assignment: str | None) -> None:
+          canvas_assignment: str | None, essay_timeout: float) -> None:
     """Mark a class: a folder of essays, or a Moodle or Canvas submissions zip or folder.
 
     Unchanged students are not marked again; teacher marks in OUTDIR/overrides.csv are
@@ -106,7 +109,8 @@ def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs:
         click.echo("\r" + progress_line(p).ljust(60), err=True, nl=p.done == p.total)
 
     options = BatchOptions(topic=topic, rubric=rubric, jobs=jobs, force=force,
-                           worksheet=moodle_worksheet, canvas_assignment=canvas_assignment)
+                           worksheet=moodle_worksheet, canvas_assignment=canvas_assignment,
+                           essay_seconds=essay_timeout)
     result = run_batch(source, outdir, options, None if quiet else progress)
     for entry in result.failed:
         click.echo(f"marker: not marked: {entry['key']}: {entry['error']}", err=True)

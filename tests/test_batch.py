@@ -417,6 +417,47 @@ def test_changed_essay_is_marked_again_and_removed_ones_cleaned(topic, tmp_path:
     assert [s["key"] for s in manifest(out)["students"]] == ["amy-brown"]
 
 
+def test_one_and_two_processes_give_the_same_bytes(topic, tmp_path: Path) -> None:
+    """Determinism across --jobs: every output file is byte-identical."""
+    essays = tmp_path / "class"
+    essays.mkdir()
+    for name, src in (("Amy Brown", "essays/11-veryweak-survival.txt"),
+                      ("Ben Hall", "linking/06-barbarossa.txt"),
+                      ("Cara Diaz", "essays/10-weak-survival.txt")):
+        shutil.copy(DATA / src, essays / f"{name}.txt")
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_batch(essays, one, BatchOptions(jobs=1))
+    run_batch(essays, two, BatchOptions(jobs=2))
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    for f in files:
+        assert (one / f).read_bytes() == (two / f).read_bytes(), f
+
+
+def test_a_pathologically_slow_essay_is_failed_and_the_batch_goes_on(
+        topic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marker.batch as batch
+
+    essays = tmp_path / "class"
+    essays.mkdir()
+    shutil.copy(DATA / "essays/11-veryweak-survival.txt", essays / "Amy Brown.txt")
+    shutil.copy(DATA / "linking/06-barbarossa.txt", essays / "Ben Hall.txt")
+    real = batch.report_dict
+
+    def slow_for_ben(sub, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "Ben Hall" in sub.path:
+            time.sleep(5)
+        return real(sub, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "report_dict", slow_for_ben)
+    started = time.monotonic()
+    result = run_batch(essays, tmp_path / "out", BatchOptions(jobs=1, essay_seconds=0.5))
+    assert time.monotonic() - started < 4.5
+    assert result.exit_code == 3 and result.marked == 1
+    failed = {e["key"]: e["error"] for e in result.failed}
+    assert "took longer than 0.5 s" in failed["ben-hall"]
+
+
 def test_canvas_export_with_two_processes(marked: tuple[Path, Result], docx_essay: bytes,
                                           tmp_path: Path) -> None:
     out, _ = marked
