@@ -161,6 +161,29 @@ class _Context:
                         found.append((m.start(), m.end(), writer.id))
         return found
 
+    def sentence_ents(self, sent: Span) -> list[Span]:
+        """The entities of one sentence, from the document's list read once (sent.ents
+        rebuilds every entity of the document: quadratic over a long essay)."""
+        starts = self._ent_starts
+        lo = bisect.bisect_left(starts, sent.start_char)
+        hi = bisect.bisect_left(starts, sent.end_char)
+        return list(self.ents[lo:hi])
+
+    @functools.cached_property
+    def _ent_starts(self) -> list[int]:
+        return [e.start_char for e in self.ents]
+
+    def linked_in_paragraph(self, para: int) -> set[str]:
+        """Knowledge ids named in a paragraph (computed once for all paragraphs)."""
+        return self._linked_by_paragraph.get(para, set())
+
+    @functools.cached_property
+    def _linked_by_paragraph(self) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for m in self.mentions:
+            out.setdefault(self.paragraph_of(m.start_char), set()).add(m.kb_id)
+        return out
+
     def paragraph_of(self, char: int) -> int:
         return bisect.bisect_right(self.para_starts, char) - 1
 
@@ -1092,7 +1115,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
     # People the knowledge does not know can still be named as signatories of an
     # agreement whose signatories it knows completely ("... with Daladier and Franco").
     linked = {i for m in mentions for i in range(m.start, m.end)}
-    for ent in sent.ents:
+    for ent in ctx.sentence_ents(sent):
         if ent.label_ == "PERSON" and not ent.kb_id_ and not any(
                 i in linked for i in range(ent.start, ent.end)):
             actors.append(Mention(f"person:{ent.text}", "unknown_people", ent.start, ent.end,
@@ -1210,7 +1233,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
     low = text.lower()
     figures = list(getattr(ctx.knowledge, "figures", ()))
     para = ctx.paragraph_of(sent.start_char)
-    linked = {m.kb_id for m in ctx.mentions if ctx.paragraph_of(m.start_char) == para}
+    linked = ctx.linked_in_paragraph(para)
     out = []
     numbers: list[tuple[int, int, str, float, float | None]] = []
     for mt in PERCENT.finditer(text):
