@@ -769,10 +769,17 @@ def _max_edits(word: str) -> int:
 
 
 def _entity_of(doc: Doc, i: int) -> Span | None:
-    for ent in doc.ents:
-        if ent.start <= i < ent.end:
-            return ent
-    return None
+    """The statistical entity containing token ``i``, read from the IOB tags (a scan of
+    doc.ents per name would be quadratic over a long essay)."""
+    if doc[i].ent_iob_ not in ("B", "I"):
+        return None
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=doc[start].ent_type_)
 
 
 def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
