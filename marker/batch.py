@@ -77,16 +77,20 @@ _SIMILAR_ROWS = 50
 # --- one essay ---------------------------------------------------------------------------
 
 
-def mark_one(essay: Submission | str, topic_ref: Topic | str | None = None,
+def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = None,
              rubric_ref: Rubric | str | None = None, *, student: str | None = None,
-             student_id: str | None = None, force: bool = False) -> dict[str, Any]:
-    """The ``marker.report/1`` dict of one essay (its text or a read Submission).
+             student_id: str | None = None, force: bool = False,
+             name: str = "<text>") -> dict[str, Any]:
+    """The ``marker.report/1`` dict of one essay (its text, a file's bytes read as ``name``,
+    or a read Submission).
 
     Takes only plain, picklable arguments so a worker on any machine can run it; the
     model, topic and rubric are loaded once per process and cached.
     """
     topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
-    if isinstance(essay, str):
+    if isinstance(essay, bytes):
+        essay = read_bytes(essay, name)
+    elif isinstance(essay, str):
         essay = Submission(path="<text>", raw_text=essay, format="txt", encoding="utf-8",
                            sha256=hashlib.sha256(essay.encode("utf-8")).hexdigest())
     norm = prepare(essay, force=force)
@@ -264,6 +268,13 @@ class BatchOptions:
     canvas_assignment: str | None = None  # Canvas gradebook column, "Essay 1 (123456)"
     limits: Limits = field(default_factory=Limits)
     essay_seconds: float = 60.0  # per-essay time limit after parsing; 0: none
+    scheduler: str | None = None  # Dask scheduler address ("tcp://host:8786"): mark there
+    dask_local: int | None = None  # or start a local Dask cluster of this many workers
+
+    @property
+    def on_dask(self) -> bool:
+        """Whether essays are marked on Dask workers (see :mod:`marker.scale`)."""
+        return bool(self.scheduler or self.dask_local)
 
 
 @dataclass(frozen=True)
@@ -428,7 +439,8 @@ class _Run:
     def _mark_all(self, todo: list[tuple[Chosen, str]]) -> None:
         if not todo:
             return
-        pipeline = nlp.topic_pipeline(self.topic)  # loaded before the clock starts
+        if not self.options.on_dask:
+            nlp.topic_pipeline(self.topic)  # loaded before the clock starts
         start = time.monotonic()
         done = 0
 
@@ -455,6 +467,10 @@ class _Run:
 
         if self.progress:
             self.progress(Progress(0, len(todo), 0.0))
+        if self.options.on_dask:
+            self._mark_remote(todo, tick)
+            return
+        pipeline = nlp.topic_pipeline(self.topic)
         jobs = max(1, min(self.options.jobs or default_jobs(), len(todo)))
         batch_size = max(1, min(16, len(todo) // (4 * jobs)))
         with _workers_die_with_us(jobs > 1):
@@ -474,6 +490,31 @@ class _Run:
                     self._record(c, digest, data)
                     self.marked += 1
                 tick()
+
+    def _mark_remote(self, todo: list[tuple[Chosen, str]], tick: Callable[[], None]) -> None:
+        """Mark on Dask workers; record each result as it arrives (by student key, so the
+        order of arrival changes nothing written)."""
+        from .scale import RemoteJob, mark_remotely
+
+        def jobs() -> Iterator[RemoteJob]:
+            for c, digest in todo:  # read lazily: the client never holds the whole class
+                try:
+                    data = self.cls.read(c.file)
+                except MarkerError as exc:
+                    self._fail(c, exc.message, digest)
+                    tick()
+                    continue
+                yield RemoteJob((c, digest), data, self.cls.display(c.file), c.student.name,
+                                c.student.id)
+
+        for job, ok, value in mark_remotely(jobs(), self.options, self.topic, self.rubric):
+            c, digest = job.tag
+            if ok:
+                self._record(c, digest, value)
+                self.marked += 1
+            else:
+                self._fail(c, value, digest)
+            tick()
 
     def _record(self, c: Chosen, digest: str, data: dict[str, Any],
                 saved: str | None = None) -> None:

@@ -87,9 +87,15 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
 @click.option("--essay-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds one essay may take to mark after parsing (0: no limit); a slower "
                    "one is listed as failed and the batch goes on.")
+@click.option("--scheduler", type=str, default=None,
+              help="Mark on the Dask cluster at this scheduler address, e.g. "
+                   "tcp://host:8786 (needs essay-marker[dask]).")
+@click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Mark on a local Dask cluster of N worker processes.")
 def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs: int | None,
           quiet: bool, force: bool, moodle_worksheet: str | None,
-          canvas_assignment: str | None, essay_timeout: float) -> None:
+          canvas_assignment: str | None, essay_timeout: float, scheduler: str | None,
+          dask_local: int | None) -> None:
     """Mark a class: a folder of essays, or a Moodle or Canvas submissions zip or folder.
 
     Unchanged students are not marked again; teacher marks in OUTDIR/overrides.csv are
@@ -99,6 +105,12 @@ def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs:
 
     from .batch import BatchOptions, Progress, progress_line, run_batch
 
+    if scheduler and dask_local:
+        raise click.UsageError("give --scheduler or --dask-local, not both")
+    if scheduler or dask_local:
+        from .scale import require_dask
+
+        require_dask()
     shown = [0.0]
 
     def progress(p: Progress) -> None:
@@ -110,7 +122,8 @@ def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs:
 
     options = BatchOptions(topic=topic, rubric=rubric, jobs=jobs, force=force,
                            worksheet=moodle_worksheet, canvas_assignment=canvas_assignment,
-                           essay_seconds=essay_timeout)
+                           essay_seconds=essay_timeout, scheduler=scheduler,
+                           dask_local=dask_local)
     result = run_batch(source, outdir, options, None if quiet else progress)
     for entry in result.failed:
         click.echo(f"marker: not marked: {entry['key']}: {entry['error']}", err=True)

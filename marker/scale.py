@@ -1,0 +1,155 @@
+"""Marking a class on Dask workers: ``marker batch --scheduler tcp://host:8786`` or
+``--dask-local N``.
+
+The client reads each submission and sends its bytes, its display name and the student's
+name to a worker as one task; the worker reads, parses and marks it with
+:func:`marker.batch.mark_one` and sends back the plain ``marker.report/1`` dict (never spaCy
+objects). The model, topic and rubric are loaded once per worker process, by path or name
+(checked against the client's content hashes), never shipped from the client. At most four
+tasks per worker are in flight, so the client never holds the whole class, and each task
+is retried twice if its worker dies. Dask is optional: ``pip install "essay-marker[dask]"``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import MarkerError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from .batch import BatchOptions
+    from .rubric import Rubric
+    from .topic import Topic
+
+INSTALL_HINT = 'Dask is not installed; install it with: pip install "essay-marker[dask]"'
+IN_FLIGHT_PER_WORKER = 4
+RETRIES = 2
+
+
+@dataclass(frozen=True)
+class RemoteJob:
+    """One essay to mark remotely; ``tag`` is the caller's and never leaves the client."""
+
+    tag: Any
+    data: bytes
+    name: str
+    student: str | None
+    student_id: str | None
+
+
+def require_dask() -> None:
+    """Raise the one-line install hint unless ``distributed`` can be imported."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MarkerError(INSTALL_HINT) from None
+
+
+@contextmanager
+def dask_client(scheduler: str | None, local_workers: int | None) -> Iterator[Client]:
+    """A client of the scheduler at ``scheduler``, or of a new local cluster."""
+    require_dask()
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise MarkerError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        with client:
+            yield client
+        return
+    # Dask's sampling profiler costs pure-Python tasks like these several per cent.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(n_workers=max(1, local_workers or 1), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def mark_remotely(jobs: Iterator[RemoteJob], options: BatchOptions, topic: Topic,
+                  rubric: Rubric) -> Iterator[tuple[RemoteJob, bool, Any]]:
+    """``(job, True, report dict)`` or ``(job, False, one-line error)`` per job, in the order
+    they finish."""
+    from distributed import as_completed
+
+    topic_ref, rubric_ref = _portable(options.topic), _portable(options.rubric)
+    with dask_client(options.scheduler, options.dask_local) as client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        pending: dict[Any, RemoteJob] = {}
+        finished = as_completed()
+
+        def submit_next() -> bool:
+            job = next(jobs, None)
+            if job is None:
+                return False
+            future = client.submit(
+                mark_task, job.data, job.name, topic_ref, rubric_ref, topic.sha256,
+                rubric.sha256, student=job.student, student_id=job.student_id,
+                force=options.force, pure=False, retries=RETRIES)
+            pending[future] = job
+            finished.add(future)
+            return True
+
+        for _ in range(IN_FLIGHT_PER_WORKER * workers):
+            if not submit_next():
+                break
+        for future in finished:
+            job = pending.pop(future)
+            try:
+                ok, value = future.result()
+            except Exception as exc:  # the worker died too often, or Dask itself failed
+                ok, value = False, (f"{job.name}: could not be marked on the Dask cluster "
+                                    f"({type(exc).__name__}: {exc})")
+            future.release()
+            yield job, ok, value
+            submit_next()
+
+
+def _portable(ref: str | None) -> str | None:
+    """A topic or rubric given as a path made absolute (workers may start elsewhere)."""
+    if ref and Path(ref).exists():
+        return str(Path(ref).resolve())
+    return ref
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
+            rubric_sha: str) -> tuple[Topic, Rubric]:
+    """The topic and rubric in this worker process, loaded once per path and hash."""
+    from .batch import _rubric, _topic
+
+    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
+    for what, ref, have, want in (("topic", topic_ref, topic.sha256, topic_sha),
+                                  ("rubric", rubric_ref, rubric.sha256, rubric_sha)):
+        if have != want:
+            raise MarkerError(f"{ref or 'the default ' + what}: this Dask worker's {what} "
+                              "differs from the one on the computer running marker; install "
+                              "the same one on every worker")
+    return topic, rubric
+
+
+def mark_task(data: bytes, name: str, topic_ref: str | None, rubric_ref: str | None,
+              topic_sha: str, rubric_sha: str, *, student: str | None,
+              student_id: str | None, force: bool) -> tuple[bool, Any]:
+    """The task run on a worker: ``(True, report dict)`` or ``(False, one-line error)``,
+    with the same messages as a local batch."""
+    from .batch import mark_one
+
+    try:
+        topic, rubric = _loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
+        return True, mark_one(data, topic, rubric, student=student, student_id=student_id,
+                              force=force, name=name)
+    except MarkerError as exc:
+        return False, exc.message
+    except Exception as exc:  # a bug must not cost the teacher the other essays
+        return False, (f"{name}: marker could not mark this essay "
+                       f"({type(exc).__name__}: {exc}); please report it")
