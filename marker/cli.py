@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 could not mark (bad input, broken topic or rubric); 2 usage 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -175,13 +176,7 @@ def topic_check(path: str | None) -> None:
     from .topic import check_topic, list_topics, topics_root
 
     paths = [path] if path else [str(topics_root() / t) for t in list_topics()]
-    problems = [p for each in paths for p in check_topic(each)]
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
-        sys.exit(1)
-    click.echo(f"ok: {', '.join(paths)}")
+    _print_problems(paths, check_topic)
 
 
 @main.group()
@@ -196,7 +191,12 @@ def rubric_check(path: str | None) -> None:
     from .rubric import check_rubric, list_rubrics, rubrics_root
 
     paths = [path] if path else [str(rubrics_root() / f"{r}.yaml") for r in list_rubrics()]
-    problems = [p for each in paths for p in check_rubric(each)]
+    _print_problems(paths, check_rubric)
+
+
+def _print_problems(paths: list[str], check: Callable[[str], list[object]]) -> None:
+    """Print every problem a validator finds, one per line; exit 1 if there are any."""
+    problems = [p for each in paths for p in check(each)]
     for problem in problems:
         click.echo(str(problem))
     if problems:
