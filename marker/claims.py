@@ -135,31 +135,23 @@ class _Context:
     def _work_titles(self) -> list[tuple[int, int, str]]:
         """Spans of known book titles ("The Origins of the Second World War"), with the
         writer each belongs to: names inside a title are not claims about events."""
-        found: list[tuple[int, int, str]] = []
         low = _text(self.doc).lower()
-        names = {n.lower() for n, _, section, _ in self.knowledge.all_names()
-                 if section in ("people", "writers", "states")}
+        return [(m.start(), m.end(), writer) for variant, pattern, writer in _titles(self.topic)
+                if variant in low for m in pattern.finditer(low)]
 
-        longest_first = sorted(names, key=lambda n: (-len(n), n))  # not in hash order
+    def dates_between(self, start: int, end: int) -> list[DateSpan]:
+        """The dates that begin from ``start`` up to ``end`` (they are in text order)."""
+        return self.dates[bisect.bisect_left(self.date_starts, start):
+                          bisect.bisect_left(self.date_starts, end)]
 
-        def only_names(title: str) -> bool:
-            """'Hitler and Stalin' (from 'Hitler and Stalin: Parallel Lives') is not a
-            title on its own: it would hide the two men's names."""
-            rest = title.lower()
-            for name in longest_first:
-                rest = rest.replace(name, " ")
-            return not re.sub(r"\b(and|the|of|&|with|in)\b|[\W\d]", "", rest)
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """The mentions that begin from ``start`` up to ``end`` (sorted by where they begin)."""
+        return self.mentions[bisect.bisect_left(self._mention_starts, start):
+                             bisect.bisect_left(self._mention_starts, end)]
 
-        for writer in self.knowledge.writers:
-            for work in writer.works:
-                title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
-                title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
-                for variant in dict.fromkeys((title, title.split(":")[0].strip())):
-                    if len(variant) < 8 or only_names(variant):
-                        continue
-                    for m in re.finditer(rf"\b{re.escape(variant.lower())}\b", low):
-                        found.append((m.start(), m.end(), writer.id))
-        return found
+    @functools.cached_property
+    def _mention_starts(self) -> list[int]:
+        return [m.start_char for m in self.mentions]
 
     def sentence_ents(self, sent: Span) -> list[Span]:
         """The entities of one sentence, from the document's list read once (sent.ents
@@ -280,6 +272,42 @@ class _Context:
         return found
 
 
+_TITLES: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+
+
+def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
+    """(lower-case title, its pattern, writer id) for every work title in the knowledge
+    worth finding, worked out once per topic and process."""
+    found = _TITLES.get(topic.sha256)
+    if found is not None:
+        return found
+    knowledge = topic.knowledge
+    names = {n.lower() for n, _, section, _ in knowledge.all_names()
+             if section in ("people", "writers", "states")}
+    longest_first = sorted(names, key=lambda n: (-len(n), n))  # not in hash order
+
+    def only_names(title: str) -> bool:
+        """'Hitler and Stalin' (from 'Hitler and Stalin: Parallel Lives') is not a
+        title on its own: it would hide the two men's names."""
+        rest = title.lower()
+        for name in longest_first:
+            rest = rest.replace(name, " ")
+        return not re.sub(r"\b(and|the|of|&|with|in)\b|[\W\d]", "", rest)
+
+    found = []
+    for writer in knowledge.writers:
+        for work in writer.works:
+            title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
+            title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
+            for variant in dict.fromkeys((title, title.split(":")[0].strip())):
+                if len(variant) < 8 or only_names(variant):
+                    continue
+                low = variant.lower()
+                found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id))
+    _TITLES[topic.sha256] = found
+    return found
+
+
 def DateValue_from(iso: str) -> dt.date:
     """The first day an ISO date string covers."""
     from .dates import iso_span
@@ -334,8 +362,8 @@ def extract_claims(doc: Doc, topic: Topic) -> list[Claim]:
 
 
 def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> list[Claim]:
-    mentions = [m for m in ctx.mentions if sent.start_char <= m.start_char < sent.end_char]
-    dates = [d for d in ctx.dates if sent.start_char <= d.start_char < sent.end_char]
+    mentions = ctx.mentions_between(sent.start_char, sent.end_char)
+    dates = ctx.dates_between(sent.start_char, sent.end_char)
     relatives = [r for r in ctx.relatives if sent.start_char <= r.start_char < sent.end_char]
     out: list[Claim] = []
     anchors = _anchor_mentions(ctx, sent, mentions, relatives)
@@ -738,7 +766,7 @@ def _paragraph_periods(ctx: _Context) -> dict[int, _Period]:
         comma = next((t.idx for t in sent if t.text == ","), None)
         if comma is None:
             continue
-        frame = [d for d in ctx.dates if sent.start_char <= d.start_char < comma]
+        frame = ctx.dates_between(sent.start_char, comma)
         if not frame:
             continue
         d = frame[0]
@@ -1256,8 +1284,10 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         if value < 10:
             continue
         numbers.append((mt.start(), mt.end(), "count", value, None))
-    in_dates = [(d.start_char - base, d.end_char - base) for d in ctx.dates
-                if sent.start_char <= d.start_char < sent.end_char]
+    if not numbers:
+        return out
+    in_dates = [(d.start_char - base, d.end_char - base)
+                for d in ctx.dates_between(sent.start_char, sent.end_char)]
     numbers = [n for n in numbers if not any(a < n[1] and n[0] < b for a, b in in_dates)]
     bounds = sorted([(n[0], n[1]) for n in numbers] + in_dates)
     for s, e, unit, value, of in numbers:

@@ -308,9 +308,9 @@ def _timeline(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Dated claims beside the true dates, in order of the true date, repeats shown once."""
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     for c in data["claims"]:
-        if c["kind"] not in _TIMELINE_KINDS or not c["expected"] or not find_dates(c["stated"]):
+        if c["kind"] not in _TIMELINE_KINDS or not c["expected"] or not _dates(c["stated"]):
             continue
-        true = find_dates(c["expected"])
+        true = _dates(c["expected"])
         if not true:
             continue
         key = (c["subject"], c["kind"], c["stated"], c["verdict"])
@@ -319,6 +319,13 @@ def _timeline(data: dict[str, Any]) -> list[dict[str, Any]]:
                               "verdict": c["verdict"],
                               "paragraph": _paragraph_of(data, c["start"])})
     return sorted(rows.values(), key=lambda r: (r["start"], r["paragraph"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dates(text: str) -> tuple[DateSpan, ...]:
+    """The dates in a claim or a fact (cached: facts repeat across a class, and both the
+    HTML and the text report draw the timeline)."""
+    return tuple(find_dates(text))
 
 
 def _when(text: str) -> str:

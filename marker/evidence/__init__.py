@@ -91,16 +91,22 @@ class Essay:
     question: tuple[str, str]  # (id, text) of the topic question the essay answers
     focus: frozenset[str]  # stems of the question's own words (not the topic's title)
     echoes: frozenset[int] = field(default_factory=frozenset)  # starts of sentences restating it
+    reference: Any = None  # body paragraphs' LSA cosines to the model answer's (rows: body)
 
     @property
     def text(self) -> str:
         return self.report.text
 
+    @functools.cached_property
+    def lowered(self) -> str:
+        """The text in lower case, to rule out quickly the phrases it cannot contain."""
+        return self.report.text.lower()
+
     @property
     def words(self) -> int:
         return self.report.input.words
 
-    @property
+    @functools.cached_property
     def linked(self) -> list[Entity]:
         """Entities linked to the knowledge, in text order."""
         return [e for e in self.report.entities if e.kb_id]
@@ -152,16 +158,17 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     while len(paragraphs) > 1 and len(headings) < _MAX_HEADINGS and _is_heading(paragraphs[0]):
         headings.append(paragraphs.pop(0))
     opening = " ".join(h.text for h in headings) or (paragraphs[0].text if paragraphs else "")
-    question = model.closest_question(opening)
-    scores = model.topicality([p.text for p in paragraphs])
+    tfidf, lsa = model.read([*(p.text for p in paragraphs), opening])
+    question = model.closest_question(opening, lsa[-1])
+    scores, reference = model.topicality(tfidf[:-1], lsa[:-1])
     body = tuple(
         Paragraph(p.start, p.end, p.text, p.sentences, p.words, float(s), p.number)
         for p, s in zip(paragraphs, scores, strict=True)
     )
     focus = frozenset(stems(question[1])) - frozenset(stems(topic.title)) - _framing()
-    essay = Essay(report, doc, topic, model, body, question, focus)
-    echoes = frozenset(s.start_char for _, s in essay.sentences() if restates(s.text, question[1]))
-    return Essay(report, doc, topic, model, body, question, focus, echoes)
+    echoes = frozenset(s.start_char for p in body for s in p.sentences
+                       if restates(s.text, question[1]))
+    return Essay(report, doc, topic, model, body, question, focus, echoes, reference)
 
 
 def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[SpacySpan, ...]:
@@ -226,23 +233,31 @@ def _stop_words() -> frozenset[str]:
 
 def stems(text: str) -> list[str]:
     """Content words folded so 'collectivised'/'collectivisation' and US/UK forms meet."""
-    stop = _stop_words()
     out = []
     for word in _TOKEN.findall(text.lower()):
-        word = word.replace("’", "'")
-        word = word.removesuffix("'s")
-        if word in stop:
-            continue
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
-                suffix == "s" and word.endswith("ss")
-            ):
-                word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-                break
-        out.append(word.replace("iz", "is"))
+        stem = _stem(word)
+        if stem:
+            out.append(stem)
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    """One word's stem, or "" for a stop word (cached: an essay repeats its words, and the
+    families stem the same sentences many times)."""
+    word = word.replace("’", "'").removesuffix("'s")
+    if word in _stop_words():
+        return ""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
+            suffix == "s" and word.endswith("ss")
+        ):
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word.replace("iz", "is")
+
+
+@functools.lru_cache(maxsize=4096)
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A case-insensitive whole-word pattern for a key-content keyword or name."""
     words = [re.escape(w) for w in phrase.split()]
@@ -324,40 +339,43 @@ class TopicModel:
         self.questions = topic.questions
         self.question_vectors = self.embed([q for _, q in topic.questions])
 
-    def tfidf(self, texts: Sequence[str]) -> np.ndarray:
-        from sklearn.preprocessing import normalize
-
-        return normalize(self.vectorizer.transform(texts)).toarray()
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit LSA vectors (all zero for a text that shares no word with the material)."""
+        return self.read(texts)[1]
+
+    def read(self, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
+        """Unit TF-IDF rows (sparse) and unit LSA rows of the texts, from one transform:
+        scikit-learn's checks cost more than the arithmetic on an essay's few paragraphs."""
         import numpy as np
         from sklearn.preprocessing import normalize
 
         if not texts:
-            return np.zeros((0, self.svd.n_components))
-        return normalize(self.svd.transform(self.vectorizer.transform(texts)))
+            return None, np.zeros((0, self.svd.n_components))
+        matrix = self.vectorizer.transform(texts)
+        # TruncatedSVD.transform(X) is X @ components_.T, without the checks.
+        return normalize(matrix), normalize(np.asarray(matrix @ self.svd.components_.T))
 
-    def reference_similarity(self, texts: Sequence[str]) -> np.ndarray:
-        """Each text's cosine to every paragraph of the model answer (rows: texts)."""
-        return self.embed(texts) @ self.reference.T
-
-    def topicality(self, texts: Sequence[str]) -> list[float]:
-        """>= 1 when a text is close to the topic's material, < 1 when it is about other things."""
+    def topicality(self, tfidf: Any, lsa: np.ndarray) -> tuple[list[float], np.ndarray]:
+        """Per text (rows of :meth:`read`): >= 1 when it is close to the topic's material,
+        < 1 when it is about other things; and its cosine to every paragraph of the model
+        answer (rows: texts)."""
         import numpy as np
 
-        if not texts:
-            return []
-        tfidf = (self.tfidf(texts) @ self.centroid.T)[:, 0]
-        lsa = self.reference_similarity(texts).max(axis=1) if len(self.reference) else tfidf * 0
-        both = np.maximum(tfidf / _ON_TOPIC_TFIDF, lsa / _ON_TOPIC_LSA)
-        return [round(float(x), 3) for x in both]
+        reference = lsa @ self.reference.T
+        if not len(lsa):
+            return [], reference
+        near = np.asarray(tfidf @ self.centroid.T)[:, 0]
+        closest = reference.max(axis=1) if len(self.reference) else near * 0
+        both = np.maximum(near / _ON_TOPIC_TFIDF, closest / _ON_TOPIC_LSA)
+        return [round(float(x), 3) for x in both], reference
 
-    def closest_question(self, text: str) -> tuple[str, str]:
-        """The topic question a title or introduction is closest to (the first when unclear)."""
+    def closest_question(self, text: str, lsa: np.ndarray | None = None) -> tuple[str, str]:
+        """The topic question a title or introduction is closest to (the first when unclear);
+        ``lsa`` is the text's row from :meth:`read` when already computed."""
         if len(self.questions) == 1 or not text.strip():
             return self.questions[0]
-        sims = (self.embed([text]) @ self.question_vectors.T)[0]
+        vector = self.embed([text])[0] if lsa is None else lsa
+        sims = self.question_vectors @ vector
         best = int(sims.argmax())
         return self.questions[best] if sims[best] > 0.3 else self.questions[0]
 

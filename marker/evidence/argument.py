@@ -67,11 +67,12 @@ def measure(essay: Essay) -> Evidence:
 
     middle = body[1:-1] if several else ()
     openings = [(p, p.sentences[0]) for p in middle if p.sentences]
-    pointed = [(p, s) for p, s in openings if _argues(essay, p, s)]
-    narrative = [(p, s) for p, s in openings if not _argues(essay, p, s)]
+    substantive = {p.number for p in body if _substantive(essay, p)}
+    pointed = [(p, s) for p, s in openings if _argues(essay, p, s, substantive)]
+    narrative = [(p, s) for p, s in openings if not _argues(essay, p, s, substantive)]
 
-    judged = _paragraphs_with(essay, JUDGEMENT)
-    countered = _paragraphs_with(essay, COUNTER)
+    judged = _paragraphs_with(essay, JUDGEMENT, substantive)
+    countered = _paragraphs_with(essay, COUNTER, substantive)
     conclusion = _conclusion(essay, several)
 
     qualified = thesis is not None and bool(QUALIFIED.search(thesis.text))
@@ -188,18 +189,19 @@ def _substantive(essay: Essay, para: Paragraph) -> bool:
     return content >= min(2, len(para.sentences))
 
 
-def _argues(essay: Essay, para: Paragraph, sent: Any) -> bool:
+def _argues(essay: Essay, para: Paragraph, sent: Any, substantive: set[int]) -> bool:
     """A paragraph opening that makes a point, in a paragraph that then gives content."""
-    if sent.start_char in essay.echoes or not _substantive(essay, para):
+    if sent.start_char in essay.echoes or para.number not in substantive:
         return False
     return bool(ANALYTIC.search(sent.text) or essay.focus & set(stems(sent.text)))
 
 
-def _paragraphs_with(essay: Essay, pattern: re.Pattern[str]) -> list[tuple[Paragraph, Any]]:
+def _paragraphs_with(essay: Essay, pattern: re.Pattern[str],
+                     substantive: set[int]) -> list[tuple[Paragraph, Any]]:
     """Substantive paragraphs with a sentence (not restating the question) using the pattern."""
     out = []
     for para in essay.body:
-        if not _substantive(essay, para):
+        if para.number not in substantive:
             continue
         hit = next((s for s in para.sentences
                     if s.start_char not in essay.echoes and pattern.search(s.text)), None)

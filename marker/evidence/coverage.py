@@ -104,6 +104,8 @@ def _find(essay: Essay, item: KeyContent, linked: dict[str, tuple[int, int]]
             start, end = linked[ref]
             hits.append((start, end, essay.text[start:end]))
     for keyword in item.keywords:
+        if (keyword.split() or [""])[0].lower() not in essay.lowered:  # most are absent
+            continue
         match = phrase_pattern(keyword).search(essay.text)
         if match:
             hits.append((match.start(), match.end(), match.group(0)))
@@ -142,7 +144,7 @@ def _paragraph_similarity(essay: Essay) -> list[dict[str, Any]]:
     """For each body paragraph, the closest model-answer paragraph and the cosine."""
     if not essay.body or not essay.topic.essay_paragraphs:
         return []
-    sims = essay.model.reference_similarity([p.text for p in essay.body])
+    sims = essay.reference
     out = []
     for para, row in zip(essay.body, sims, strict=True):
         best = int(row.argmax())
