@@ -98,6 +98,37 @@ def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = No
                        student=student, student_id=student_id)
 
 
+def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Topic,
+              rubric: Rubric, *, force: bool = False) -> list[tuple[bool, Any]]:
+    """``(True, report dict)`` or ``(False, one-line error)`` for each (file bytes, file
+    name, student, student id), in order: the essays parsed together with ``nlp.pipe``.
+
+    The whole job of a Dask task; one unreadable or unmarkable essay never costs the others.
+    """
+    results: list[tuple[bool, Any]] = [(False, "")] * len(items)
+    ready: list[tuple[int, Submission, Normalised]] = []
+    for i, (data, name, _, _) in enumerate(items):
+        try:
+            sub = read_bytes(data, name)
+            ready.append((i, sub, prepare(sub, force=force)))
+        except MarkerError as exc:
+            results[i] = (False, exc.message)
+    docs = nlp.topic_pipeline(topic).pipe(norm.text for _, _, norm in ready)
+    for (i, sub, norm), doc in zip(ready, docs, strict=True):
+        _, name, student, student_id = items[i]
+        try:
+            results[i] = (True, report_dict(sub, norm, doc, topic, rubric, student=student,
+                                            student_id=student_id))
+        except Exception as exc:  # a bug must not cost the teacher the other essays
+            results[i] = (False, _bug(sub.path, exc))
+    return results
+
+
+def _bug(path: str, exc: Exception) -> str:
+    return (f"{path}: marker could not mark this essay ({type(exc).__name__}: {exc}); "
+            "please report it")
+
+
 def report_dict(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, rubric: Rubric, *,
                 student: str | None = None, student_id: str | None = None) -> dict[str, Any]:
     """Everything after the spaCy pass, as the report dict: a pure function of its inputs."""
@@ -484,8 +515,7 @@ class _Run:
                     self._fail(c, f"{sub.path}: took longer than "
                                   f"{self.options.essay_seconds:g} s to mark; skipped", digest)
                 except Exception as exc:  # a bug must not cost the teacher the other essays
-                    self._fail(c, f"{sub.path}: marker could not mark this essay "
-                                  f"({type(exc).__name__}: {exc}); please report it", digest)
+                    self._fail(c, _bug(sub.path, exc), digest)
                 else:
                     self._record(c, digest, data)
                     self.marked += 1
@@ -507,7 +537,8 @@ class _Run:
                 yield RemoteJob((c, digest), data, self.cls.display(c.file), c.student.name,
                                 c.student.id)
 
-        for job, ok, value in mark_remotely(jobs(), self.options, self.topic, self.rubric):
+        for job, ok, value in mark_remotely(jobs(), len(todo), self.options, self.topic,
+                                            self.rubric):
             c, digest = job.tag
             if ok:
                 self._record(c, digest, value)

@@ -571,3 +571,22 @@ def test_batch_help(topic) -> None:
     for option in ("--output", "--rubric", "--topic", "--jobs", "--quiet", "--force",
                    "--moodle-worksheet", "--canvas-assignment"):
         assert option in result.stdout
+
+
+def test_mark_many_gives_each_essay_its_own_verdict() -> None:
+    """The job of one Dask task: essays parsed together, each marked or refused alone, with
+    the same report as marking it on its own."""
+    from marker.batch import mark_many, mark_one
+    from marker.rubric import load_rubric
+    from marker.topic import DEFAULT_TOPIC, load_topic
+
+    topic, rubric = load_topic(DEFAULT_TOPIC), load_rubric(None)
+    good = (ROOT / "tests" / "data" / "essays" / "01-excellent-survival.txt").read_bytes()
+    items = [(good, "a.txt", "Amy Brown", "1"), (b"", "empty.txt", "Bo Chen", "2"),
+             (good, "c.txt", None, None)]
+    results = mark_many(items, topic, rubric)
+    assert [ok for ok, _ in results] == [True, False, True]
+    assert results[1][1] == "empty.txt: the file is empty"
+    assert results[0][1] == mark_one(good, topic, rubric, student="Amy Brown",
+                                     student_id="1", name="a.txt")
+    assert "student" not in results[2][1]["input"]  # only batch runs with names add it
