@@ -18,6 +18,7 @@ import csv
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
 import signal
@@ -70,6 +71,8 @@ NEAR_DUPLICATE = 0.5
 """TF-IDF cosine (words and word pairs) from which two essays are listed as very similar:
 distinct essays on this topic stay under 0.25, one half-copied from another reaches 0.5."""
 _FLUSH_SECONDS = 0.5  # the manifest is rewritten at most this often while marking
+MAX_CHUNK = 4  # essays per task for a worker process or a Dask worker
+IN_FLIGHT = 2  # tasks queued per worker: one being marked, one waiting
 _SUMMARY_ROWS = 10
 _SIMILAR_ROWS = 50
 
@@ -98,30 +101,88 @@ def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = No
                        student=student, student_id=student_id)
 
 
-def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Topic,
-              rubric: Rubric, *, force: bool = False) -> list[tuple[bool, Any]]:
-    """``(True, report dict)`` or ``(False, one-line error)`` for each (file bytes, file
-    name, student, student id), in order: the essays parsed together with ``nlp.pipe``.
+@dataclass(frozen=True)
+class Job:
+    """One submission to mark in another process; ``tag`` is the caller's and stays home."""
 
-    The whole job of a Dask task; one unreadable or unmarkable essay never costs the others.
+    tag: Any
+    data: bytes
+    name: str
+    student: str | None
+    student_id: str | None
+
+    @property
+    def item(self) -> tuple[bytes, str, str | None, str | None]:
+        """What a worker needs: plain bytes and names (picklable, never spaCy objects)."""
+        return self.data, self.name, self.student, self.student_id
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One essay's outcome in :func:`mark_many`: its report dict, or why there is none."""
+
+    report: dict[str, Any] | None
+    error: str | None = None
+    files: tuple[str, str, str] | None = None  # (JSON, HTML, text) of the report as marked
+
+
+def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Topic,
+              rubric: Rubric, *, force: bool = False, render: bool = False,
+              seconds: float = 0.0) -> list[Marked]:
+    """The outcome for each (file bytes, file name, student, student id), in order: the
+    essays parsed together with ``nlp.pipe``, each then marked within ``seconds`` (0: no
+    limit; enforced on a process's main thread) and, with ``render``, its report files made.
+
+    The whole job of a worker process or a Dask task; one unreadable or unmarkable essay
+    never costs the others.
     """
-    results: list[tuple[bool, Any]] = [(False, "")] * len(items)
+    results = [Marked(None, "")] * len(items)
     ready: list[tuple[int, Submission, Normalised]] = []
     for i, (data, name, _, _) in enumerate(items):
         try:
             sub = read_bytes(data, name)
             ready.append((i, sub, prepare(sub, force=force)))
         except MarkerError as exc:
-            results[i] = (False, exc.message)
+            results[i] = Marked(None, exc.message)
     docs = nlp.topic_pipeline(topic).pipe(norm.text for _, _, norm in ready)
     for (i, sub, norm), doc in zip(ready, docs, strict=True):
-        _, name, student, student_id = items[i]
+        _, _, student, student_id = items[i]
         try:
-            results[i] = (True, report_dict(sub, norm, doc, topic, rubric, student=student,
-                                            student_id=student_id))
+            with _time_limit(seconds):
+                data = report_dict(sub, norm, doc, topic, rubric, student=student,
+                                   student_id=student_id)
+                results[i] = Marked(data, files=report_files(data) if render else None)
+        except _TooSlow:
+            results[i] = Marked(None, _too_slow(sub.path, seconds))
         except Exception as exc:  # a bug must not cost the teacher the other essays
-            results[i] = (False, _bug(sub.path, exc))
+            results[i] = Marked(None, _bug(sub.path, exc))
     return results
+
+
+def report_files(data: dict[str, Any]) -> tuple[str, str, str]:
+    """The JSON, HTML and plain-text reports of a report dict."""
+    return dumps(data), render_html(data), render_text(data)
+
+
+def chunk_size(total: int, workers: int) -> int:
+    """Essays per task sent to a worker: enough for nlp.pipe to batch, few enough that
+    every worker gets several tasks (30 essays on two workers: 3 each; 300: 4)."""
+    return max(1, min(MAX_CHUNK, total // (4 * max(1, workers))))
+
+
+def _warm_up(topic: Topic, rubric: Rubric) -> None:
+    """Load the model and build what marking caches per topic (the topic's TF-IDF model,
+    the word list, compiled patterns) by marking one sentence, so the first student's
+    essay does not pay for them against its time limit."""
+    text = "The war in Europe began in September 1939, and it ended in 1945."
+    sub = Submission(path="<warm-up>", raw_text=text, format="txt", encoding="utf-8",
+                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    norm = prepare(sub, force=True)
+    report_files(report_dict(sub, norm, nlp.analyse(norm.text, topic), topic, rubric))
+
+
+def _too_slow(path: str, seconds: float) -> str:
+    return f"{path}: took longer than {seconds:g} s to mark; skipped"
 
 
 def _bug(path: str, exc: Exception) -> str:
@@ -470,8 +531,9 @@ class _Run:
     def _mark_all(self, todo: list[tuple[Chosen, str]]) -> None:
         if not todo:
             return
+        jobs = max(1, min(self.options.jobs or default_jobs(), len(todo)))
         if not self.options.on_dask:
-            nlp.topic_pipeline(self.topic)  # loaded before the clock starts
+            _warm_up(self.topic, self.rubric)  # before the clock starts (and the forks)
         start = time.monotonic()
         done = 0
 
@@ -481,6 +543,30 @@ class _Run:
             if self.progress:
                 self.progress(Progress(done, len(todo), time.monotonic() - start))
 
+        if self.progress:
+            self.progress(Progress(0, len(todo), 0.0))
+        if not self.options.on_dask and jobs == 1:
+            self._mark_here(todo, tick)
+            return
+        if self.options.on_dask:
+            from .scale import mark_remotely
+
+            results = mark_remotely(self._jobs(todo, tick), len(todo), self.options,
+                                    self.topic, self.rubric)
+        else:
+            results = _mark_in_processes(self._jobs(todo, tick), len(todo), jobs,
+                                         self.options, self.topic, self.rubric)
+        for job, marked in results:
+            c, digest = job.tag
+            if marked.report is None:
+                self._fail(c, marked.error or "", digest)
+            else:
+                self._record(c, digest, marked.report, files=marked.files)
+                self.marked += 1
+            tick()
+
+    def _mark_here(self, todo: list[tuple[Chosen, str]], tick: Callable[[], None]) -> None:
+        """Mark in this process, the class streamed through one ``nlp.pipe``."""
         # nlp.pipe keeps the order, so each Doc belongs to the oldest essay still waiting.
         waiting: deque[tuple[Chosen, str, Submission, Normalised]] = deque()
 
@@ -496,71 +582,52 @@ class _Run:
                 waiting.append((c, digest, sub, norm))
                 yield norm.text
 
-        if self.progress:
-            self.progress(Progress(0, len(todo), 0.0))
-        if self.options.on_dask:
-            self._mark_remote(todo, tick)
-            return
-        pipeline = nlp.topic_pipeline(self.topic)
-        jobs = max(1, min(self.options.jobs or default_jobs(), len(todo)))
-        batch_size = max(1, min(16, len(todo) // (4 * jobs)))
-        with _workers_die_with_us(jobs > 1):
-            for doc in pipeline.pipe(texts(), n_process=jobs, batch_size=batch_size):
-                c, digest, sub, norm = waiting.popleft()
-                try:
-                    with _time_limit(self.options.essay_seconds):
-                        data = report_dict(sub, norm, doc, self.topic, self.rubric,
-                                           student=c.student.name, student_id=c.student.id)
-                except _TooSlow:
-                    self._fail(c, f"{sub.path}: took longer than "
-                                  f"{self.options.essay_seconds:g} s to mark; skipped", digest)
-                except Exception as exc:  # a bug must not cost the teacher the other essays
-                    self._fail(c, _bug(sub.path, exc), digest)
-                else:
-                    self._record(c, digest, data)
-                    self.marked += 1
-                tick()
-
-    def _mark_remote(self, todo: list[tuple[Chosen, str]], tick: Callable[[], None]) -> None:
-        """Mark on Dask workers; record each result as it arrives (by student key, so the
-        order of arrival changes nothing written)."""
-        from .scale import RemoteJob, mark_remotely
-
-        def jobs() -> Iterator[RemoteJob]:
-            for c, digest in todo:  # read lazily: the client never holds the whole class
-                try:
-                    data = self.cls.read(c.file)
-                except MarkerError as exc:
-                    self._fail(c, exc.message, digest)
-                    tick()
-                    continue
-                yield RemoteJob((c, digest), data, self.cls.display(c.file), c.student.name,
-                                c.student.id)
-
-        for job, ok, value in mark_remotely(jobs(), len(todo), self.options, self.topic,
-                                            self.rubric):
-            c, digest = job.tag
-            if ok:
-                self._record(c, digest, value)
-                self.marked += 1
+        seconds = self.options.essay_seconds
+        batch_size = max(1, min(16, len(todo) // 4))
+        for doc in nlp.topic_pipeline(self.topic).pipe(texts(), batch_size=batch_size):
+            c, digest, sub, norm = waiting.popleft()
+            try:
+                with _time_limit(seconds):
+                    data = report_dict(sub, norm, doc, self.topic, self.rubric,
+                                       student=c.student.name, student_id=c.student.id)
+            except _TooSlow:
+                self._fail(c, _too_slow(sub.path, seconds), digest)
+            except Exception as exc:  # a bug must not cost the teacher the other essays
+                self._fail(c, _bug(sub.path, exc), digest)
             else:
-                self._fail(c, value, digest)
+                self._record(c, digest, data)
+                self.marked += 1
             tick()
 
-    def _record(self, c: Chosen, digest: str, data: dict[str, Any],
-                saved: str | None = None) -> None:
-        """Apply the overrides, write the reports if they changed, note it in the manifest."""
+    def _jobs(self, todo: list[tuple[Chosen, str]], tick: Callable[[], None]) -> Iterator[Job]:
+        """The submissions to send to workers, read lazily: this process never holds the
+        whole class."""
+        for c, digest in todo:
+            try:
+                data = self.cls.read(c.file)
+            except MarkerError as exc:
+                self._fail(c, exc.message, digest)
+                tick()
+                continue
+            yield Job((c, digest), data, self.cls.display(c.file), c.student.name,
+                      c.student.id)
+
+    def _record(self, c: Chosen, digest: str, data: dict[str, Any], saved: str | None = None,
+                files: tuple[str, str, str] | None = None) -> None:
+        """Apply the overrides, write the reports if they changed, note it in the manifest.
+        ``files`` are the reports a worker already rendered from ``data``."""
         final = apply_overrides(data, self.overrides.get(c.key, []), self.rubric)
         outputs = {"html": f"reports/{c.key}.html", "json": f"reports/{c.key}.json",
                    "text": f"reports/{c.key}.txt"}
-        as_json = dumps(final)
+        as_json = files[0] if files and final is data else dumps(final)
         if as_json == saved:
             html = (self.out / outputs["html"]).read_bytes()
         else:
+            as_json, as_html, as_text = files if files and final is data else report_files(final)
             # The JSON last: a run killed half way leaves the HTML changed (so the next run
             # marks again) or the JSON unchanged (so it rewrites all three).
-            html = render_html(final).encode("utf-8")
-            _write(self.out / outputs["text"], render_text(final).encode("utf-8"))
+            html = as_html.encode("utf-8")
+            _write(self.out / outputs["text"], as_text.encode("utf-8"))
             _write(self.out / outputs["html"], html)
             _write(self.out / outputs["json"], as_json.encode("utf-8"))
         self.entries[c.key] = {
@@ -623,6 +690,77 @@ def _register_guard() -> None:
                 os._exit(1)
 
     os.register_at_fork(after_in_child=in_child)
+
+
+def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
+                       options: BatchOptions, topic: Topic,
+                       rubric: Rubric) -> Iterator[tuple[Job, Marked]]:
+    """Mark in ``processes`` worker processes, chunks of essays parsed, marked and rendered
+    there; yields each job with its outcome, a chunk at a time as chunks finish."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Forked workers start at once with the model this process has loaded.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = chunk_size(total, processes)
+    setup = (options.topic, options.rubric, topic.sha256, rubric.sha256)
+    with _workers_die_with_us(True), ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context(method),
+            initializer=_worker_setup, initargs=setup) as pool:
+        pending: dict[Any, list[Job]] = {}
+
+        def submit_next() -> None:
+            chunk = list(itertools.islice(jobs, size))
+            if chunk:
+                future = pool.submit(_worker_task, [j.item for j in chunk], options.force,
+                                     options.essay_seconds)
+                pending[future] = chunk
+
+        for _ in range(IN_FLIGHT * processes):
+            submit_next()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = pending.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    raise MarkerError("a marking process stopped unexpectedly (out of "
+                                      "memory?); run the same command again to go on from "
+                                      "where it stopped, or use --jobs 1") from None
+                yield from zip(chunk, results, strict=True)
+                submit_next()
+
+
+_WORKER: dict[str, tuple[Topic, Rubric]] = {}
+
+
+def _worker_setup(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
+                  rubric_sha: str) -> None:
+    """In a new worker process: the topic and rubric (a forked worker has them already)."""
+    _WORKER["loaded"] = loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
+
+
+def _worker_task(items: list[tuple[bytes, str, str | None, str | None]], force: bool,
+                 seconds: float) -> list[Marked]:
+    topic, rubric = _WORKER["loaded"]
+    return mark_many(items, topic, rubric, force=force, render=True, seconds=seconds)
+
+
+@functools.lru_cache(maxsize=8)
+def loaded(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
+           rubric_sha: str) -> tuple[Topic, Rubric]:
+    """The topic and rubric in a worker process, loaded once per reference and checked
+    against the content hashes of the ones the batch was started with."""
+    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
+    for what, ref, have, want in (("topic", topic_ref, topic.sha256, topic_sha),
+                                  ("rubric", rubric_ref, rubric.sha256, rubric_sha)):
+        if have != want:
+            raise MarkerError(f"{ref or 'the default ' + what}: this worker's {what} "
+                              "differs from the one the batch started with; install the "
+                              "same one on every worker")
+    return topic, rubric
 
 
 class _TooSlow(Exception):

@@ -3,8 +3,9 @@
 
 The client reads the submissions and sends them to the workers in chunks of up to four
 (bytes, display name, student's name) as one task each; the worker reads, parses them
-together with ``nlp.pipe`` and marks them with :func:`marker.batch.mark_many`, and sends
-back plain ``marker.report/1`` dicts (never spaCy objects). The model, topic and rubric are
+together with ``nlp.pipe``, marks and renders them with :func:`marker.batch.mark_many`,
+and sends back plain ``marker.report/1`` dicts with their report files (never spaCy
+objects), so the client only writes. The model, topic and rubric are
 loaded once per worker process, by path or name (checked against the client's content
 hashes), never shipped from the client. At most two chunks per worker are in flight, so the
 client never holds the whole class, and a chunk is retried twice if its worker dies. Dask
@@ -13,11 +14,9 @@ is optional: ``pip install "essay-marker[dask]"``.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,25 +25,12 @@ from .errors import MarkerError
 if TYPE_CHECKING:
     from distributed import Client
 
-    from .batch import BatchOptions
+    from .batch import BatchOptions, Job, Marked
     from .rubric import Rubric
     from .topic import Topic
 
 INSTALL_HINT = 'Dask is not installed; install it with: pip install "essay-marker[dask]"'
-IN_FLIGHT_PER_WORKER = 2  # chunks: one being marked, one waiting
-MAX_CHUNK = 4
 RETRIES = 2
-
-
-@dataclass(frozen=True)
-class RemoteJob:
-    """One essay to mark remotely; ``tag`` is the caller's and never leaves the client."""
-
-    tag: Any
-    data: bytes
-    name: str
-    student: str | None
-    student_id: str | None
 
 
 def require_dask() -> None:
@@ -84,23 +70,19 @@ def dask_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
         yield client
 
 
-def chunk_size(total: int, workers: int) -> int:
-    """Essays per task: enough for nlp.pipe to batch, small enough that every worker gets
-    several tasks (a class of 30 on two workers: 3; 300 on two: 4)."""
-    return max(1, min(MAX_CHUNK, total // (4 * max(1, workers))))
-
-
-def mark_remotely(jobs: Iterator[RemoteJob], total: int, options: BatchOptions,
-                  topic: Topic, rubric: Rubric) -> Iterator[tuple[RemoteJob, bool, Any]]:
-    """``(job, True, report dict)`` or ``(job, False, one-line error)`` per job, a chunk at
-    a time in the order the chunks finish; ``total`` is how many jobs there are."""
+def mark_remotely(jobs: Iterator[Job], total: int, options: BatchOptions, topic: Topic,
+                  rubric: Rubric) -> Iterator[tuple[Job, Marked]]:
+    """Each job with its outcome, a chunk at a time in the order the chunks finish;
+    ``total`` is how many jobs there are."""
     from distributed import as_completed
+
+    from .batch import IN_FLIGHT, Marked, chunk_size
 
     topic_ref, rubric_ref = _portable(options.topic), _portable(options.rubric)
     with dask_client(options.scheduler, options.dask_local) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = chunk_size(total, workers)
-        pending: dict[Any, list[RemoteJob]] = {}
+        pending: dict[Any, list[Job]] = {}
         finished = as_completed()
 
         def submit_next() -> bool:
@@ -108,14 +90,13 @@ def mark_remotely(jobs: Iterator[RemoteJob], total: int, options: BatchOptions,
             if not chunk:
                 return False
             future = client.submit(
-                mark_chunk, [(j.data, j.name, j.student, j.student_id) for j in chunk],
-                topic_ref, rubric_ref, topic.sha256, rubric.sha256, force=options.force,
-                pure=False, retries=RETRIES)
+                mark_chunk, [j.item for j in chunk], topic_ref, rubric_ref, topic.sha256,
+                rubric.sha256, force=options.force, pure=False, retries=RETRIES)
             pending[future] = chunk
             finished.add(future)
             return True
 
-        for _ in range(IN_FLIGHT_PER_WORKER * workers):
+        for _ in range(IN_FLIGHT * workers):
             if not submit_next():
                 break
         for future in finished:
@@ -123,11 +104,11 @@ def mark_remotely(jobs: Iterator[RemoteJob], total: int, options: BatchOptions,
             try:
                 results = future.result()
             except Exception as exc:  # the worker died too often, or Dask itself failed
-                results = [(False, f"{job.name}: could not be marked on the Dask cluster "
-                                   f"({type(exc).__name__}: {exc})") for job in chunk]
+                results = [Marked(None, f"{job.name}: could not be marked on the Dask "
+                                        f"cluster ({type(exc).__name__}: {exc})")
+                           for job in chunk]
             future.release()
-            for job, (ok, value) in zip(chunk, results, strict=True):
-                yield job, ok, value
+            yield from zip(chunk, results, strict=True)
             submit_next()
 
 
@@ -138,31 +119,15 @@ def _portable(ref: str | None) -> str | None:
     return ref
 
 
-@functools.lru_cache(maxsize=8)
-def _loaded(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
-            rubric_sha: str) -> tuple[Topic, Rubric]:
-    """The topic and rubric in this worker process, loaded once per path and hash."""
-    from .batch import _rubric, _topic
-
-    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
-    for what, ref, have, want in (("topic", topic_ref, topic.sha256, topic_sha),
-                                  ("rubric", rubric_ref, rubric.sha256, rubric_sha)):
-        if have != want:
-            raise MarkerError(f"{ref or 'the default ' + what}: this Dask worker's {what} "
-                              "differs from the one on the computer running marker; install "
-                              "the same one on every worker")
-    return topic, rubric
-
-
 def mark_chunk(items: list[tuple[bytes, str, str | None, str | None]], topic_ref: str | None,
                rubric_ref: str | None, topic_sha: str, rubric_sha: str, *,
-               force: bool) -> list[tuple[bool, Any]]:
-    """The task run on a worker: ``(True, report dict)`` or ``(False, one-line error)`` per
-    essay, with the same messages as a local batch."""
-    from .batch import mark_many
+               force: bool) -> list[Marked]:
+    """The task run on a worker: each essay's report and its rendered files, or the one-line
+    error a local batch would give."""
+    from .batch import Marked, loaded, mark_many
 
     try:
-        topic, rubric = _loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
+        topic, rubric = loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
     except MarkerError as exc:
-        return [(False, exc.message)] * len(items)
-    return mark_many(items, topic, rubric, force=force)
+        return [Marked(None, exc.message)] * len(items)
+    return mark_many(items, topic, rubric, force=force, render=True)

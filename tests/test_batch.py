@@ -436,8 +436,9 @@ def test_one_and_two_processes_give_the_same_bytes(topic, tmp_path: Path) -> Non
         assert (one / f).read_bytes() == (two / f).read_bytes(), f
 
 
+@pytest.mark.parametrize("jobs", [1, 2])  # marked here, or in (forked) worker processes
 def test_a_pathologically_slow_essay_is_failed_and_the_batch_goes_on(
-        topic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        topic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     import marker.batch as batch
 
     essays = tmp_path / "class"
@@ -453,7 +454,7 @@ def test_a_pathologically_slow_essay_is_failed_and_the_batch_goes_on(
 
     monkeypatch.setattr(batch, "report_dict", slow_for_ben)
     started = time.monotonic()
-    result = run_batch(essays, tmp_path / "out", BatchOptions(jobs=1, essay_seconds=0.5))
+    result = run_batch(essays, tmp_path / "out", BatchOptions(jobs=jobs, essay_seconds=0.5))
     assert time.monotonic() - started < 4.5
     assert result.exit_code == 3 and result.marked == 1
     failed = {e["key"]: e["error"] for e in result.failed}
@@ -576,7 +577,7 @@ def test_batch_help(topic) -> None:
 def test_mark_many_gives_each_essay_its_own_verdict() -> None:
     """The job of one Dask task: essays parsed together, each marked or refused alone, with
     the same report as marking it on its own."""
-    from marker.batch import mark_many, mark_one
+    from marker.batch import mark_many, mark_one, report_files
     from marker.rubric import load_rubric
     from marker.topic import DEFAULT_TOPIC, load_topic
 
@@ -584,9 +585,11 @@ def test_mark_many_gives_each_essay_its_own_verdict() -> None:
     good = (ROOT / "tests" / "data" / "essays" / "01-excellent-survival.txt").read_bytes()
     items = [(good, "a.txt", "Amy Brown", "1"), (b"", "empty.txt", "Bo Chen", "2"),
              (good, "c.txt", None, None)]
-    results = mark_many(items, topic, rubric)
-    assert [ok for ok, _ in results] == [True, False, True]
-    assert results[1][1] == "empty.txt: the file is empty"
-    assert results[0][1] == mark_one(good, topic, rubric, student="Amy Brown",
-                                     student_id="1", name="a.txt")
-    assert "student" not in results[2][1]["input"]  # only batch runs with names add it
+    results = mark_many(items, topic, rubric, render=True)
+    assert [r.report is not None for r in results] == [True, False, True]
+    assert results[1].error == "empty.txt: the file is empty"
+    assert results[0].report == mark_one(good, topic, rubric, student="Amy Brown",
+                                         student_id="1", name="a.txt")
+    assert "student" not in results[2].report["input"]  # only batch runs with names add it
+    assert results[0].files == report_files(results[0].report)
+    assert results[0].files[1].startswith("<!DOCTYPE html>")
