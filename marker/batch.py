@@ -53,7 +53,16 @@ from .lms import (
 )
 from .pipeline import build_report, prepare
 from .read import Submission, _shown, read_bytes
-from .render import BAR, LINK, PALETTE, _env, _inliner, render_html, render_text
+from .render import (
+    BAR,
+    LINK,
+    PALETTE,
+    _env,
+    _inliner,
+    render_html,
+    render_text,
+    report_view,
+)
 from .report import dumps
 from .rubric import Rubric, load_rubric
 from .topic import DEFAULT_TOPIC, Topic, load_topic
@@ -161,7 +170,8 @@ def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Top
 
 def report_files(data: dict[str, Any]) -> tuple[str, str, str]:
     """The JSON, HTML and plain-text reports of a report dict."""
-    return dumps(data), render_html(data), render_text(data)
+    view = report_view(data)
+    return dumps(data), render_html(data, view=view), render_text(data, view=view)
 
 
 def chunk_size(total: int, workers: int) -> int:

@@ -100,7 +100,7 @@ def render(report: Report, fmt: str) -> str:
 
 
 def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET,
-                show_mark: bool = True) -> str:
+                show_mark: bool = True, view: dict[str, Any] | None = None) -> str:
     """Email-safe HTML; over ``max_bytes`` the essay is shown in part, and the report says so.
 
     The shortening steps are tried gentlest first. If even the last is too big, only as
@@ -108,7 +108,7 @@ def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET,
     first and the timeline are never dropped. With ``show_mark`` False the marks are left
     out and each criterion's band words stand in for them (a student's ``marker check``).
     """
-    view, paras = {**_view(data), "show_mark": show_mark}, annotate(data)
+    view, paras = {**(view or report_view(data)), "show_mark": show_mark}, annotate(data)
 
     def fits(html: str) -> bool:
         return max_bytes is None or len(html.encode("utf-8")) <= max_bytes
@@ -128,9 +128,10 @@ def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET,
     return best
 
 
-def render_text(data: dict[str, Any]) -> str:
-    """Plain text with the same marks and corrections as the HTML (email text/plain part)."""
-    return _env().get_template("report.txt.j2").render(r=data, v=_view(data))
+def render_text(data: dict[str, Any], *, view: dict[str, Any] | None = None) -> str:
+    """Plain text with the same marks and corrections as the HTML (email text/plain part);
+    ``view`` is :func:`report_view` of ``data`` when already worked out."""
+    return _env().get_template("report.txt.j2").render(r=data, v=view or report_view(data))
 
 
 def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
@@ -139,7 +140,7 @@ def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
     With ``show_mark`` False only the band words are shown, never a number, so a teacher
     can let students check drafts without turning the check into mark-chasing.
     """
-    return _env().get_template("summary.txt.j2").render(r=data, v=_view(data),
+    return _env().get_template("summary.txt.j2").render(r=data, v=report_view(data),
                                                        show_mark=show_mark)
 
 
@@ -192,8 +193,9 @@ def _shorten(paras: list[dict[str, Any]], keep: str,
 
 # --------------------------------------------------------------------------- the view
 
-def _view(data: dict[str, Any]) -> dict[str, Any]:
-    """Everything the templates show besides the essay, worked out once from the dict."""
+def report_view(data: dict[str, Any]) -> dict[str, Any]:
+    """Everything the templates show besides the essay, worked out once from the dict (and
+    once for both the HTML and the text report when given to both)."""
     claims = data["claims"]
     counts = Counter(c["verdict"] for c in claims)
     evidence = data["evidence"]

@@ -106,5 +106,6 @@ class Report:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """Canonical JSON text of a report dict (UTF-8, two-space indent, newline at end)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Canonical JSON text of a report dict: UTF-8, compact (the C encoder: indenting
+    made writing a class's reports and manifest several times slower), newline at end."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -12,6 +12,7 @@ how close each paragraph is to the topic's material (TF-IDF + LSA, fitted once p
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -149,10 +150,13 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     """Splits off heading lines, finds the question answered and each paragraph's topicality."""
     model = topic_model(topic)
     sents = list(doc.sents)
+    ends = [s.end_char for s in sents]
     paragraphs = []
     for number, (start, end) in enumerate(report.paragraphs, start=1):
         text = report.text[start:end]
-        paragraphs.append(Paragraph(start, end, text, _clipped(doc, sents, start, end),
+        # The sentences that end after the paragraph starts, up to one starting after it.
+        near = sents[bisect.bisect_right(ends, start):]
+        paragraphs.append(Paragraph(start, end, text, _clipped(doc, near, start, end),
                                     count_words(text), number=number))
     headings = []
     while len(paragraphs) > 1 and len(headings) < _MAX_HEADINGS and _is_heading(paragraphs[0]):
@@ -175,7 +179,9 @@ def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[Sp
     """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs."""
     out = []
     for sent in sents:
-        if sent.end_char <= start or sent.start_char >= end:
+        if sent.start_char >= end:
+            break
+        if sent.end_char <= start:
             continue
         span = doc.char_span(max(sent.start_char, start), min(sent.end_char, end),
                              alignment_mode="contract")
