@@ -75,9 +75,20 @@ def loaded_pipeline() -> Language:
     return next(iter(_PIPELINES.values()), None) or base_model()
 
 
+_INFO: dict[str, dict[str, str]] = {}
+
+
 def model_info(topic: Topic) -> dict[str, str]:
     """Model name and version and the spaCy version, for the report manifest (read from
-    the topic's pipeline, which is loaded anyway)."""
+    the topic's pipeline, which is loaded anyway; once per topic: ``Language.meta`` is
+    rebuilt on every read)."""
+    info = _INFO.get(topic.sha256)
+    if info is None:
+        info = _INFO[topic.sha256] = _read_model_info(topic)
+    return dict(info)
+
+
+def _read_model_info(topic: Topic) -> dict[str, str]:
     import spacy
 
     nlp = topic_pipeline(topic)

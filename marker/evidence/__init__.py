@@ -353,13 +353,12 @@ class TopicModel:
         """Unit TF-IDF rows (sparse) and unit LSA rows of the texts, from one transform:
         scikit-learn's checks cost more than the arithmetic on an essay's few paragraphs."""
         import numpy as np
-        from sklearn.preprocessing import normalize
 
         if not texts:
             return None, np.zeros((0, self.svd.n_components))
-        matrix = self.vectorizer.transform(texts)
+        matrix = self.vectorizer.transform(texts)  # rows of unit length (norm="l2")
         # TruncatedSVD.transform(X) is X @ components_.T, without the checks.
-        return normalize(matrix), normalize(np.asarray(matrix @ self.svd.components_.T))
+        return matrix, _unit_rows(np.asarray(matrix @ self.svd.components_.T))
 
     def topicality(self, tfidf: Any, lsa: np.ndarray) -> tuple[list[float], np.ndarray]:
         """Per text (rows of :meth:`read`): >= 1 when it is close to the topic's material,
@@ -384,6 +383,14 @@ class TopicModel:
         sims = self.question_vectors @ vector
         best = int(sims.argmax())
         return self.questions[best] if sims[best] > 0.3 else self.questions[0]
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (rows of zeros stay zeros)."""
+    import numpy as np
+
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
 
 
 def _unit(vector: Any) -> np.ndarray:

@@ -104,8 +104,8 @@ def _find(essay: Essay, item: KeyContent, linked: dict[str, tuple[int, int]]
             start, end = linked[ref]
             hits.append((start, end, essay.text[start:end]))
     for keyword in item.keywords:
-        if (keyword.split() or [""])[0].lower() not in essay.lowered:  # most are absent
-            continue
+        if not all(word in essay.lowered for word in keyword.lower().split()):
+            continue  # most keywords are absent: the pattern would find nothing
         match = phrase_pattern(keyword).search(essay.text)
         if match:
             hits.append((match.start(), match.end(), match.group(0)))
