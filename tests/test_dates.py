@@ -420,3 +420,27 @@ def test_never_raises_on_any_text(text: str) -> None:
        | st.lists(st.sampled_from(_VOCAB), max_size=14).map("".join))
 def test_never_raises_on_date_like_text(text: str) -> None:
     _check(text)
+
+
+def test_the_quick_checks_before_rules_never_change_what_is_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are skipped when the text lacks what every match holds (a bracket, "O.S.", a
+    season): the dates found must be exactly those found with every rule tried."""
+    import random
+
+    from marker import dates
+
+    fragments = ["7 November (25 October O.S.) 1917", "on 3 March 1918 [O.S. 18 February]",
+                 "25 October 1917 (7 November 1917 New Style)", "2 (15) March 1917",
+                 "the winter of 1939-40", "winter 1939/40", "in the spring of 1941",
+                 "the mid-to-late thirties", "1924-30", "1939/40", "the Fall of 1941",
+                 "Aug. 23, 1939 (Gregorian)", "[1939]", "(in 1922)", "23/08/1939",
+                 "between 12 and 25 August 1920", "23 August - 1 September 1939"]
+    words = "the treaty was signed in and Stalin ( ) [ ] , . ; of - / spring winter".split()
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(fragments) if rng.random() < 0.4 else rng.choice(words)
+                      for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    quick = [dates.find_dates(t) for t in texts]
+    monkeypatch.setattr(dates, "_RULES", tuple((p, b, None) for p, b, _ in dates._RULES))
+    assert [dates.find_dates(t) for t in texts] == quick
+    assert sum(map(len, quick)) > 800
