@@ -309,6 +309,10 @@ class KnowledgeLinker:
         for word in sorted(proper):
             self.by_initial.setdefault(word[0], []).append(word)
         self._corrections: dict[str, tuple[str, ...]] = {}
+        self._descriptions_found: dict[tuple[str, tuple[str, ...], str | None, str | None],
+                                       str | None] = {}
+        self._event_words = [(event, [norm(n).split() for n in (event.name, *event.aliases)])
+                             for event in self.knowledge.events]
 
     def _patterns(self, nlp: Language, names: set[str]) -> list[Doc]:
         """Phrase patterns for a name on the folded, dash-free text (so a hyphen may be a
@@ -612,7 +616,12 @@ class KnowledgeLinker:
                 else None
             if party is None and (year is None or not words):
                 continue
-            found = self._described(tok.lower_, words, year, party.kb_id_ if party else None)
+            key = (tok.lower_, tuple(words), year, party.kb_id_ if party else None)
+            if key not in self._descriptions_found:  # the same few phrases in every essay
+                if len(self._descriptions_found) > 100_000:  # bounded for long batch runs
+                    self._descriptions_found.clear()
+                self._descriptions_found[key] = self._described(*key)
+            found = self._descriptions_found[key]
             if found is None:
                 continue
             if party is not None:
@@ -624,13 +633,12 @@ class KnowledgeLinker:
             taken.add(first, end)
         return out
 
-    def _described(self, head: str, words: list[str], year: str | None,
+    def _described(self, head: str, words: tuple[str, ...], year: str | None,
                    party: str | None) -> str | None:
         """The id of the only event whose names hold the head and words and whose sides
         include the party; when several do, the only one of them dated in the year."""
         hits = []
-        for event in self.knowledge.events:
-            names = [norm(n).split() for n in (event.name, *event.aliases)]
+        for event, names in self._event_words:
             if not any(head in n and all(w in n for w in words) for n in names) \
                     and not (head == "treaty" and event.kind == "treaty" and not words):
                 continue

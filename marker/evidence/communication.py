@@ -155,8 +155,10 @@ def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _near_miss(word: str) -> bool:
-    """A known word of about the same length is this close: a slip, not an unknown term."""
+    """A known word of about the same length is this close: a slip, not an unknown term
+    (cached: difflib is slow, and a class repeats its words)."""
     import difflib
 
     buckets = _buckets()
