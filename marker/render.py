@@ -393,9 +393,30 @@ def _shorten_text(text: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
-    """Jinja filter: wrap for plain text, with a hanging indent."""
-    return textwrap.fill(str(text), width=width, initial_indent=indent if first is None else first,
-                         subsequent_indent=indent, break_on_hyphens=False)
+    """Jinja filter: wrap for plain text, with a hanging indent (as ``textwrap.fill``)."""
+    text, first = str(text), indent if first is None else first
+    words = text.split(" ")
+    room = width - max(len(first), len(indent))
+    if _UNUSUAL_SPACE.search(text) or "" in words or max(map(len, words)) > room:
+        return textwrap.fill(text, width=width, initial_indent=first,
+                             subsequent_indent=indent, break_on_hyphens=False)
+    # Single spaces between words that each fit a line: textwrap's greedy fill, without
+    # its general machinery (the text report wraps thousands of lines per class).
+    lines, line, used, limit = [], [first], 0, width - len(first)
+    for word in words:
+        if used and used + 1 + len(word) > limit:
+            lines.append("".join(line))
+            line, used, limit = [indent], 0, width - len(indent)
+        if used:
+            line.append(" ")
+            used += 1
+        line.append(word)
+        used += len(word)
+    lines.append("".join(line))
+    return "\n".join(lines)
+
+
+_UNUSUAL_SPACE = re.compile(r"[\t\n\x0b\x0c\r]")
 
 
 # --------------------------------------------------------------------------- the annotated essay

@@ -110,3 +110,23 @@ def test_summary_of_an_unmarked_report_lists_corrections(full: dict[str, Any]) -
         wrong = [c for c in data["claims"] if c["verdict"] == "contradicted"]
         for c in wrong[:3]:
             assert flat(c["correction"])[:60] in flat(summary)
+
+
+def test_the_fast_wrap_is_textwrap_fill() -> None:
+    """The text report's own greedy wrap gives exactly textwrap.fill's lines."""
+    import random
+    import textwrap
+
+    from marker.render import _wrap
+
+    rng = random.Random(5)
+    texts = ["", "one", "Molotov replaced Litvinov as foreign commissar on 3 May 1939. " * 3]
+    for _ in range(3000):
+        texts.append("".join(rng.choice("ab cd efghij  k\tl\nm-n—o ")
+                             for _ in range(rng.randint(0, 160))))
+        texts.append(" ".join("x" * rng.randint(1, 90) for _ in range(rng.randint(1, 6))))
+    for text in texts:
+        for width, indent, first in ((78, "", None), (78, "    ", "  - "), (20, "  ", "1. ")):
+            assert _wrap(text, width, indent, first) == textwrap.fill(
+                text, width=width, initial_indent=indent if first is None else first,
+                subsequent_indent=indent, break_on_hyphens=False), (text, width)
