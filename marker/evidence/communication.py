@@ -143,12 +143,15 @@ def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
     out = []
     for _, sent in essay.sentences():
         for tok in sent:
-            word = tok.text.lower().replace("’", "'")
-            if not tok.is_alpha or not tok.text.islower() or len(word) < 3 or tok.is_stop:
+            text = tok.text
+            if len(text) < 3 or not text.islower():
                 continue
-            if tok.ent_type_ or tok.pos_ in ("PROPN", "NUM"):
+            word = text.replace("’", "'")  # lower case already
+            if word in known:  # most words: the other checks cost more
                 continue
-            if word in known or tok.lemma_.lower() in known or _inflected(word, known):
+            if not tok.is_alpha or tok.is_stop or tok.ent_type_ or tok.pos_ in ("PROPN", "NUM"):
+                continue
+            if tok.lemma_.lower() in known or _inflected(word, known):
                 continue
             if _near_miss(word):
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text))
