@@ -7,9 +7,11 @@ re-marks only what changed. Teacher overrides are applied after marking, on ever
 the marker's own marks kept in each JSON report, so editing ``overrides.csv`` never needs a
 re-mark. Nothing written holds a date, so the same input gives the same bytes.
 
-spaCy runs once over the class with ``nlp.pipe``; everything after parsing is
-:func:`report_dict`, a pure function, and :func:`mark_one` is the whole per-essay job on
-plain arguments, for running on other machines.
+spaCy parses the class with ``nlp.pipe``, here (``--jobs 1``) or in worker processes that
+also mark and render (:func:`mark_many` on chunks of essays), so this process only reads
+and writes. Everything after parsing is :func:`report_dict`, a pure function, and
+:func:`mark_one` / :func:`mark_many` take plain, picklable arguments, for running on other
+machines (:mod:`marker.scale`).
 """
 
 from __future__ import annotations
@@ -668,15 +670,15 @@ class _Run:
         _write(self.out / MANIFEST, dumps(manifest).encode("utf-8"))
 
 
-# While spaCy forks its workers: the pid they must outlive no longer than (0: not forking).
+# While the batch forks its workers: the pid they must outlive no longer than (0: not forking).
 _GUARD = {"parent": 0}
 
 
 @contextmanager
-def _workers_die_with_us(forking: bool) -> Iterator[None]:
-    """spaCy's worker processes wait forever for more essays when the batch is killed
+def _workers_die_with_us() -> Iterator[None]:
+    """Worker processes would wait forever for more essays when the batch is killed
     (kill -9 leaves them behind); on Linux, have the kernel kill them with it instead."""
-    if not forking or not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
         yield
         return
     _register_guard()
@@ -715,7 +717,7 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = chunk_size(total, processes)
     setup = (options.topic, options.rubric, topic.sha256, rubric.sha256)
-    with _workers_die_with_us(True), ProcessPoolExecutor(
+    with _workers_die_with_us(), ProcessPoolExecutor(
             processes, mp_context=multiprocessing.get_context(method),
             initializer=_worker_setup, initargs=setup) as pool:
         pending: dict[Any, list[Job]] = {}

@@ -103,8 +103,3 @@ def _read_model_info(topic: Topic) -> dict[str, str]:
 def analyse(text: str, topic: Topic) -> Doc:
     """One spaCy pass over the normalised essay text."""
     return topic_pipeline(topic)(text)
-
-
-def analyse_many(texts: list[str], topic: Topic, *, n_process: int = 1, batch_size: int = 16):
-    """Stream Docs for many essays with ``nlp.pipe`` (used by batch marking)."""
-    return topic_pipeline(topic).pipe(texts, n_process=n_process, batch_size=batch_size)

@@ -371,7 +371,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_kill_leaves_no_spacy_workers_behind(moodle: dict[str, Path], tmp_path: Path) -> None:
+def test_kill_leaves_no_worker_processes_behind(moodle: dict[str, Path], tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     process = subprocess.Popen([sys.executable, "-m", "marker", "batch", str(moodle["zip"]),
@@ -386,7 +386,7 @@ def test_kill_leaves_no_spacy_workers_behind(moodle: dict[str, Path], tmp_path: 
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    assert len(workers) == 2, "spaCy started two worker processes"
+    assert len(workers) == 2, "the batch started two worker processes"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.05)
