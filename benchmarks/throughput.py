@@ -4,7 +4,8 @@ Generates a class of N essays (the project's own essays with their paragraphs an
 sentences in each paragraph shuffled, deterministically), then, in this one process:
 
 * floor — raw ``nlp.pipe`` of the spaCy model as installed (without marker's entity
-  linker) over the same normalised texts, with ``n_process`` = --jobs, Docs discarded;
+  linker) over the same normalised texts, with ``n_process`` = --jobs and the batch's
+  batch sizes, Docs discarded;
   the topic pipeline's rate (model + linker) is printed beside it for reference;
 * marker — ``marker.batch.run_batch`` end to end as a library call (reading the files,
   parsing, marking, three reports per student, manifest, summary, CSVs) into a fresh
@@ -44,7 +45,7 @@ import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
 from marker import nlp  # noqa: E402
-from marker.batch import BatchOptions, run_batch  # noqa: E402
+from marker.batch import BatchOptions, chunk_size, run_batch  # noqa: E402
 from marker.normalise import normalise  # noqa: E402
 from marker.topic import DEFAULT_TOPIC, load_topic  # noqa: E402
 
@@ -82,12 +83,14 @@ def raw_model() -> Language:
 
 
 def floor(texts: list[str], jobs: int, pipeline: Language | None = None) -> float:
-    """Seconds for raw nlp.pipe over the texts with ``jobs`` processes (batches of 16, the
-    most the batch uses; batch size changes the parse speed by under 10 %)."""
+    """Seconds for raw nlp.pipe over the texts with ``jobs`` processes, in batches as the
+    batch makes them: 16 in one process (fastest), its chunk size across several (so every
+    process gets work in a small class too)."""
     pipeline = pipeline or raw_model()
     n_process = max(1, min(jobs, len(texts)))
+    size = 16 if n_process == 1 else chunk_size(len(texts), n_process)
     start = time.perf_counter()
-    for _ in pipeline.pipe(texts, n_process=n_process, batch_size=16):
+    for _ in pipeline.pipe(texts, n_process=n_process, batch_size=size):
         pass
     return time.perf_counter() - start
 
