@@ -717,9 +717,9 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = chunk_size(total, processes)
     setup = (options.topic, options.rubric, topic.sha256, rubric.sha256)
-    with _workers_die_with_us(), ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context(method),
-            initializer=_worker_setup, initargs=setup) as pool:
+    with _workers_die_with_us():
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
+                                   initializer=_worker_setup, initargs=setup)
         pending: dict[Any, list[Job]] = {}
 
         def submit_next() -> None:
@@ -729,20 +729,25 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
                                      options.essay_seconds)
                 pending[future] = chunk
 
-        for _ in range(IN_FLIGHT * processes):
-            submit_next()
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                chunk = pending.pop(future)
-                try:
-                    results = future.result()
-                except BrokenProcessPool:
-                    raise MarkerError("a marking process stopped unexpectedly (out of "
-                                      "memory?); run the same command again to go on from "
-                                      "where it stopped, or use --jobs 1") from None
-                yield from zip(chunk, results, strict=True)
+        try:
+            for _ in range(IN_FLIGHT * processes):
                 submit_next()
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    chunk = pending.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        raise MarkerError("a marking process stopped unexpectedly (out of "
+                                          "memory?); run the same command again to go on "
+                                          "from where it stopped, or use --jobs 1") from None
+                    yield from zip(chunk, results, strict=True)
+                    submit_next()
+        except BaseException:  # Ctrl-C or an error: drop the queued work, do not wait for it
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
 
 _WORKER: dict[str, tuple[Topic, Rubric]] = {}
@@ -750,7 +755,9 @@ _WORKER: dict[str, tuple[Topic, Rubric]] = {}
 
 def _worker_setup(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
                   rubric_sha: str) -> None:
-    """In a new worker process: the topic and rubric (a forked worker has them already)."""
+    """In a new worker process: the topic and rubric (a forked worker has them already).
+    Ctrl-C is the batch's to handle: a worker finishes its essays and is then let go."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["loaded"] = loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
 
 

@@ -396,6 +396,38 @@ def test_kill_leaves_no_worker_processes_behind(moodle: dict[str, Path], tmp_pat
     assert not left, "no worker is left waiting forever"
 
 
+def test_ctrl_c_with_worker_processes_is_one_line(moodle: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: the batch says so in one line (no worker
+    tracebacks), leaves no worker and no temporary file, and a re-run finishes the class."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "marker", "batch", str(moodle["zip"]), "-o", str(out),
+         "--jobs", "2", "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+            workers |= _children_of(process.pid)
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (process.returncode, err.decode()) == (130, "marker: interrupted\n")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+    assert not list(out.rglob("*.tmp"))
+    assert batch(str(moodle["zip"]), "-o", str(out), "--jobs", "2", "-q").exit_code == 3
+
+
 def test_changed_essay_is_marked_again_and_removed_ones_cleaned(topic, tmp_path: Path) -> None:
     essays = tmp_path / "class"
     essays.mkdir()
