@@ -104,6 +104,37 @@ def cli(topic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRun:
     return run
 
 
+def marker_env() -> dict[str, str]:
+    """This environment with the checkout first on PYTHONPATH, for ``python -m marker``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def interrupt_marker(args: list[str], ready: Callable[[subprocess.Popen[bytes]], bool]
+                     ) -> tuple[int, str]:
+    """Start ``python -m marker ARGS`` in a process group of its own, wait until ``ready``
+    says so (or it ends), press Ctrl-C (SIGINT to the whole group, as a terminal does);
+    the exit status and what it printed on stderr."""
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "marker", *args], env=marker_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and not ready(process):
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, err.decode()
+
+
 @pytest.fixture(scope="session")
 def run_marker() -> Callable[..., subprocess.CompletedProcess[bytes]]:
     """Run ``python -m marker ARGS`` in a fresh process (installed or from this checkout).
@@ -114,10 +145,7 @@ def run_marker() -> Callable[..., subprocess.CompletedProcess[bytes]]:
 
     def run(*args: str, cwd: str | os.PathLike[str] | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-        full = dict(os.environ)
-        full["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(ROOT), full.get("PYTHONPATH")) if p)
-        full.update(env or {})
+        full = {**marker_env(), **(env or {})}
         return subprocess.run([sys.executable, "-m", "marker", *args], cwd=cwd, env=full,
                               capture_output=True, timeout=120, check=False)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ROOT, check_report
+from conftest import ROOT, check_report, interrupt_marker, marker_env
 from filemakers import make_docx, make_odt, make_pdf
 
 from marker import __version__
@@ -318,8 +318,7 @@ def test_kill_and_resume_gives_the_same_bytes(marked: tuple[Path, Result],
                                               moodle: dict[str, Path], tmp_path: Path) -> None:
     out, _ = marked
     killed = tmp_path / "killed"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    env = marker_env()
     args = [str(moodle["zip"]), "-o", str(killed), "--jobs", "1", "-q",
             "--moodle-worksheet", str(moodle["sheet"])]
     process = subprocess.Popen([sys.executable, "-m", "marker", "batch", *args], env=env,
@@ -372,8 +371,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_kill_leaves_no_worker_processes_behind(moodle: dict[str, Path], tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    env = marker_env()
     process = subprocess.Popen([sys.executable, "-m", "marker", "batch", str(moodle["zip"]),
                                 "-o", str(tmp_path / "out"), "--jobs", "2", "-q"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -400,26 +398,16 @@ def test_ctrl_c_with_worker_processes_is_one_line(moodle: dict[str, Path],
                                                   tmp_path: Path) -> None:
     """Ctrl-C reaches the whole process group: the batch says so in one line (no worker
     tracebacks), leaves no worker and no temporary file, and a re-run finishes the class."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "marker", "batch", str(moodle["zip"]), "-o", str(out),
-         "--jobs", "2", "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     workers: set[int] = set()
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
-            workers |= _children_of(process.pid)
-            time.sleep(0.01)
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert (process.returncode, err.decode()) == (130, "marker: interrupted\n")
+
+    def marking(process: subprocess.Popen[bytes]) -> bool:
+        workers.update(_children_of(process.pid))
+        return len(workers) >= 2
+
+    status, err = interrupt_marker(["batch", str(moodle["zip"]), "-o", str(out), "--jobs", "2",
+                                    "-q"], marking)
+    assert (status, err) == (130, "marker: interrupted\n")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.05)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, interrupt_marker, marker_env
 
 from marker import batch as batch_module
 from marker.batch import BatchOptions, Progress, run_batch
@@ -131,7 +131,6 @@ def test_ctrl_c_on_a_local_cluster_is_one_line(klass: Path, tmp_path: Path) -> N
     """Ctrl-C reaches the workers too: they ignore it, the batch closes the cluster and says
     so in one line (no worker tracebacks or Dask warnings), and a re-run finishes."""
     import subprocess
-    import time
 
     big = tmp_path / "class"
     big.mkdir()
@@ -139,24 +138,10 @@ def test_ctrl_c_on_a_local_cluster_is_one_line(klass: Path, tmp_path: Path) -> N
         shutil.copy(next(klass.iterdir()) if i % 2 else sorted(klass.iterdir())[-1],
                     big / f"student-{i:02d}.txt")
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
-    args = [sys.executable, "-m", "marker", "batch", str(big), "-o", str(out),
-            "--dask-local", "2", "-q"]
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None and not (
-                out.is_dir() and list(out.glob("reports/*.json"))):
-            time.sleep(0.01)
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert (process.returncode, err.decode()) == (130, "marker: interrupted\n")
+    args = ["batch", str(big), "-o", str(out), "--dask-local", "2", "-q"]
+    status, err = interrupt_marker(args, lambda _: bool(list(out.glob("reports/*.json"))))
+    assert (status, err) == (130, "marker: interrupted\n")
     assert not list(out.rglob("*.tmp"))
-    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    again = subprocess.run([sys.executable, "-m", "marker", *args], env=marker_env(),
+                           capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
