@@ -416,6 +416,45 @@ def test_ctrl_c_with_worker_processes_is_one_line(moodle: dict[str, Path],
     assert batch(str(moodle["zip"]), "-o", str(out), "--jobs", "2", "-q").exit_code == 3
 
 
+def test_a_worker_process_killed_mid_batch_costs_nothing(tmp_path: Path) -> None:
+    """A worker killed (as the out-of-memory killer would): one line and exit 1, the
+    reports written so far are kept, and a re-run ends with exactly an unbroken run's files."""
+    import subprocess
+
+    essays = tmp_path / "class"
+    essays.mkdir()
+    sources = sorted((DATA / "essays").glob("*.txt"))
+    for i in range(20):
+        shutil.copy(sources[i % len(sources)], essays / f"Student {i:02d}.txt")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "marker", "batch", str(essays), "-o", str(out), "-j", "2",
+            "-q"]
+    process = subprocess.Popen(args, env=marker_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and not (
+                out.is_dir() and list(out.glob("reports/*.json"))):
+            time.sleep(0.01)
+        workers = _children_of(process.pid)
+        assert workers, "the batch was marking in worker processes"
+        os.kill(min(workers), signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1
+    assert err.decode() == ("marker: a marking process stopped unexpectedly (out of memory?); "
+                            "run the same command again to go on from where it stopped, or "
+                            "use --jobs 1\n")
+    assert not list(out.rglob("*.tmp"))
+    again = subprocess.run(args, env=marker_env(), capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    unbroken = run_batch(essays, tmp_path / "unbroken", BatchOptions(jobs=1))
+    assert unbroken.exit_code == 0
+    assert files_of(out) == files_of(tmp_path / "unbroken")
+
+
 def test_changed_essay_is_marked_again_and_removed_ones_cleaned(topic, tmp_path: Path) -> None:
     essays = tmp_path / "class"
     essays.mkdir()
