@@ -736,14 +736,13 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     chunk = pending.pop(future)
-                    try:
-                        results = future.result()
-                    except BrokenProcessPool:
-                        raise MarkerError("a marking process stopped unexpectedly (out of "
-                                          "memory?); run the same command again to go on "
-                                          "from where it stopped, or use --jobs 1") from None
-                    yield from zip(chunk, results, strict=True)
+                    yield from zip(chunk, future.result(), strict=True)
                     submit_next()
+        except BrokenProcessPool:  # from a result or from the next submit
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise MarkerError("a marking process stopped unexpectedly (out of memory?); run "
+                              "the same command again to go on from where it stopped, or use "
+                              "--jobs 1") from None
         except BaseException:  # Ctrl-C or an error: drop the queued work, do not wait for it
             pool.shutdown(wait=False, cancel_futures=True)
             raise
