@@ -54,7 +54,7 @@ from .lms import (
     write_feedback_zip,
 )
 from .pipeline import build_report, prepare
-from .read import Submission, _shown, read_bytes
+from .read import Submission, _shown, read_bytes, text_submission
 from .render import (
     BAR,
     LINK,
@@ -105,8 +105,7 @@ def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = No
     if isinstance(essay, bytes):
         essay = read_bytes(essay, name)
     elif isinstance(essay, str):
-        essay = Submission(path="<text>", raw_text=essay, format="txt", encoding="utf-8",
-                           sha256=hashlib.sha256(essay.encode("utf-8")).hexdigest())
+        essay = text_submission(essay)
     norm = prepare(essay, force=force)
     return report_dict(essay, norm, nlp.analyse(norm.text, topic), topic, rubric,
                        student=student, student_id=student_id)
@@ -172,8 +171,13 @@ def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Top
 
 def report_files(data: dict[str, Any]) -> tuple[str, str, str]:
     """The JSON, HTML and plain-text reports of a report dict."""
+    return (dumps(data), *_report_pages(data))
+
+
+def _report_pages(data: dict[str, Any]) -> tuple[str, str]:
+    """The HTML and plain-text reports (one view worked out for both)."""
     view = report_view(data)
-    return dumps(data), render_html(data, view=view), render_text(data, view=view)
+    return render_html(data, view=view), render_text(data, view=view)
 
 
 def chunk_size(total: int, workers: int) -> int:
@@ -186,9 +190,8 @@ def _warm_up(topic: Topic, rubric: Rubric) -> None:
     """Load the model and build what marking caches per topic (the topic's TF-IDF model,
     the word list, compiled patterns) by marking one sentence, so the first student's
     essay does not pay for them against its time limit."""
-    text = "The war in Europe began in September 1939, and it ended in 1945."
-    sub = Submission(path="<warm-up>", raw_text=text, format="txt", encoding="utf-8",
-                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    sub = text_submission("The war in Europe began in September 1939, and it ended in 1945.",
+                          "<warm-up>")
     norm = prepare(sub, force=True)
     report_files(report_dict(sub, norm, nlp.analyse(norm.text, topic), topic, rubric))
 
@@ -631,11 +634,12 @@ class _Run:
         final = apply_overrides(data, self.overrides.get(c.key, []), self.rubric)
         outputs = {"html": f"reports/{c.key}.html", "json": f"reports/{c.key}.json",
                    "text": f"reports/{c.key}.txt"}
-        as_json = files[0] if files and final is data else dumps(final)
+        rendered = files if final is data else None  # a worker's files unless overridden
+        as_json = rendered[0] if rendered else dumps(final)
         if as_json == saved:
             html = (self.out / outputs["html"]).read_bytes()
         else:
-            as_json, as_html, as_text = files if files and final is data else report_files(final)
+            as_html, as_text = rendered[1:] if rendered else _report_pages(final)
             # The JSON last: a run killed half way leaves the HTML changed (so the next run
             # marks again) or the JSON unchanged (so it rewrites all three).
             html = as_html.encode("utf-8")

@@ -13,7 +13,7 @@ from . import nlp
 from .claims import extract_claims
 from .errors import MarkerError
 from .normalise import Normalised, looks_english, normalise
-from .read import Submission, _shown, read_path
+from .read import Submission, _shown, read_path, text_submission
 from .report import Entity, InputInfo, Report
 from .rubric import Rubric, load_rubric, mark_report
 from .topic import DEFAULT_TOPIC, Topic, load_topic
@@ -55,13 +55,8 @@ def mark_text(text: str, *, topic: Topic | str | None = None, path: str = "<text
               force: bool = True, rubric: Rubric | str | None = None,
               calibration: Calibration | None = None) -> Report:
     """Mark essay text given directly (tests, the Python API)."""
-    import hashlib
-
-    data = text.encode("utf-8")
-    sub = Submission(path=path, raw_text=text, format="txt",
-                     sha256=hashlib.sha256(data).hexdigest(), encoding="utf-8")
-    return mark_submission(sub, topic=topic, force=force, rubric=rubric,
-                           calibration=calibration)
+    return mark_submission(text_submission(text, path), topic=topic, force=force,
+                           rubric=rubric, calibration=calibration)
 
 
 MAX_CHARS = 1_000_000

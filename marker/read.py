@@ -113,6 +113,12 @@ class Submission:
     encoding: str | None = None  # detected encoding for text formats
 
 
+def text_submission(text: str, path: str = "<text>") -> Submission:
+    """Essay text given directly (not read from a file), as a Submission of its UTF-8 bytes."""
+    return Submission(path=path, raw_text=text, format="txt", encoding="utf-8",
+                      sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
 def read_path(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -> Submission:
     """Read a file named on the command line; "-" reads stdin and detects the format by content."""
     name = os.fsdecode(path)
