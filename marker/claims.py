@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .dates import DateSpan, RelativeDate, find_dates, find_relative
+from .regex import scanner
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -83,8 +84,8 @@ BACKGROUND_CUES = {"had", "earlier", "previously", "originally", "once", "former
 FRAMING_OPENERS = {"from", "in", "by", "between", "during", "following", "after", "with",
                    "throughout", "until", "on", "upon", "at", "over", "before"}
 SEQUENCE_OPENERS = {"following", "after", "with", "upon"}
-PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
-OF_RATIO = re.compile(
+PERCENT = scanner(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
+OF_RATIO = scanner(
     r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+(?:out\s+)?of\s+"
     r"(?:the\s+|its\s+|their\s+)?(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -94,8 +95,8 @@ OF_RATIO = re.compile(
 FRACTIONS = {"half": 50.0, "a quarter": 25.0, "a third": 33.3, "one third": 33.3,
              "two thirds": 66.7, "two-thirds": 66.7, "three quarters": 75.0,
              "three-quarters": 75.0, "a tenth": 10.0}
-FRACTION = re.compile(rf"\b({'|'.join(FRACTIONS)})\s+(?:of\s+)?(?:the|its|their|all)\b", re.I)
-COUNT = re.compile(
+FRACTION = scanner(rf"\b({'|'.join(FRACTIONS)})\s+(?:of\s+)?(?:the|its|their|all)\b", re.I)
+COUNT = scanner(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m\b|k\b)?", re.I)
 WORD_NUMBERS = {w: i for i, w in enumerate((
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -1260,8 +1261,8 @@ def _is_subject_of(tok: Token, verb: Token) -> bool:
 def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """Percentages, "N of the M" and counts, matched to a figure in the knowledge by its
     keywords near the number and its subject event in the sentence."""
-    text = sent.text
     base = sent.start_char
+    text = _text(ctx.doc)[base:sent.end_char]  # Span.text joins its tokens afresh
     low = text.lower()
     figures = list(getattr(ctx.knowledge, "figures", ()))
     para = ctx.paragraph_of(sent.start_char)
@@ -1303,10 +1304,9 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         for fig in figures:
             if fig.unit != unit:
                 continue
-            if not any(re.search(rf"\b{re.escape(k.lower())}\b", window) for k in fig.keywords):
+            if not any(_word(k).search(window) for k in fig.keywords):
                 continue
-            qualified = any(re.search(rf"\b{re.escape(q.lower())}\b", window)
-                            for q in fig.qualifiers)
+            qualified = any(_word(q).search(window) for q in fig.qualifiers)
             if fig.qualifiers and not qualified:
                 continue
             # The number must be about the figure's subject: it is named in the paragraph,
@@ -1316,7 +1316,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
             score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
-                1 for q in fig.qualifiers if re.search(rf"\b{re.escape(q.lower())}\b", window))
+                1 for q in fig.qualifiers if _word(q).search(window))
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
                 continue
             if best is None or score > best[0]:
@@ -1327,7 +1327,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         start, end = base + s, base + e
         # Extend to the keyword phrase so the claim reads as a fact.
         for k in fig.keywords:
-            km = re.search(rf"\b{re.escape(k.lower())}\b", low[e: e + 40])
+            km = _word(k).search(low[e: e + 40])
             if km:
                 end = max(end, base + e + km.end())
                 break
@@ -1340,9 +1340,16 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _word(phrase: str) -> re.Pattern[str]:
+    """A figure's keyword or qualifier as a whole-word pattern over lower-cased text
+    (compiled once: every number in every essay is tried against every figure)."""
+    return re.compile(rf"\b{re.escape(phrase.lower())}\b")
+
+
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
         "eighty": 80, "ninety": 90}
-WORD_COUNT = re.compile(
+WORD_COUNT = scanner(
     rf"\b(?:(?:{'|'.join(TENS)})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
     r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
     r"(?=\s+(?:years?|months?|days?|divisions?|marshals?|states?|countries)\b)", re.I)

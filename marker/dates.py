@@ -40,6 +40,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
+from .regex import scanner
+
 OPEN_START = date(1000, 1, 1)
 """Start of an open-started span ("by 1941"): the earliest year this module reads."""
 OPEN_END = date(2099, 12, 31)
@@ -430,7 +432,7 @@ def _rule(pattern: str, build: Callable[[re.Match[str], str], _Val | None],
           needs: str | None = None) -> _Rule:
     """A rule; ``needs`` is what every match contains, found much faster than a failing
     search of the whole pattern (most essays have no Old Style dates or brackets)."""
-    return re.compile(pattern, _FLAGS), build, re.compile(needs, _FLAGS) if needs else None
+    return scanner(pattern, _FLAGS), build, scanner(needs, _FLAGS) if needs else None
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -804,7 +806,7 @@ _RelRule = tuple[re.Pattern[str], Callable[[re.Match[str], str], _Rel | None]]
 
 
 def _relrule(pattern: str, build: Callable[[re.Match[str], str], _Rel | None]) -> _RelRule:
-    return re.compile(pattern, _FLAGS), build
+    return scanner(pattern, _FLAGS), build
 
 
 _REL_RULES: tuple[_RelRule, ...] = (
