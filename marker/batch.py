@@ -531,11 +531,10 @@ class _Run:
             return False
         try:
             outputs = {k: self.out / v for k, v in old["outputs"].items()}
-            html = outputs["html"].read_bytes()
-            saved = outputs["json"].read_text(encoding="utf-8")
-            if hashlib.sha256(html).hexdigest() != old["report_sha256"] \
-                    or not outputs["text"].is_file():
+            found = {k: outputs[k].read_bytes() for k in ("html", "json", "text")}
+            if {k: _sha256(v) for k, v in found.items()} != old["outputs_sha256"]:
                 return False
+            saved = found["json"].decode("utf-8")
             data = strip_overrides(json.loads(saved), self.rubric)
         except (OSError, AttributeError, KeyError, TypeError, ValueError, StopIteration):
             return False  # missing, edited or damaged: mark again
@@ -637,18 +636,20 @@ class _Run:
         rendered = files if final is data else None  # a worker's files unless overridden
         as_json = rendered[0] if rendered else dumps(final)
         if as_json == saved:
-            html = (self.out / outputs["html"]).read_bytes()
+            html, text = ((self.out / outputs[k]).read_bytes() for k in ("html", "text"))
         else:
             as_html, as_text = rendered[1:] if rendered else _report_pages(final)
-            # The JSON last: a run killed half way leaves the HTML changed (so the next run
-            # marks again) or the JSON unchanged (so it rewrites all three).
-            html = as_html.encode("utf-8")
-            _write(self.out / outputs["text"], as_text.encode("utf-8"))
-            _write(self.out / outputs["html"], html)
-            _write(self.out / outputs["json"], as_json.encode("utf-8"))
+            # Not fsync'd (see atomic_write_bytes): all three are hashed in the manifest, and
+            # a report a power cut damaged fails the check and is marked again.
+            html, text = as_html.encode("utf-8"), as_text.encode("utf-8")
+            _write(self.out / outputs["text"], text, durable=False)
+            _write(self.out / outputs["html"], html, durable=False)
+            _write(self.out / outputs["json"], as_json.encode("utf-8"), durable=False)
+        hashes = {"html": _sha256(html), "json": _sha256(as_json.encode("utf-8")),
+                  "text": _sha256(text)}
         self.entries[c.key] = {
             **self._entry(c, digest), "status": "ok", "error": None, "outputs": outputs,
-            "report_sha256": hashlib.sha256(html).hexdigest(),
+            "report_sha256": hashes["html"], "outputs_sha256": hashes,
             "total": {"mark": final["total"]["mark"], "max": final["total"]["max"]},
         }
         self.facts[c.key] = _facts(c, final, outputs["html"])
@@ -656,7 +657,8 @@ class _Run:
 
     def _fail(self, c: Chosen, error: str, digest: str | None) -> None:
         self.entries[c.key] = {**self._entry(c, digest), "status": "failed", "error": error,
-                               "outputs": None, "report_sha256": None, "total": None}
+                               "outputs": None, "report_sha256": None, "outputs_sha256": None,
+                               "total": None}
         self._flush()
 
     def _entry(self, c: Chosen, digest: str | None) -> dict[str, Any]:
@@ -823,11 +825,15 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, *, durable: bool = True) -> None:
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, durable=durable)
     except OSError as exc:
         raise MarkerError(f"{_shown(str(path))}: cannot write ({exc.strerror or exc})") from None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _facts(c: Chosen, data: dict[str, Any], html: str) -> _Facts:
