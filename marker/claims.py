@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .dates import DateSpan, RelativeDate, find_dates, find_relative
+from .nlp import sentence
 from .regex import scanner
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class _Context:
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
         self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
+        self.sents = [sentence(doc, s.start, s.end) for s in doc.sents]
         self.works = self._work_titles()
         self.mentions = [m for m in self._mentions() if not any(
             s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]
@@ -185,23 +187,24 @@ class _Context:
         return getattr(entry, "section", None) if entry is not None else None
 
     def _mentions(self) -> list[Mention]:
-        doc = self.doc
+        text = _text(self.doc)
         out: list[Mention] = []
-        for ent in doc.ents:
+        for ent in self.ents:
             candidates = tuple(ent._.candidates or ())
-            if not ent.kb_id_:
+            kb_id, start_char, end_char = ent.kb_id_, ent.start_char, ent.end_char
+            if not kb_id:
                 # A name two events share ("the invasion of Poland": 1 or 17 September
                 # 1939): checked against both readings.
                 sections = {self.section(c) for c in candidates}
                 if len(candidates) > 1 and sections == {"events"}:
-                    out.append(Mention(candidates[0], "events", ent.start, ent.end,
-                                       ent.start_char, ent.end_char, ent.text, candidates))
+                    out.append(Mention(candidates[0], "events", ent.start, ent.end, start_char,
+                                       end_char, text[start_char:end_char], candidates))
                 continue
-            section = self.section(ent.kb_id_)
+            section = self.section(kb_id)
             if section is None:
                 continue
-            out.append(Mention(ent.kb_id_, section, ent.start, ent.end, ent.start_char,
-                               ent.end_char, ent.text, tuple(ent._.candidates or ())))
+            out.append(Mention(kb_id, section, ent.start, ent.end, start_char, end_char,
+                               text[start_char:end_char], candidates))
         out.extend(self._trigger_mentions(out))
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out
@@ -358,7 +361,7 @@ def extract_claims(doc: Doc, topic: Topic) -> list[Claim]:
     ctx = _Context(doc, topic)
     claims: list[Claim] = []
     periods = _paragraph_periods(ctx)
-    for sent in doc.sents:
+    for sent in ctx.sents:
         claims.extend(_sentence_claims(ctx, sent, periods))
     return _dedupe(claims)
 
@@ -760,9 +763,8 @@ class _Period:
 
 
 def _paragraph_periods(ctx: _Context) -> dict[int, _Period]:
-    doc = ctx.doc
     periods: dict[int, _Period] = {}
-    sents = list(doc.sents)
+    sents = ctx.sents
     for i, sent in enumerate(sents):
         para = ctx.paragraph_of(sent.start_char)
         first = sent[0].lower_

@@ -15,7 +15,7 @@ from .errors import MarkerError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from .topic import Topic
 
@@ -103,3 +103,23 @@ def _read_model_info(topic: Topic) -> dict[str, str]:
 def analyse(text: str, topic: Topic) -> Doc:
     """One spaCy pass over the normalised essay text."""
     return topic_pipeline(topic)(text)
+
+
+def sentence(doc: Doc, start: int, end: int) -> Span:
+    """``doc[start:end]`` as a Span that works out its text once. ``Span.text`` joins the
+    span's tokens afresh on every call (3 us for a sentence), and the claim extractors and
+    evidence families read each sentence's text many times."""
+    return _sentence_type()(doc, start, end)
+
+
+@functools.cache
+def _sentence_type() -> type[Span]:
+    """Made on first use, so that importing this module does not load spaCy."""
+    from spacy.tokens import Span
+
+    class Sentence(Span):
+        @functools.cached_property
+        def text(self) -> str:
+            return Span.text.__get__(self)
+
+    return Sentence

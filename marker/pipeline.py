@@ -83,7 +83,8 @@ def build_report(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, *,
                  rubric: Rubric | str | None = None,
                  calibration: Calibration | None = None) -> Report:
     """Everything after the spaCy pass: a pure function of its inputs."""
-    entities = [_entity(ent, topic) for ent in doc.ents if ent.label_ not in _UNSHOWN]
+    entities = [_entity(ent, norm.text, topic) for ent in doc.ents
+                if ent.label_ not in _UNSHOWN]
     report = Report(
         claims=checked_claims(doc, topic),
         input=InputInfo(path=sub.path, sha256=sub.sha256, format=sub.format,
@@ -127,20 +128,23 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, object]]:
 _UNSHOWN = {"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "TIME", "DATE"}
 
 
-def _entity(ent, topic: Topic) -> Entity:
+def _entity(ent, text: str, topic: Topic) -> Entity:
+    """``text`` is the essay's: a slice of it is the entity's text (Span.text joins the
+    tokens afresh), and ``ent._`` is read once (each read builds a new accessor)."""
     kb_id = ent.kb_id_ or None
     entry = topic.knowledge.get(kb_id) if kb_id else None
+    start, end, extra = ent.start_char, ent.end_char, ent._
     return Entity(
-        text=ent.text,
-        start=ent.start_char,
-        end=ent.end_char,
+        text=text[start:end],
+        start=start,
+        end=end,
         label=ent.label_,
         kb_id=kb_id,
         name=entry.name if entry is not None else None,
         type=_TYPES.get(entry.section) if entry is not None else None,
-        corrected_from=ent._.corrected_from,
-        candidates=tuple(ent._.candidates or ()),
-        link=ent._.link,
+        corrected_from=extra.corrected_from,
+        candidates=tuple(extra.candidates or ()),
+        link=extra.link,
     )
 
 

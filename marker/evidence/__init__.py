@@ -177,7 +177,8 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
 
 def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[SpacySpan, ...]:
     """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs."""
-    sentence = _sentence_type()
+    from ..nlp import sentence
+
     out = []
     for sent in sents:
         if sent.start_char >= end:
@@ -191,21 +192,6 @@ def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[Sp
             if span.text.strip():
                 out.append(span)
     return tuple(out)
-
-
-@functools.cache
-def _sentence_type() -> type[SpacySpan]:
-    """A spaCy Span that works out its text once. ``Span.text`` joins the span's tokens
-    afresh on every call (3 µs for a sentence), and the families read each sentence's text
-    a dozen times. Made on first use so that importing this module does not load spaCy."""
-    from spacy.tokens import Span as SpacySpan
-
-    class Sentence(SpacySpan):
-        @functools.cached_property
-        def text(self) -> str:
-            return SpacySpan.text.__get__(self)
-
-    return Sentence
 
 
 _MAX_HEADINGS = 3
