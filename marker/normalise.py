@@ -21,6 +21,8 @@ _BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # Runs of characters kept inside a line: everything but whitespace, soft hyphens, zero-width
 # spaces and byte-order marks.
 _RUN = re.compile(r"[^\s\u00ad\u200b\ufeff]+")
+# A line already clean: runs separated by single plain spaces, nothing at either end.
+_CLEAN = re.compile(r"[^\s\u00ad\u200b\ufeff]+(?: [^\s\u00ad\u200b\ufeff]+)*")
 _SOFT_HYPHEN = "\u00ad"
 
 _PAGE_NUMBER = re.compile(
@@ -174,6 +176,9 @@ def _split_lines(raw: str) -> list[_Line]:
 
 def _clean_line(raw: str, start: int, end: int, page: int, para_break: bool) -> _Line:
     """Collapse whitespace runs to one space, drop invisible marks, strip the ends, compose NFC."""
+    if _CLEAN.fullmatch(raw, start, end):  # most lines: nothing to collapse or drop
+        text, offs = _nfc(raw[start:end], array("l", range(start, end)))
+        return _Line(text, offs, start, end, page, para_break, False)
     pieces: list[str] = []
     offs = array("l")
     last = start

@@ -383,6 +383,22 @@ def test_property_shape_idempotence_and_mapping(raw: str) -> None:
 
 @FAST
 @given(soup)
+def test_property_clean_lines_taken_as_they_are_change_nothing(raw: str) -> None:
+    """Lines with nothing to collapse or drop skip the character-by-character pass: the
+    result, offsets included, is the one that pass gives."""
+    from marker import normalise as module
+
+    quick = normalise(raw)
+    general = module._CLEAN
+    try:
+        module._CLEAN = re.compile(r"(?!)")  # never matches: every line the long way
+        assert normalise(raw) == quick
+    finally:
+        module._CLEAN = general
+
+
+@FAST
+@given(soup)
 def test_property_lines_are_kept_whole_or_dropped_whole(raw: str) -> None:
     """Only page furniture loses letters, and furniture goes as whole short lines."""
     result = normalise(raw)
