@@ -38,6 +38,7 @@ _HYPHEN_SPLIT = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?=[-\u2010]$)")
 _DIGITS = re.compile(r"\d+")
 _INITIAL = re.compile(r"[A-Z]\.")
 _VOWELS = frozenset("aeiouy")
+_NON_LATIN = re.compile(r"[^\x00-\u024f]")  # beyond Latin Extended-B
 
 
 def _words(text: str) -> frozenset[str]:
@@ -120,7 +121,7 @@ def looks_english(text: str) -> bool:
     """
     words = [w.lower() for w in _WORD.findall(text)]
     letters = "".join(words)
-    latin = sum(1 for ch in letters if ch < "\u0250")
+    latin = len(letters) - len(_NON_LATIN.findall(letters))
     if len(letters) >= 20 and latin < 0.7 * len(letters):
         return False
     if len(words) < 5:

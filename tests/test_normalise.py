@@ -355,6 +355,13 @@ def test_other_languages_are_not_english(text: str) -> None:
     assert not looks_english(text)
 
 
+def test_latin_script_ends_at_latin_extended_b() -> None:
+    """Letters up to U+024F are Latin; from U+0250 (IPA) on, they count against English."""
+    assert looks_english("abcdefghijklm " + "\u024f" * 7)
+    assert not looks_english("abcdefghijklm " + "\u0250" * 7)
+    assert looks_english("abcdefghijklmn " + "\u0250" * 6)  # 14 of 20 letters: 0.7 exactly
+
+
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_fixtures_look_english(name: str) -> None:
     assert looks_english(normalise(fixture(name)).text)
