@@ -241,14 +241,11 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-def stems(text: str) -> list[str]:
-    """Content words folded so 'collectivised'/'collectivisation' and US/UK forms meet."""
-    out = []
-    for word in _TOKEN.findall(text.lower()):
-        stem = _stem(word)
-        if stem:
-            out.append(stem)
-    return out
+@functools.lru_cache(maxsize=4096)
+def stems(text: str) -> tuple[str, ...]:
+    """Content words folded so 'collectivised'/'collectivisation' and US/UK forms meet
+    (cached: the families stem each sentence, and the question, several times)."""
+    return tuple(stem for word in _TOKEN.findall(text.lower()) if (stem := _stem(word)))
 
 
 @functools.lru_cache(maxsize=1 << 16)
