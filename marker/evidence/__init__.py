@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..regex import scanner
+
 if TYPE_CHECKING:
     import numpy as np
     from spacy.tokens import Doc
@@ -265,10 +267,12 @@ def _stem(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A case-insensitive whole-word pattern for a key-content keyword or name."""
+    """A case-insensitive whole-word pattern for a key-content keyword or name (made once
+    per phrase, with a first-character look-ahead: it is searched for in every essay)."""
     words = [re.escape(w) for w in phrase.split()]
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE)
+    return scanner(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE)
 
 
 def short(text: str, limit: int = 70) -> str:
