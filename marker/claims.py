@@ -1016,7 +1016,7 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
     return out
 
 
-START_CUE = re.compile(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"
+START_CUE = scanner(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"
                        r"promoted|installed|took over|rose to|succeeded)\b[^.;,]{0,45}$",
                        re.IGNORECASE)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..regex import scanner
 from . import Essay, Evidence, Paragraph, Span, agree, clip, plural, ratio, short, stems
 
 NAME = "argument"
@@ -21,13 +22,13 @@ _FLAT_THESIS = 0.6  # a thesis that answers without qualifying ("although", "to 
 _COUNTER_FULL = 3  # paragraphs weighing another side that earn the full counter score
 
 _I = re.IGNORECASE
-STANCE = re.compile(
+STANCE = scanner(
     r"\b(argues?|argued|main(ly)?|chiefly|primarily|largely|above all|more than|less than|"
     r"rather than|extent|partly|dominant|consistent(ly)?|fundamental(ly)?|most important|"
     r"central|although|though|but|however|whereas|yet|a lot|a great deal|greatly|"
     r"significantly|considerably|little|much|never|always|only|because|was driven|"
     r"not so much|as much as)\b", _I)
-ANALYTIC = re.compile(
+ANALYTIC = scanner(
     r"\b(shows?|showed|suggests?|reveals?|demonstrates?|proves?|proof|evidence|clear(est|ly)?|"
     r"significan(t|ce)|important|importance|main|key|crucial|decisive|turning point|"
     r"challenge|reasons?|causes?|factors?|motives?|aims?|therefore|thus|however|"
@@ -35,11 +36,11 @@ ANALYTIC = re.compile(
     r"led to|continuity|transformed|undermined?|strategy|priority|stage|phase|failure|"
     r"success|lesson|interpretation|argue|tension|balance|strongest|weakest|mattered)\b",
     _I)
-QUALIFIED = re.compile(
+QUALIFIED = scanner(
     r"\b(although|though|but|however|while|whereas|yet|rather than|more than|less than|"
     r"partly|to (some|a (large|great|considerable|limited|certain)) extent|for most|"
     r"as much as|not so much|never completely|above all)\b", _I)
-JUDGEMENT = re.compile(
+JUDGEMENT = scanner(
     r"\b(most important|main reason|more important|less important|most significant|crucial|"
     r"decisive|clearest|above all|to a (large|great|considerable|limited|certain|lesser) "
     r"extent|largely|mainly|primarily|chiefly|partly|therefore|thus|hence|this shows|"
@@ -47,15 +48,15 @@ JUDGEMENT = re.compile(
     r"in my view|I think|I agree|I disagree|my own view|convincing|persuasive|outweigh(ed|s)?|"
     r"the real|the key|the main|the strongest|the greatest|the biggest|mattered|matters|"
     r"more than|rather than|less than)\b", _I)
-COUNTER = re.compile(
+COUNTER = scanner(
     r"\b(however|on the other hand|nonetheless|nevertheless|by contrast|in contrast|"
     r"although|though|whereas|admittedly|despite|others argue|some historians|"
     r"it could be argued|critics|challenge to|qualification)\b|^yet\b", _I)
-CONCLUDING = re.compile(
+CONCLUDING = scanner(
     r"^(in conclusion|to conclude|overall|in summary|to sum up|in the end|ultimately|"
     r"in short|on balance|taken together|all in all|therefore|thus|so)\b|^[\w' -]{1,40}, then,",
     _I)
-_YEAR = re.compile(r"\b1[0-9]{3}s?\b")
+_YEAR = scanner(r"\b1[0-9]{3}s?\b")
 
 
 def measure(essay: Essay) -> Evidence:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..regex import scanner
 from ..topic import Person, Writer
 from . import Essay, Evidence, Span, clip, plural, ratio, short
 
@@ -33,14 +34,14 @@ REPORTING = frozenset({
     "remind", "warn", "identify", "attribute",
 })
 _ACCORDING = re.compile(r"\b(according to|in the (view|words) of|as)\s+$", re.I)
-_QUOTE = re.compile(r"[“\"][^”\"]{12,}[”\"]|(?<!\w)[‘'][^’']{12,}[’'](?!\w)")
-_SOURCE_WORDS = re.compile(
+_QUOTE = scanner(r"[“\"][^”\"]{12,}[”\"]|(?<!\w)[‘'][^’']{12,}[’'](?!\w)")
+_SOURCE_WORDS = scanner(
     r"\b(historians?|writers?|authors?|scholars?|according to)\b[^.;]{0,12}$")
 # In the citing sentence itself, only a clause that turns to the student's own voice.
-_OWN_INLINE = re.compile(
+_OWN_INLINE = scanner(
     r";\s|,\s*(but|yet|although|though|which makes|which suggests|which shows)\b|"
     r"\b(however|I (think|agree|disagree)|in my view|my own view)\b", re.I)
-_OWN = re.compile(
+_OWN = scanner(
     r"\b(this (shows|suggests|means|is|was|view|interpretation|argument|makes)|I (think|agree|"
     r"disagree|would)|in my view|my own view|partly|convincing|persuasive|however|but|yet|"
     r"nonetheless|the evidence|supports?|fits?|overstates?|underestimates?|ignores?|"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..regex import scanner
 from . import Essay, Evidence, Paragraph, Span, clip, plural, short
 
 NAME = "specificity"
@@ -19,10 +20,10 @@ _DISTINCT_ZERO, _DISTINCT_FULL = 5, 60
 _DENSITY_SHARE = 0.3  # the rest of the score is the range of distinct details
 _PRECISE_TYPES = ("person", "event", "organisation", "writer")
 _FIGURE_LABELS = ("PERCENT", "CARDINAL", "QUANTITY", "MONEY")
-_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
+_MONTH = scanner(r"\b(January|February|March|April|May|June|July|August|September|October|"
                     r"November|December)\b")
-_YEAR = re.compile(r"\b(1[0-9]{3})s?\b")
-_DIGIT_OR_FRACTION = re.compile(r"\d|\b(half|third|quarter|tenths?|fifths?|dozen)\b", re.I)
+_YEAR = scanner(r"\b(1[0-9]{3})s?\b")
+_DIGIT_OR_FRACTION = scanner(r"\d|\b(half|third|quarter|tenths?|fifths?|dozen)\b", re.I)
 
 
 def measure(essay: Essay) -> Evidence:
