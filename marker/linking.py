@@ -41,9 +41,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
+from spacy.tokens import Doc, Span, Token
 
 if TYPE_CHECKING:
     from .topic import Disambiguation, Event, Rule, Topic
@@ -79,6 +82,7 @@ DERIVED_ENDINGS = (
 # What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
 DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord"}
+_DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in DESCRIPTIVE_HEADS}  # as in Doc arrays
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -331,8 +335,10 @@ class KnowledgeLinker:
     # -- the component ------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
-        words, corrected = self._folded(doc)
+        tokens = list(doc)  # spaCy makes a new Token object on every index and iteration
+        text = "".join(t.text_with_ws for t in tokens)  # doc.text, without a second pass
+        para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+        words, corrected = self._folded(doc, tokens)
         parts = [(i, part) for i, w in enumerate(words) for part in _dashless(w)]
         index = [i for i, _ in parts]
         phrase = Doc(self.vocab, words=[part for _, part in parts])
@@ -343,7 +349,7 @@ class KnowledgeLinker:
 
         offices = self._offices(doc, matches(self.office_matcher))
         spans = self._rule_spans(doc, matches(self.matcher), corrected, para_starts)
-        spans = self._descriptions(doc, spans)
+        spans = self._descriptions(doc, spans, tokens)
         taken = _Occupancy(len(doc))
         for span in spans:
             taken.add(span.start, span.end)
@@ -363,14 +369,14 @@ class KnowledgeLinker:
         doc._.offices = offices
         return doc
 
-    def _folded(self, doc: Doc) -> tuple[list[str], dict[int, str]]:
+    def _folded(self, doc: Doc, tokens: list[Token]) -> tuple[list[str], dict[int, str]]:
         """The essay's tokens folded for matching, misspelt names corrected; and the
         corrected tokens' original text by index."""
-        words = [fold(t.text) or t.text for t in doc]
+        words = [fold(t.text) or t.text for t in tokens]
         corrected: dict[int, str] = {}
-        for i, tok in enumerate(doc):
-            word = words[i]
-            if (tok.pos_ != "PROPN" or not tok.is_alpha or not tok.text[:1].isupper()
+        for i in _where(doc, POS, {PROPN}):  # proper nouns only: the rest are never names
+            tok, word = tokens[i], words[i]
+            if (not tok.is_alpha or not tok.text[:1].isupper()
                     or len(word) < 5 or word in self.known_words):
                 continue
             options = self._close_names(word)
@@ -584,7 +590,7 @@ class KnowledgeLinker:
 
     # -- descriptions -------------------------------------------------------------------
 
-    def _descriptions(self, doc: Doc, spans: list[Span]) -> list[Span]:
+    def _descriptions(self, doc: Doc, spans: list[Span], tokens: list[Token]) -> list[Span]:
         """"the 1939 pact with Hitler", "a neutrality pact with Japan": the one event of
         that kind with that party (the year narrows, when several fit); without a party,
         the words and a year ("the 1921 trade agreement"). The description replaces the
@@ -594,9 +600,9 @@ class KnowledgeLinker:
         for span in spans:
             taken.add(span.start, span.end)
         out = list(spans)
-        for tok in doc:
-            if tok.lower_ not in DESCRIPTIVE_HEADS or tok.tag_ not in ("NN", "NNP") \
-                    or not taken.free(tok.i, tok.i + 1):
+        for i in _where(doc, LOWER, _DESCRIPTIVE_HEAD_IDS):
+            tok = tokens[i]
+            if tok.tag_ not in ("NN", "NNP") or not taken.free(tok.i, tok.i + 1):
                 continue
             first, words, year = tok.i, [], None
             while first > 0 and taken.free(first - 1, first):
@@ -764,6 +770,13 @@ def _variants(alias: str, canonical: bool) -> Iterable[str]:
         forms[f"{m.group(2)} {m.group(1)}"] = None
         forms[f"{m.group(1)} of {m.group(2)}"] = None
     return forms
+
+
+def _where(doc: Doc, attr: int, values: set[int]) -> list[int]:
+    """Indexes of the tokens whose ``attr`` (a spaCy attribute id, read as one array) is
+    one of ``values``: cheaper than a Token object for every word."""
+    column = doc.to_array(attr)
+    return [i for i, v in enumerate(column.tolist()) if v in values]
 
 
 def _dashless(word: str) -> list[str]:
