@@ -1306,9 +1306,9 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         for fig in figures:
             if fig.unit != unit:
                 continue
-            if not any(_word(k).search(window) for k in fig.keywords):
+            if not any(_says(k, window) for k in fig.keywords):
                 continue
-            qualified = any(_word(q).search(window) for q in fig.qualifiers)
+            qualified = any(_says(q, window) for q in fig.qualifiers)
             if fig.qualifiers and not qualified:
                 continue
             # The number must be about the figure's subject: it is named in the paragraph,
@@ -1318,7 +1318,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
             score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
-                1 for q in fig.qualifiers if _word(q).search(window))
+                1 for q in fig.qualifiers if _says(q, window))
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
                 continue
             if best is None or score > best[0]:
@@ -1340,6 +1340,12 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             detail={"unit": unit, "value": value, "of": of},
         ))
     return out
+
+
+def _says(phrase: str, text: str) -> bool:
+    """``phrase`` as whole words in lower-cased ``text`` (a substring test first: most
+    figures' words are not near most numbers)."""
+    return phrase.lower() in text and _word(phrase).search(text) is not None
 
 
 @functools.lru_cache(maxsize=1024)
