@@ -32,15 +32,17 @@ def measure(essay: Essay) -> Evidence:
     found: list[tuple[int, int, str, str]] = []  # start, end, kind, text
     question = essay.question[1]
     for ent in essay.doc.ents:
-        para = _paragraph(on_topic, ent.start_char)
+        start, end = ent.start_char, ent.end_char
+        para = _paragraph(on_topic, start)
+        text = essay.text[start:end]  # ent.text would join its tokens afresh on every read
         # The question's own dates ("1917-1941") are not detail the student brings.
-        if para is None or ent.text in question or _in_echo(essay, para, ent.start_char):
+        if para is None or text in question or _in_echo(essay, para, start):
             continue
-        if ent.label_ == "DATE" and _is_precise_date(ent.text, low, high):
-            found.append((ent.start_char, ent.end_char, "date", ent.text))
-        elif ent.label_ in _FIGURE_LABELS and _DIGIT_OR_FRACTION.search(ent.text) \
-                and not _YEAR.fullmatch(ent.text.strip()):
-            found.append((ent.start_char, ent.end_char, "figure", ent.text))
+        if ent.label_ == "DATE" and _is_precise_date(text, low, high):
+            found.append((start, end, "date", text))
+        elif ent.label_ in _FIGURE_LABELS and _DIGIT_OR_FRACTION.search(text) \
+                and not _YEAR.fullmatch(text.strip()):
+            found.append((start, end, "figure", text))
     for ent in essay.linked:
         if ent.type in _PRECISE_TYPES and _paragraph(on_topic, ent.start) is not None:
             found.append((ent.start, ent.end, "name", ent.kb_id or ent.text))
