@@ -12,8 +12,9 @@ pattern matches is unchanged, because every match starts with one of those chara
 from __future__ import annotations
 
 import re
+from typing import Any
 
-try:  # the parser behind re.compile: the supported way to read a pattern's structure
+try:  # re's own parser (private, the same in 3.11-3.13); without it nothing is guarded
     from re import _constants as _c
     from re import _parser
 except ImportError:  # pragma: no cover - a Python whose re is organised differently
@@ -66,7 +67,7 @@ def _first(items: list[tuple[object, object]]) -> tuple[set[str], bool]:
     return chars, True
 
 
-def _first_of(op: object, av) -> tuple[set[str], bool]:
+def _first_of(op: object, av: Any) -> tuple[set[str], bool]:
     if op is _c.LITERAL:
         return {chr(av)}, False
     if op is _c.IN:
