@@ -403,8 +403,10 @@ def _shorten_text(text: str, width: int) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
 
+@functools.lru_cache(maxsize=4096)
 def _wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
-    """Jinja filter: wrap for plain text, with a hanging indent (as ``textwrap.fill``)."""
+    """Jinja filter: wrap for plain text, with a hanging indent (as ``textwrap.fill``).
+    Cached: most feedback lines are worded alike for many students of a class."""
     text, first = str(text), indent if first is None else first
     words = text.split(" ")
     room = width - max(len(first), len(indent))
