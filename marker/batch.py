@@ -189,11 +189,18 @@ def chunk_size(total: int, workers: int) -> int:
 def _warm_up(topic: Topic, rubric: Rubric) -> None:
     """Load the model and build what marking caches per topic (the topic's TF-IDF model,
     the word list, compiled patterns) by marking one sentence, so the first student's
-    essay does not pay for them against its time limit."""
+    essay does not pay for them against its time limit. Once per process for a topic and
+    rubric: the caches stay (a program marking several classes pays once)."""
+    if (topic.sha256, rubric.sha256) in _WARM:
+        return
     sub = text_submission("The war in Europe began in September 1939, and it ended in 1945.",
                           "<warm-up>")
     norm = prepare(sub, force=True)
     report_files(report_dict(sub, norm, nlp.analyse(norm.text, topic), topic, rubric))
+    _WARM.add((topic.sha256, rubric.sha256))
+
+
+_WARM: set[tuple[str, str]] = set()  # (topic, rubric) already warmed up in this process
 
 
 def _too_slow(path: str, seconds: float) -> str:
