@@ -673,3 +673,26 @@ def test_mark_many_gives_each_essay_its_own_verdict() -> None:
     assert "student" not in results[2].report["input"]  # only batch runs with names add it
     assert results[0].files == report_files(results[0].report)
     assert results[0].files[1].startswith("<!DOCTYPE html>")
+
+
+def test_loaded_objects_are_set_aside_while_marking_only(topic, tmp_path: Path) -> None:
+    """gc.freeze for the batch (the collector stops walking the model and the topic), and
+    the process left as it was; a program that froze objects itself keeps them frozen."""
+    import gc
+
+    essays = tmp_path / "class"
+    essays.mkdir()
+    shutil.copy(DATA / "essays/11-veryweak-survival.txt", essays / "Amy Brown.txt")
+    seen: list[int] = []
+    assert gc.get_freeze_count() == 0
+    run_batch(essays, tmp_path / "out", BatchOptions(jobs=1),
+              progress=lambda p: seen.append(gc.get_freeze_count()))
+    assert seen and all(n > 0 for n in seen)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        run_batch(essays, tmp_path / "again", BatchOptions(jobs=1))
+        assert 0 < gc.get_freeze_count() <= frozen  # not thawed, nothing added (some freed)
+    finally:
+        gc.unfreeze()
