@@ -542,11 +542,10 @@ class _Run:
             found = {k: outputs[k].read_bytes() for k in ("html", "json", "text")}
             if {k: _sha256(v) for k, v in found.items()} != old["outputs_sha256"]:
                 return False
-            saved = found["json"].decode("utf-8")
-            data = strip_overrides(json.loads(saved), self.rubric)
+            data = strip_overrides(json.loads(found["json"].decode("utf-8")), self.rubric)
         except (OSError, AttributeError, KeyError, TypeError, ValueError, StopIteration):
             return False  # missing, edited or damaged: mark again
-        self._record(c, digest, data, saved=saved)
+        self._record(c, digest, data, saved=found)
         self.reused += 1
         return True
 
@@ -638,17 +637,19 @@ class _Run:
             yield Job((c, digest), data, self.cls.display(c.file), c.student.name,
                       c.student.id)
 
-    def _record(self, c: Chosen, digest: str, data: dict[str, Any], saved: str | None = None,
+    def _record(self, c: Chosen, digest: str, data: dict[str, Any],
+                saved: dict[str, bytes] | None = None,
                 files: tuple[str, str, str] | None = None) -> None:
         """Apply the overrides, write the reports if they changed, note it in the manifest.
-        ``files`` are the reports a worker already rendered from ``data``."""
+        ``saved`` are the reports found on disk (by format), ``files`` the reports a worker
+        already rendered from ``data``."""
         final = apply_overrides(data, self.overrides.get(c.key, []), self.rubric)
         outputs = {"html": f"reports/{c.key}.html", "json": f"reports/{c.key}.json",
                    "text": f"reports/{c.key}.txt"}
         rendered = files if final is data else None  # a worker's files unless overridden
         as_json = rendered[0] if rendered else dumps(final)
-        if as_json == saved:
-            html, text = ((self.out / outputs[k]).read_bytes() for k in ("html", "text"))
+        if saved is not None and as_json.encode("utf-8") == saved["json"]:
+            html, text = saved["html"], saved["text"]
         else:
             as_html, as_text = rendered[1:] if rendered else _report_pages(final)
             # Not fsync'd (see atomic_write_bytes): all three are hashed in the manifest, and
