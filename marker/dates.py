@@ -581,6 +581,10 @@ def _hedge(span: DateSpan, text: str, norm: str, lo: int, hi: int) -> DateSpan:
     elif post and precision != "range":
         approximate, open_end, precision, end_char = True, True, "approx", post.end()
         end = max(OPEN_END, start)
+    if (start_char, end_char, start, end, precision, approximate, open_start, open_end) == (
+            span.start_char, span.end_char, span.start, span.end, span.precision,
+            span.approximate, span.open_start, span.open_end):
+        return span  # nothing around it: most dates (a new frozen dataclass costs ~5 us)
     return replace(span, start=start, end=end, precision=precision, text=text[start_char:end_char],
                    start_char=start_char, end_char=end_char, approximate=approximate,
                    open_start=open_start, open_end=open_end)
