@@ -106,8 +106,9 @@ WORD_NUMBERS = {w: i for i, w in enumerate((
 
 @functools.lru_cache(maxsize=2)
 def _text(doc: Doc) -> str:
-    """Doc.text joins every token afresh on each call, and the extractors ask for it often."""
-    return doc.text
+    """Doc.text joins every token afresh on each call, and the extractors ask for it often;
+    the linker has joined it once already."""
+    return doc._.essay_text or doc.text
 
 
 class _Context:

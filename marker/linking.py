@@ -96,6 +96,8 @@ for _name, _default in (("corrected_from", None), ("candidates", ()), ("link", N
         Span.set_extension(_name, default=_default)
 if not Doc.has_extension("offices"):
     Doc.set_extension("offices", default=None)
+if not Doc.has_extension("essay_text"):  # Doc.text, joined once here for the later stages
+    Doc.set_extension("essay_text", default=None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -367,6 +369,7 @@ class KnowledgeLinker:
         doc.ents = [s for s in kept if s.kb_id_ or not any(
             o_start < s.end_char and s.start_char < o_end for o_start, o_end, *_ in offices)]
         doc._.offices = offices
+        doc._.essay_text = text
         return doc
 
     def _folded(self, doc: Doc, tokens: list[Token]) -> tuple[list[str], dict[int, str]]:
