@@ -127,6 +127,7 @@ class Event(Entry):
     non_parties: tuple[str, ...]  # states or bodies often said to have taken part that did not
     ratified: bool | None  # False: signed but never in force
     date_note: str | None
+    clause: str | None  # how feedback states it before its date: "Hitler became Führer"
 
 
 @dataclass(frozen=True)
@@ -551,6 +552,14 @@ def _check_text(chk: _Check, entry: str, field_name: str, value: Any) -> None:
         chk.add(entry, field_name, "is empty", "write the text")
 
 
+def _check_clause(chk: _Check, entry: str, field_name: str, value: Any) -> None:
+    """Feedback appends the date and the rest of its sentence to a clause."""
+    _check_text(chk, entry, field_name, value)
+    if isinstance(value, str) and value.strip().endswith((".", "!", "?", ";", ",")):
+        chk.add(entry, field_name, "ends with punctuation",
+                "write the clause without a full stop: feedback adds the date after it")
+
+
 def _check_id(chk: _Check, entry: str, field_name: str, value: Any) -> None:
     _check_text(chk, entry, field_name, value)
     if isinstance(value, str) and value.strip() and not _SNAKE_CASE.fullmatch(value):
@@ -820,6 +829,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "significance": _TEXT,
             "misconceptions": _refs("misconceptions"),
             "signatories_complete": _BOOL, "ratified": _BOOL, "date_note": _TEXT,
+            "clause": _Field(_check_clause, "a clause"),
             "non_signatories": _refs("people"),
             "non_parties": _refs("states", "organisations"),
             "sources": _SOURCES,
@@ -1170,6 +1180,7 @@ def _event(raw: _Map) -> Event:
         non_signatories=_texts(raw.get("non_signatories")),
         non_parties=_texts(raw.get("non_parties")),
         ratified=raw.get("ratified"), date_note=raw.get("date_note"),
+        clause=raw.get("clause"),
     )
 
 

@@ -143,28 +143,80 @@ def event_when(event: Any) -> str:
 
 def event_name(event: Any) -> str:
     """The event's name for a sentence: without parenthetical qualifiers, with 'the'
-    unless it starts with a person's name or is an operation's code name."""
+    unless it is an operation's code name, starts with a possessive ("Stalin's report")
+    or is itself a clause ("Stalin appointed General Secretary"). A person's name
+    followed by a noun still takes it: "the Litvinov Protocol"."""
     name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
     if name[:1] in "'\"‘“":
         return "the policy of " + name.strip("'\"‘’“”")
-    if _NO_ARTICLE.match(name) or name.lower().startswith("the "):
+    if _NO_ARTICLE.match(name) or _CLAUSE_NAME.search(name) or \
+            name.lower().startswith("the "):
         return name
     return "the " + name
 
 
-_NO_ARTICLE = re.compile(
-    r"^(Operation|Hitler|Stalin|Lenin|Litvinov|Molotov|Trotsky|Tukhachevsky|Dimitrov|"
-    r"Molotov's|Trotsky's|Stalin's|Lenin's|Hitler's|\w+'s)\b"
-)
+_NO_ARTICLE = re.compile(r"^(?:Operation\b|\w+['’]s\b)")
 
 
-def _verb(event: Any) -> str:
-    kind = (event.kind or "").lower()
-    return {
-        "treaty": "was signed", "trade_agreement": "was signed", "battle": "was fought",
-        "war": "lasted", "conference": "met", "death": "happened",
-        "organisation_founded": "was founded", "organisation_dissolved": "was dissolved",
-    }.get(kind, "took place")
+def _verb(event: Any, name: str) -> str:
+    """The verb for an event's fact, agreeing with its name ("the Locarno Treaties were
+    signed"). The name's head noun decides before the kind: the Munich Agreement, filed
+    as a conference, was signed; Molotov's visit to Berlin, also a conference, took place."""
+    head = _head(name)
+    if head in _DOCUMENTS:
+        verb = "was signed"
+    elif head in _MEETINGS:
+        verb = "met"
+    elif head in _VISITS:
+        verb = "took place"
+    else:
+        verb = {
+            "treaty": "was signed", "trade_agreement": "was signed", "battle": "was fought",
+            "war": "lasted", "policy": "lasted", "conference": "met", "death": "happened",
+            "organisation_founded": "was founded", "organisation_dissolved": "was dissolved",
+        }.get((event.kind or "").lower(), "took place")
+    return _agree(name, verb)
+
+
+_DOCUMENTS = {"treaty", "pact", "agreement", "protocol", "accord", "convention"}
+_MEETINGS = {"conference", "congress", "summit", "talks", "negotiations"}
+_VISITS = {"visit", "trip", "journey", "tour"}
+
+
+def _head(name: str) -> str:
+    """The head noun of a name, singular: "Battles of Khalkhin Gol" -> "battle"."""
+    before = _OF.split(name)[0].split()
+    word = before[-1].lower().strip("'’\"”") if before else ""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if _plural_word(word):
+        return word[:-1]
+    return word
+
+
+_OF = re.compile(r"\s+(?:of|between|with|at|in|on|to|for|from|against|ending)\s+")
+
+
+def _plural_word(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _plural(name: str) -> bool:
+    """Whether a name is plural: its head noun is ("the Locarno Treaties", "Anglo-Soviet
+    relations", "the Battles of Khalkhin Gol"), or it joins two documents ("the Nazi-Soviet
+    Pact and Secret Protocol")."""
+    before = _OF.split(name)[0]
+    words = before.split()
+    if not words:
+        return False
+    if re.search(rf"\b(?:{'|'.join(_DOCUMENTS)})\s+and\s+\w", before, re.IGNORECASE):
+        return True
+    return _plural_word(words[-1].lower().strip("'’\"”"))
+
+
+def _agree(subject: str, verb: str) -> str:
+    """'was signed' -> 'were signed' after a plural subject."""
+    return "were" + verb[3:] if verb.startswith("was ") and _plural(subject) else verb
 
 
 _ACTION_NAMES = {
@@ -177,31 +229,55 @@ _ACTION_NAMES = {
 
 
 def _event_fact(event: Any) -> str:
-    """One plain clause: 'The Comintern was dissolved on 15 May 1943'."""
+    """One plain clause: 'The Comintern was dissolved on 15 May 1943'. The topic's own
+    wording (``clause``) comes first; otherwise it is made from the name and kind."""
     when = event_when(event)
+    if getattr(event, "clause", None):
+        if event.clause.split()[-1] in _ONCE:
+            when = _between(event) or when
+        return f"{event.clause} {when}"
     name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
     m = re.match(r"(\w+) of (.+)$", name)
     if m and m.group(1).lower() in _ACTION_NAMES:
         subject = m.group(2)
-        verb = _ACTION_NAMES[m.group(1).lower()]
+        verb = _agree(subject, _ACTION_NAMES[m.group(1).lower()])
+        if verb.split()[-1] in _ONCE:
+            when = _between(event) or when
         return f"{subject[0].upper()}{subject[1:]} {verb} {when}"
     if _CLAUSE_NAME.search(name):
         # Names that are already clauses: "Litvinov dismissed; Molotov appointed ...".
         return f"{name[0].upper()}{name[1:]} {when}"
-    verb = _verb(event)
-    if verb in _PUNCTUAL and event.date is not None:
-        when = f"{'on' if event.date.precision == 'day' else 'in'} {format_date(event.date)}"
+    name = event_name(event)
+    verb = _verb(event, name)
+    if verb.split()[-1] in _ONCE:
+        when = _between(event) or when  # signed once, on one day in that span
     if verb == "lasted" and when.startswith("on "):
         verb = "began"
-    name = event_name(event)
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
+
+
+# Things done once, at one moment: over a span of dates they happened "between" its ends.
+_ONCE = {"signed", "founded", "dissolved", "formed", "created", "died", "assassinated",
+         "published", "happened", "adopted", "issued", "appointed", "dismissed", "admitted",
+         "expelled"}
+
+
+def _between(event: Any) -> str | None:
+    """'between 2 and 6 March 1919' for an event with a span of dates, else None."""
+    if event.end is None or event.date is None or event.end.iso == event.date.iso:
+        return None
+    a, b = event.date, event.end
+    if a.precision == b.precision == "day" and a.start.year == b.start.year:
+        if a.start.month == b.start.month:
+            return f"between {a.start.day} and {format_date(b)}"
+        return f"between {a.start.day} {MONTHS[a.start.month - 1]} and {format_date(b)}"
+    return f"between {format_date(a)} and {format_date(b)}"
 
 
 _CLAUSE_NAME = re.compile(r";|\b(?!(?:United|Allied|Red|Fed)\b)\w+(?:ed|es|s)\s+"
                           r"(?:to|as|from|the)\b|"
                           r"\b(?:appointed|dismissed|admitted|expelled|becomes|leaves|joins|"
-                          r"recognises|replaces|invades|dies)\b")
-_PUNCTUAL = {"was founded", "was dissolved", "was signed", "happened"}
+                          r"recognises|replaces|invades|dies|declares?)\b")
 
 
 def _misconception_note(knowledge: Knowledge, *ids: str) -> str | None:
@@ -564,14 +640,15 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
             wrong.append(pid)
     fact_bits = []
     day = event.date.start if event.date is not None else None
+    name = event_name(event)
+    its, it_was = ("their", "they were") if _plural(name) else ("its", "it was")
     if event.parties_complete and parties:
         fact_bits.append(
-            f"its parties were {_join(_names(knowledge, list(event.parties), day))}")
+            f"{its} parties were {_join(_names(knowledge, list(event.parties), day))}")
     if signatories:
         who = _join(_names(knowledge, list(event.signatories)))
-        fact_bits.append(f"it was signed by {who}" if event.signatories_complete
-                         else f"its signatories included {who}")
-    name = event_name(event)
+        fact_bits.append(f"{it_was} signed by {who}" if event.signatories_complete
+                         else f"{its} signatories included {who}")
     fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
     if not wrong:
         if not fact_bits:
@@ -739,20 +816,15 @@ def _check_attribution(claim: Claim, knowledge: Knowledge) -> Verdict:
                    _misconception_note(knowledge, entry.id))
 
 
-def _plural(name: str) -> bool:
-    head = re.split(r"\s+(?:of|between|with)\s+", name)[0].split()[-1].lower()
-    return head.endswith(("ies", "ties", "treaties", "agreements", "pacts", "talks"))
-
-
 def _check_outcome(claim: Claim, knowledge: Knowledge) -> Verdict:
     """An effect attributed to an agreement that never came into force."""
     event = knowledge.get(claim.subject)
     if event is None or getattr(event, "ratified", None) is not False:
         return Verdict(UNVERIFIABLE)
     name = event_name(event)
-    verb = _verb(event).replace("was ", "were ") if _plural(name) else _verb(event)
+    verb = _verb(event, name)
     fact = f"{name[0].upper()}{name[1:]} {verb} {event_when(event)} but never ratified"
-    correction = f"{fact}, so {'they' if name.endswith('s') else 'it'} did not come into force."
+    correction = f"{fact}, so {'they' if _plural(name) else 'it'} did not come into force."
     return Verdict(CONTRADICTED, correction, tuple(event.sources), fact,
                    _misconception_note(knowledge, event.id))
 

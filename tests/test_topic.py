@@ -292,6 +292,11 @@ CASES = [
      K, "soviet_troops_in_cuba", "accepted", "has value, of but unit count needs min and max"),
     ("invalid-regex", K, r'"\\b(Bobby|Robert)\\b"', r'"\\b(Bobby|Robert\\b"',
      K, "disambiguation[Kennedy]", "rules[1].pattern", "invalid regular expression"),
+    ("clause-with-full-stop", K, "    kind: discovery\n",
+     '    kind: discovery\n    clause: "U-2 flights photographed the missile sites."\n',
+     K, "u2_photographs", "clause", "ends with punctuation"),
+    ("clause-not-text", K, "    kind: discovery\n", "    kind: discovery\n    clause: 12\n",
+     K, "u2_photographs", "clause", "must be text, got the number 12"),
     ("rule-without-test", K, "{context: [Attorney General, Dobrynin], choose",
      "{choose", K, "disambiguation[Kennedy]", "rules[0]", "has neither pattern nor context"),
 ]
