@@ -318,10 +318,20 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
 
 
 def _as_stated(stated: str) -> str:
+    """The student's date after "not": with "on" or "in" unless it brings its own word
+    ("not since 1933", "not after 1938")."""
     s = stated.strip()
-    if re.match(r"^\d{4}$", s) or re.match(r"^[A-Z][a-z]+ \d{4}$", s):
-        return f"in {s}"
-    return s
+    if not s or _OWN_PREPOSITION.match(s):
+        return s
+    return f"on {s}" if _A_DAY.match(s) else f"in {s}"
+
+
+_OWN_PREPOSITION = re.compile(
+    r"(?:in|on|at|by|during|since|from|between|after|before|until|till|around|about|c\.|"
+    r"circa|under|within|throughout|towards?)\b", re.IGNORECASE)
+# "17 September 1939", "the 17th of September", "17-18 September", "September 17, 1939"
+_A_DAY = re.compile(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?"
+                    r"\s+[A-Za-z]|[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
 
 
 # -- eras and sequences ---------------------------------------------------------------------
@@ -408,11 +418,16 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
 
 
 def _start_fact(event: Any) -> str:
-    """When an event began, as a clause: 'the Second World War began on 1 September 1939'."""
+    """When an event began, as a clause: 'the Second World War began on 1 September 1939'.
+    Something done once (signed, founded) has no start of its own: its fact says when."""
+    fact = _event_fact(event)
+    between = _between(event)
+    if between and between in fact:
+        return fact
     if event.end is not None and event.end.iso != event.date.iso:
         name = event_name(event)
         return f"{name[0].upper()}{name[1:]} began {_on(event.date)}"
-    return _event_fact(event)
+    return fact
 
 
 def _clause(sentence: str) -> str:
@@ -751,6 +766,20 @@ def roles_of(entry: Any) -> set[str]:
     return roles
 
 
+def _listed_title(written: str, owners: list[Any]) -> str:
+    """The title as the knowledge lists it ("Stumbling Colossus"), not as typed."""
+    def fold(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    for owner in owners:
+        for work in getattr(owner, "works", ()) or ():
+            full = re.sub(r"\s*\(\d{4}\)\s*$", "", work)  # "Stumbling Colossus: ... (1998)"
+            for title in (full, full.split(":")[0].strip()):
+                if fold(title) == fold(written):
+                    return title
+    return written
+
+
 def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     """A book credited to a writer: contradicted only when the knowledge lists the title
     under someone else and not under this writer (or the person they are the same as)."""
@@ -760,7 +789,7 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     if entry is None or not owners:
         return Verdict(UNVERIFIABLE)
     mine = {entry.id} | ({entry.same_as} if getattr(entry, "same_as", None) else set())
-    title = claim.detail["work"]
+    title = _listed_title(claim.detail["work"], owners)
     by = _join([o.name for o in owners])
     sources = tuple(dict.fromkeys(s for o in owners for s in o.sources))
     fact = f"{title} is by {by}"

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from marker.topic import DEFAULT_TOPIC, DateValue, load_topic
-from marker.verify import _event_fact, _plural
+from marker.verify import _as_stated, _event_fact, _listed_title, _plural, _start_fact
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +84,42 @@ def test_a_topic_without_clauses_still_reads_well() -> None:
     assert _event_fact(event("Khrushchev visit to the United States", "conference",
                              "1959-09-15", "1959-09-27")).startswith(
         "The Khrushchev visit to the United States took place from")
+
+
+@pytest.mark.parametrize(("stated", "shown"), [
+    ("1926", "in 1926"), ("September 1939", "in September 1939"),
+    ("the 1920s", "in the 1920s"), ("early 1939", "in early 1939"),
+    ("17 September 1939", "on 17 September 1939"),
+    ("17-18 September 1939", "on 17-18 September 1939"),
+    ("August 23, 1939", "on August 23, 1939"), ("since 1933", "since 1933"),
+    ("after 1938", "after 1938"),
+])
+def test_the_students_date_after_not(stated: str, shown: str) -> None:
+    """"..., not in the 1920s" / "not on 1 September 1939" / "not since 1933"."""
+    assert _as_stated(stated) == shown
+
+
+def test_a_book_is_named_as_the_knowledge_lists_it() -> None:
+    glantz = SimpleNamespace(works=("Stumbling Colossus: The Red Army on the Eve of World War "
+                                    "(1998)", "Colossus Reborn"))
+    assert _listed_title("stumbling  colossus", [glantz]) == "Stumbling Colossus"
+    assert _listed_title("STUMBLING COLOSSUS: the red army on the eve of world war",
+                         [glantz]) == "Stumbling Colossus: The Red Army on the Eve of World War"
+    assert _listed_title("Colossus", [glantz]) == "Colossus"  # not listed: as written
+
+
+def test_something_done_once_has_no_start_of_its_own() -> None:
+    """"The Founding of the Communist International began on 2 March 1919" read badly."""
+    comintern = load_topic(DEFAULT_TOPIC).knowledge.get("comintern_founded")
+    assert _start_fact(comintern) == \
+        "The Communist International was founded between 2 and 6 March 1919"
+
+
+def test_the_topics_own_clauses_are_used(facts: dict[str, str]) -> None:
+    said = set(facts.values())
+    for sentence in ("Hitler was appointed Chancellor of Germany on 30 January 1933",
+                     "Britain recognised the USSR de jure on 1 February 1924",
+                     "The USSR was expelled from the League of Nations on 14 December 1939",
+                     "'Socialism in one country' was put forward by Stalin and adopted between "
+                     "December 1924 and April 1925"):
+        assert sentence in said
