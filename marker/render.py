@@ -346,8 +346,10 @@ def _when(text: str) -> str:
     August 1920"."""
     text = re.sub(r"^(?:from|between)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(?:to|and|until)\s+", " – ", text, flags=re.IGNORECASE)
-    # "29 September 1938 – 30 September 1938" → "29–30 September 1938"
+    # "29 September 1938 – 30 September 1938" and "29 – 30 September 1938" → "29–30 September
+    # 1938"
     text = re.sub(r"^(\d{1,2}) (\w+ \d{4}) – (\d{1,2}) \2$", r"\1–\3 \2", text)
+    text = re.sub(r"^(\d{1,2}) – (\d{1,2} \w+ \d{4})$", r"\1–\2", text)
     return re.sub(r"^(\d{1,2} \w+) (\d{4}) – (\d{1,2} \w+) \2$", r"\1 – \3 \2", text)
 
 

@@ -134,11 +134,22 @@ def format_date(value: Any) -> str:
 
 
 def event_when(event: Any) -> str:
-    """When an event happened, in words ('on 13 April 1941', 'from 1936 to 1939')."""
+    """When an event happened, in words ('on 13 April 1941', 'from 1936 to 1939', 'from 12
+    to 25 August 1920')."""
     if event.end is not None and event.end.iso != event.date.iso:
-        return f"from {format_date(event.date)} to {format_date(event.end)}"
+        return f"from {_span(event.date, event.end, 'to')}"
     prefix = "on" if event.date.precision == "day" else "in"
     return f"{prefix} {format_date(event.date)}"
+
+
+def _span(a: Any, b: Any, joint: str) -> str:
+    """Two dates without saying the month or year twice: '2 and 6 March 1919', '14 June to
+    6 August 1940', '30 November 1939 to 13 March 1940'."""
+    if a.precision == b.precision == "day" and a.start.year == b.start.year:
+        if a.start.month == b.start.month:
+            return f"{a.start.day} {joint} {format_date(b)}"
+        return f"{a.start.day} {MONTHS[a.start.month - 1]} {joint} {format_date(b)}"
+    return f"{format_date(a)} {joint} {format_date(b)}"
 
 
 def event_name(event: Any) -> str:
@@ -266,12 +277,7 @@ def _between(event: Any) -> str | None:
     """'between 2 and 6 March 1919' for an event with a span of dates, else None."""
     if event.end is None or event.date is None or event.end.iso == event.date.iso:
         return None
-    a, b = event.date, event.end
-    if a.precision == b.precision == "day" and a.start.year == b.start.year:
-        if a.start.month == b.start.month:
-            return f"between {a.start.day} and {format_date(b)}"
-        return f"between {a.start.day} {MONTHS[a.start.month - 1]} and {format_date(b)}"
-    return f"between {format_date(a)} and {format_date(b)}"
+    return f"between {_span(event.date, event.end, 'and')}"
 
 
 _CLAUSE_NAME = re.compile(r";|\b(?!(?:United|Allied|Red|Fed)\b)\w+(?:ed|es|s)\s+"
