@@ -194,10 +194,15 @@ _MEETINGS = {"conference", "congress", "summit", "talks", "negotiations"}
 _VISITS = {"visit", "trip", "journey", "tour"}
 
 
+def _head_word(name: str) -> str:
+    """The last word before "of", "with" and the like: "Battles of Khalkhin Gol" -> "battles"."""
+    before = _OF.split(name)[0].split()
+    return before[-1].lower().strip("'’\"”") if before else ""
+
+
 def _head(name: str) -> str:
     """The head noun of a name, singular: "Battles of Khalkhin Gol" -> "battle"."""
-    before = _OF.split(name)[0].split()
-    word = before[-1].lower().strip("'’\"”") if before else ""
+    word = _head_word(name)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if _plural_word(word):
@@ -216,13 +221,10 @@ def _plural(name: str) -> bool:
     """Whether a name is plural: its head noun is ("the Locarno Treaties", "Anglo-Soviet
     relations", "the Battles of Khalkhin Gol"), or it joins two documents ("the Nazi-Soviet
     Pact and Secret Protocol")."""
-    before = _OF.split(name)[0]
-    words = before.split()
-    if not words:
-        return False
-    if re.search(rf"\b(?:{'|'.join(_DOCUMENTS)})\s+and\s+\w", before, re.IGNORECASE):
+    if re.search(rf"\b(?:{'|'.join(_DOCUMENTS)})\s+and\s+\w", _OF.split(name)[0],
+                 re.IGNORECASE):
         return True
-    return _plural_word(words[-1].lower().strip("'’\"”"))
+    return _plural_word(_head_word(name))
 
 
 def _agree(subject: str, verb: str) -> str:
@@ -244,27 +246,28 @@ def _event_fact(event: Any) -> str:
     wording (``clause``) comes first; otherwise it is made from the name and kind."""
     when = event_when(event)
     if getattr(event, "clause", None):
-        if event.clause.split()[-1] in _ONCE:
-            when = _between(event) or when
-        return f"{event.clause} {when}"
+        return f"{event.clause} {_when_done(event, event.clause, when)}"
     name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
     m = re.match(r"(\w+) of (.+)$", name)
     if m and m.group(1).lower() in _ACTION_NAMES:
         subject = m.group(2)
         verb = _agree(subject, _ACTION_NAMES[m.group(1).lower()])
-        if verb.split()[-1] in _ONCE:
-            when = _between(event) or when
-        return f"{subject[0].upper()}{subject[1:]} {verb} {when}"
+        return f"{subject[0].upper()}{subject[1:]} {verb} {_when_done(event, verb, when)}"
     if _CLAUSE_NAME.search(name):
         # Names that are already clauses: "Litvinov dismissed; Molotov appointed ...".
         return f"{name[0].upper()}{name[1:]} {when}"
     name = event_name(event)
     verb = _verb(event, name)
-    if verb.split()[-1] in _ONCE:
-        when = _between(event) or when  # signed once, on one day in that span
+    when = _when_done(event, verb, when)
     if verb == "lasted" and when.startswith("on "):
         verb = "began"
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
+
+
+def _when_done(event: Any, words: str, when: str) -> str:
+    """``when``, or "between" the span's ends when ``words`` end with something done once:
+    a treaty is signed on one day in that span, not over it."""
+    return (_between(event) or when) if words.split()[-1] in _ONCE else when
 
 
 # Things done once, at one moment: over a span of dates they happened "between" its ends.
