@@ -144,11 +144,13 @@ def event_when(event: Any) -> str:
 
 def _span(a: Any, b: Any, joint: str) -> str:
     """Two dates without saying the month or year twice: '2 and 6 March 1919', '14 June to
-    6 August 1940', '30 November 1939 to 13 March 1940'."""
+    6 August 1940', 'July to October 1962', '30 November 1939 to 13 March 1940'."""
     if a.precision == b.precision == "day" and a.start.year == b.start.year:
         if a.start.month == b.start.month:
             return f"{a.start.day} {joint} {format_date(b)}"
         return f"{a.start.day} {MONTHS[a.start.month - 1]} {joint} {format_date(b)}"
+    if a.precision == b.precision == "month" and a.start.year == b.start.year:
+        return f"{MONTHS[a.start.month - 1]} {joint} {format_date(b)}"  # "July to October 1962"
     return f"{format_date(a)} {joint} {format_date(b)}"
 
 

@@ -81,6 +81,8 @@ def test_a_topic_without_clauses_still_reads_well() -> None:
         "The Geneva Accords were signed on 21 July 1954"
     assert _event_fact(event("Yalta Conference", "conference", "1945-02-04", "1945-02-11")) == \
         "The Yalta Conference met from 4 to 11 February 1945"
+    assert _event_fact(event("Operation Anadyr", "military_operation", "1962-07", "1962-10")) \
+        == "Operation Anadyr took place from July to October 1962"
     assert _event_fact(event("Khrushchev visit to the United States", "conference",
                              "1959-09-15", "1959-09-27")).startswith(
         "The Khrushchev visit to the United States took place from")
