@@ -647,8 +647,8 @@ class _Run:
         outputs = {"html": f"reports/{c.key}.html", "json": f"reports/{c.key}.json",
                    "text": f"reports/{c.key}.txt"}
         rendered = files if final is data else None  # a worker's files unless overridden
-        as_json = rendered[0] if rendered else dumps(final)
-        if saved is not None and as_json.encode("utf-8") == saved["json"]:
+        as_json = (rendered[0] if rendered else dumps(final)).encode("utf-8")
+        if saved is not None and as_json == saved["json"]:
             html, text = saved["html"], saved["text"]
         else:
             as_html, as_text = rendered[1:] if rendered else _report_pages(final)
@@ -657,9 +657,8 @@ class _Run:
             html, text = as_html.encode("utf-8"), as_text.encode("utf-8")
             _write(self.out / outputs["text"], text, durable=False)
             _write(self.out / outputs["html"], html, durable=False)
-            _write(self.out / outputs["json"], as_json.encode("utf-8"), durable=False)
-        hashes = {"html": _sha256(html), "json": _sha256(as_json.encode("utf-8")),
-                  "text": _sha256(text)}
+            _write(self.out / outputs["json"], as_json, durable=False)
+        hashes = {"html": _sha256(html), "json": _sha256(as_json), "text": _sha256(text)}
         self.entries[c.key] = {
             **self._entry(c, digest), "status": "ok", "error": None, "outputs": outputs,
             "report_sha256": hashes["html"], "outputs_sha256": hashes,

@@ -267,7 +267,6 @@ def _stem(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-@functools.lru_cache(maxsize=4096)
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A case-insensitive whole-word pattern for a key-content keyword or name (made once
     per phrase, with a first-character look-ahead: it is searched for in every essay)."""
