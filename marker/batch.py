@@ -766,8 +766,9 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
                 pending[future] = chunk
 
         try:
-            for _ in range(IN_FLIGHT * processes):
-                submit_next()
+            with _ctrl_c_held():  # the first submit forks the workers
+                for _ in range(IN_FLIGHT * processes):
+                    submit_next()
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -783,6 +784,36 @@ def _mark_in_processes(jobs: Iterator[Job], total: int, processes: int,
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Holds Ctrl-C back from the worker processes while they are forked. A worker must
+    never act on it (it is the batch's to handle), but one arriving between the fork and
+    the worker's setup used to print a worker's traceback. A worker forked in here inherits
+    the held-back signal and starts with Ctrl-C ignored (see _fork_hook); this process
+    handles it as before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    _fork_hook()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@functools.cache
+def _fork_hook() -> None:
+    def in_child() -> None:
+        # Forked with Ctrl-C held back: ignore it first, so one that came during the fork
+        # is dropped, then let signals through again.
+        if signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 _WORKER: dict[str, tuple[Topic, Rubric]] = {}

@@ -419,6 +419,32 @@ def test_ctrl_c_with_worker_processes_is_one_line(moodle: dict[str, Path],
     assert batch(str(moodle["zip"]), "-o", str(out), "--jobs", "2", "-q").exit_code == 3
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+def test_a_worker_forked_during_ctrl_c_ignores_it_from_its_first_moment() -> None:
+    """Ctrl-C that came while the workers were being forked used to raise inside a new
+    worker, before its setup ignored it, and print the worker's traceback. A worker forked
+    while the batch holds Ctrl-C back starts with it ignored (a pending one dropped) and
+    no longer held back; the batch's own signal mask is as it was afterwards."""
+    from marker.batch import _ctrl_c_held
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    read, write = os.pipe()
+    with _ctrl_c_held():
+        pid = os.fork()
+        if pid == 0:  # the "worker"
+            ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            held = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+            os.kill(os.getpid(), signal.SIGINT)  # ignored: the worker carries on
+            os.write(write, b"%d%d" % (ignored, held))
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    told = os.read(read, 2)
+    os.close(read)
+    os.close(write)
+    assert (told, os.waitstatus_to_exitcode(status)) == (b"10", 0)
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
+
+
 def test_a_worker_process_killed_mid_batch_costs_nothing(tmp_path: Path) -> None:
     """A worker killed (as the out-of-memory killer would): one line and exit 1, the
     reports written so far are kept, and a re-run ends with exactly an unbroken run's files."""
