@@ -8,6 +8,7 @@ are ever dropped; the student's letters are never changed except by Unicode NFC 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from array import array
@@ -377,18 +378,26 @@ class _Layout:
         self.lines = lines
         self.content = content
         self.wrapped = wrapped
-        texts = [lines[i].text for i in content]
-        self.words = {w.lower() for t in texts for w in _WORD.findall(t)}
-        self.compounds = {
-            f"{a}-{b}".lower()
-            for t in texts
-            for m in _COMPOUND.finditer(t)
-            for a, b in pairwise(re.split("[-\u2010]", m.group()))
-        }
         self.fits_below = self._fit_threshold() if wrapped else 0.0
         blank_runs = Counter(self._blanks(a, b) for a, b in pairwise(content))
         del blank_runs[0]
         self.usual_blanks = blank_runs.most_common(1)[0][0] if blank_runs else 0
+
+    @functools.cached_property
+    def words(self) -> set[str]:
+        """Every word of the essay, lowercased: the dictionary a split word is checked in
+        (worked out only when a line ends in a hyphen)."""
+        return {w.lower() for i in self.content for w in _WORD.findall(self.lines[i].text)}
+
+    @functools.cached_property
+    def compounds(self) -> set[str]:
+        """Hyphenated pairs the essay uses elsewhere ("non-aggression"), lowercased."""
+        return {
+            f"{a}-{b}".lower()
+            for i in self.content
+            for m in _COMPOUND.finditer(self.lines[i].text)
+            for a, b in pairwise(re.split("[-\u2010]", m.group()))
+        }
 
     def _fit_threshold(self) -> float:
         """Length below which a line plus the next word would clearly have fitted on the line.
