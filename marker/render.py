@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import css_inline
 import jinja2
+from markupsafe import Markup, escape
 
 from .dates import DateSpan, find_dates
 from .report import Report, dumps
@@ -89,8 +90,35 @@ def _env() -> jinja2.Environment:
     )
     env.filters["wrap"] = _wrap
     env.filters["shorten"] = _shorten_text
-    env.globals.update(words=VERDICT_WORDS, symbols=VERDICT_SYMBOLS, css=_CSS_CLASS)
+    env.globals.update(words=VERDICT_WORDS, symbols=VERDICT_SYMBOLS, css=_CSS_CLASS,
+                       badge=_badge, segments=_segments)
     return env
+
+
+@functools.cache
+def _badge(kind: str) -> Markup:
+    """The small label after a checked fact ("✓ correct") or a corrected name."""
+    if kind == "spelling":
+        return Markup('<span class="bk bsp">✎&nbsp;spelling</span>')
+    return Markup(f'<span class="bk b{escape(_CSS_CLASS[kind])}">{escape(VERDICT_SYMBOLS[kind])}'
+                  f"&nbsp;{escape(VERDICT_WORDS[kind])}</span>")
+
+
+def _segments(segments: list[dict[str, Any]], step: _Step) -> Markup:
+    """A paragraph's stretches of essay text, each highlighted as its claims and names say
+    and followed by its badges (a shortened report leaves correct facts plain)."""
+    out = []
+    for s in segments:
+        text, verdict = escape(s["text"]), s["verdict"]
+        if verdict and not (step.quiet_correct and verdict == "supported"):
+            out.append(f'<span class="{_CSS_CLASS[verdict]}">{text}</span>')
+        elif s["name"] and not step.plain_names:
+            out.append(f'<span class="nm">{text}</span>')
+        else:
+            out.append(text)
+        out.extend(_badge(b) for b in s["badges"]
+                   if not (step.quiet_correct and b == "supported"))
+    return Markup("".join(out))
 
 
 @functools.cache
