@@ -124,7 +124,7 @@ class _Context:
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
         self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
-        self.sents = [sentence(doc, s.start, s.end) for s in doc.sents]
+        self.sents = [sentence(doc, s.start, s.end, text) for s in doc.sents]
         self.works = self._work_titles()
         self.mentions = [m for m in self._mentions() if not any(
             s <= m.start_char and m.end_char <= e for s, e, _ in self.works)]

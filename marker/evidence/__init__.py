@@ -158,7 +158,7 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
         text = report.text[start:end]
         # The sentences that end after the paragraph starts, up to one starting after it.
         near = sents[bisect.bisect_right(ends, start):]
-        paragraphs.append(Paragraph(start, end, text, _clipped(doc, near, start, end),
+        paragraphs.append(Paragraph(start, end, text, _clipped(doc, report.text, near, start, end),
                                     count_words(text), number=number))
     headings = []
     while len(paragraphs) > 1 and len(headings) < _MAX_HEADINGS and _is_heading(paragraphs[0]):
@@ -177,8 +177,10 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     return Essay(report, doc, topic, model, body, question, focus, echoes, reference)
 
 
-def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[SpacySpan, ...]:
-    """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs."""
+def _clipped(doc: Doc, text: str, sents: list[SpacySpan], start: int, end: int
+             ) -> tuple[SpacySpan, ...]:
+    """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs
+    (``text`` is the essay's, Doc.text)."""
     from ..nlp import sentence
 
     out = []
@@ -190,7 +192,7 @@ def _clipped(doc: Doc, sents: list[SpacySpan], start: int, end: int) -> tuple[Sp
         span = doc.char_span(max(sent.start_char, start), min(sent.end_char, end),
                              alignment_mode="contract")
         if span is not None:
-            span = sentence(doc, span.start, span.end)
+            span = sentence(doc, span.start, span.end, text)
             if span.text.strip():
                 out.append(span)
     return tuple(out)
