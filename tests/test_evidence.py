@@ -239,3 +239,16 @@ def test_evidence_is_fast_after_the_spacy_pass(topic) -> None:
     start = time.perf_counter()
     measure(report, doc, topic)
     assert time.perf_counter() - start < 1.0
+
+
+def test_topic_model_tfidf_is_scikit_learns_bit_for_bit(topic) -> None:
+    """The check-free TF-IDF the evidence families read must equal TfidfVectorizer's own."""
+    model = topic_model(topic)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ESSAYS.glob("*.txt"))]
+    texts += [para for text in texts for para in text.split("\n\n")]
+    texts += ["", "zzz qqq", "Stalin Stalin Stalin purged the army in 1937.", "1939 " * 50]
+    ours, theirs = model._tfidf(texts), model.vectorizer.transform(texts)
+    theirs.sort_indices()
+    assert ours.shape == theirs.shape
+    assert (ours.indptr == theirs.indptr).all() and (ours.indices == theirs.indices).all()
+    assert ours.data.tobytes() == theirs.data.tobytes()

@@ -362,9 +362,37 @@ class TopicModel:
 
         if not texts:
             return None, np.zeros((0, self.svd.n_components))
-        matrix = self.vectorizer.transform(texts)  # rows of unit length (norm="l2")
+        matrix = self._tfidf(texts)
         # TruncatedSVD.transform(X) is X @ components_.T, without the checks.
         return matrix, _unit_rows(np.asarray(matrix @ self.svd.components_.T))
+
+    def _tfidf(self, texts: Sequence[str]) -> Any:
+        """``self.vectorizer.transform(texts)`` bit for bit, without its input checks: the
+        counts of the known stems, then 1 + log, times idf, rows scaled to unit length."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from sklearn.preprocessing import normalize
+
+        vocabulary = self.vectorizer.vocabulary_
+        indptr, indices, counts = [0], [], []
+        for text in texts:
+            row: dict[int, int] = {}
+            for stem in stems(text):
+                j = vocabulary.get(stem)
+                if j is not None:
+                    row[j] = row.get(j, 0) + 1
+            for j in sorted(row):
+                indices.append(j)
+                counts.append(row[j])
+            indptr.append(len(indices))
+        data = np.array(counts, dtype=np.float64)
+        columns = np.array(indices, dtype=np.int32)
+        np.log(data, data)  # sublinear_tf=True
+        data += 1.0
+        data *= self.vectorizer.idf_[columns]
+        matrix = csr_matrix((data, columns, np.array(indptr, dtype=np.int32)),
+                            shape=(len(texts), len(self.vectorizer.idf_)))
+        return normalize(matrix, copy=False)  # norm="l2"
 
     def topicality(self, tfidf: Any, lsa: np.ndarray) -> tuple[list[float], np.ndarray]:
         """Per text (rows of :meth:`read`): >= 1 when it is close to the topic's material,
