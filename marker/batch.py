@@ -24,6 +24,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import statistics
 import sys
@@ -1083,14 +1084,17 @@ def common_errors(facts: list[_Facts], topic: Topic) -> list[dict[str, Any]]:
     return rows
 
 
+_TWO_LETTER_WORD = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's token_pattern
+
+
 def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE,
                     block: int = 256) -> list[tuple[int, int, float]]:
     """Pairs (i, j, cosine) of texts whose TF-IDF vectors are this close, closest first.
 
     Compared a block of rows at a time, so memory grows with the class, not its square.
     """
-    if len(texts) < 2:
-        return []
+    if sum(1 for text in texts if _TWO_LETTER_WORD.search(text.lower())) < 2:
+        return []  # fewer than two texts with a word TF-IDF counts (it raises on none)
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit_transform(texts)

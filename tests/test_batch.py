@@ -629,6 +629,18 @@ def test_empty_folder(topic, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists(), "nothing is written for bad input"
 
 
+def test_a_class_of_one_letter_scripts_is_marked(topic, tmp_path: Path) -> None:
+    """Scripts with no word of two letters have nothing to compare for near-duplicates;
+    the class summary is still written (this once ended in a scikit-learn traceback)."""
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "alice.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "class" / "bob.txt").write_text("I\n", encoding="utf-8")
+    result = batch(str(tmp_path / "class"), "-o", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "out" / "summary.html").exists()
+
+
 def test_not_a_zip_and_zip_slip(topic, tmp_path: Path) -> None:
     fake = tmp_path / "class.zip"
     fake.write_bytes(b"%PDF-1.4 not a zip")

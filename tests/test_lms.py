@@ -413,6 +413,9 @@ def test_near_duplicates() -> None:
     assert [(i, j) for i, j, _ in pairs] == [(0, 2)]
     assert 0.5 < pairs[0][2] < 1
     assert near_duplicates([base]) == []
+    # Texts without a word of two letters: nothing to compare (TF-IDF would raise).
+    assert near_duplicates(["a", "I", "?"]) == []
+    assert near_duplicates(["a", base]) == []
 
 
 def test_folder_symlink_to_nowhere_is_skipped(tmp_path: Path) -> None:
