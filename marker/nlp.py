@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import MarkerError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
     from .topic import Topic
 
@@ -127,5 +128,14 @@ def _sentence_type() -> type[Span]:
         def text(self) -> str:
             # A token's trailing whitespace is at most one space, so the slice is Span.text.
             return self.essay[self.start_char:self.end_char]
+
+        @functools.cached_property
+        def tokens(self) -> tuple[Token, ...]:
+            return tuple(Span.__iter__(self))
+
+        def __iter__(self) -> Iterator[Token]:
+            # The evidence families walk a sentence's words several times, and spaCy
+            # makes a new Token object for each word on every walk.
+            return iter(self.tokens)
 
     return Sentence
