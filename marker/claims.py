@@ -1272,12 +1272,17 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
     linked = ctx.linked_in_paragraph(para)
     out = []
     numbers: list[tuple[int, int, str, float, float | None]] = []
-    for mt in PERCENT.finditer(text):
-        numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
-    for mt in WORD_COUNT.finditer(text):
-        numbers.append((mt.start(), mt.end(), "count", _word_number(mt.group(0)), None))
-    for mt in FRACTION.finditer(text):
-        numbers.append((mt.start(), mt.end(), "percent", FRACTIONS[mt.group(1).lower()], None))
+    # Each scan only when the sentence holds a word its pattern cannot match without.
+    if "%" in text or "cent" in low:
+        for mt in PERCENT.finditer(text):
+            numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
+    if any(unit in low for unit in _COUNT_UNITS):
+        for mt in WORD_COUNT.finditer(text):
+            numbers.append((mt.start(), mt.end(), "count", _word_number(mt.group(0)), None))
+    if any(part in low for part in _FRACTION_WORDS):
+        for mt in FRACTION.finditer(text):
+            numbers.append((mt.start(), mt.end(), "percent", FRACTIONS[mt.group(1).lower()],
+                            None))
     for mt in OF_RATIO.finditer(text):
         numbers.append((mt.start(), mt.end(), "ratio", _num(mt.group(1)), _num(mt.group(2))))
     taken = [(s, e) for s, e, *_ in numbers]
@@ -1362,6 +1367,8 @@ WORD_COUNT = scanner(
     rf"\b(?:(?:{'|'.join(TENS)})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
     r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
     r"(?=\s+(?:years?|months?|days?|divisions?|marshals?|states?|countries)\b)", re.I)
+_COUNT_UNITS = ("year", "month", "day", "division", "marshal", "state", "countries")
+_FRACTION_WORDS = ("half", "quarter", "third", "tenth")  # every key of FRACTIONS has one
 
 
 def _word_number(words: str) -> float:

@@ -204,3 +204,15 @@ def test_labelled_set_meets_the_targets() -> None:
     assert precision >= 0.98
     assert false_confirmations == 0
     assert recall >= 0.89
+
+
+def test_number_scans_are_skipped_only_where_they_cannot_match() -> None:
+    """_number_claims skips a pattern when the sentence lacks the words it needs: every
+    fraction holds one of the fraction words, every counted unit one of the unit words."""
+    import re
+
+    from marker.claims import _COUNT_UNITS, _FRACTION_WORDS, FRACTIONS, WORD_COUNT
+
+    assert all(any(w in key for w in _FRACTION_WORDS) for key in FRACTIONS)
+    units = re.search(r"\(\?:(years\?[^)]*)\)", WORD_COUNT.pattern).group(1).split("|")
+    assert units and all(any(u in unit for u in _COUNT_UNITS) for unit in units)
