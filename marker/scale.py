@@ -67,10 +67,13 @@ def dask_client(scheduler: str | None, local_workers: int | None) -> Iterator[Cl
         "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     }
     with dask.config.set(settings), _workers_ignore_ctrl_c():
-        # Errors only: Dask warns about every task cut short when Ctrl-C closes the cluster.
+        # Dask's own log lines are not for a teacher: when Ctrl-C closes the cluster it warns
+        # about every task cut short, and a worker whose heartbeat finds the scheduler gone
+        # logs an error with a traceback. What goes wrong in a task reaches marker as the
+        # task's exception and is reported per essay.
         cluster = LocalCluster(n_workers=max(1, local_workers or 1), threads_per_worker=1,
                                processes=True, dashboard_address="127.0.0.1:0",  # loopback
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
