@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -19,19 +19,25 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
     hashed in its manifest), where three fsyncs an essay cost more than marking steps do.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.",
-                               suffix=".tmp")
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
+        # Made inside the try, under a name known beforehand: a Ctrl-C that lands just
+        # after the file exists still removes it (with mkstemp the name came back only
+        # after the file was made, and a Ctrl-C in between left it behind).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        # mkstemp makes the file owner-only (0600); give it the mode a plain open() would.
+        # The temporary is owner-only (0600) while written; give it the mode open() would.
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
+    except FileExistsError:
+        raise  # another writer's temporary under the same random name: not ours to remove
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -39,3 +39,23 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_ctrl_c_just_after_the_temporary_is_made_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C can land at any bytecode: right after the temporary file exists, before the
+    code that would remove it knew its name (a Dask batch interrupted mid-write once left a
+    '.tmp' behind that way)."""
+    target = tmp_path / "report.html"
+    target.write_bytes(b"old")
+    real_open = os.open
+
+    def interrupted(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "open", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
