@@ -306,15 +306,22 @@ def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
     found = []
     for writer in knowledge.writers:
         for work in writer.works:
-            title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
-            title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
-            for variant in dict.fromkeys((title, title.split(":")[0].strip())):
+            for variant in title_variants(work):
                 if len(variant) < 8 or only_names(variant):
                     continue
                 low = variant.lower()
                 found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id))
     _TITLES[topic.sha256] = found
     return found
+
+
+def title_variants(work: str) -> tuple[str, ...]:
+    """How an essay may name a work the knowledge lists: its title without the year, editors
+    or co-authors ("Stumbling Colossus: The Red Army on the Eve of World War (1998)" ->
+    the full title and "Stumbling Colossus"), as the knowledge writes it."""
+    title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
+    title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
+    return tuple(dict.fromkeys((title, title.split(":")[0].strip())))
 
 
 def DateValue_from(iso: str) -> dt.date:

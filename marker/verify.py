@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .claims import NATIONALITIES, Claim
+from .claims import NATIONALITIES, Claim, title_variants
 from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
@@ -778,15 +778,13 @@ def roles_of(entry: Any) -> set[str]:
 
 
 def _listed_title(written: str, owners: list[Any]) -> str:
-    """The title as the knowledge lists it ("Stumbling Colossus"), not as typed."""
-    def fold(text: str) -> str:
-        return " ".join(text.lower().split())
-
+    """The title as the knowledge lists it ("Stumbling Colossus"), not as typed: the claim
+    found it as one of the same variants (:func:`title_variants`), in any case and spacing."""
+    wanted = " ".join(written.lower().split())
     for owner in owners:
         for work in getattr(owner, "works", ()) or ():
-            full = re.sub(r"\s*\(\d{4}\)\s*$", "", work)  # "Stumbling Colossus: ... (1998)"
-            for title in (full, full.split(":")[0].strip()):
-                if fold(title) == fold(written):
+            for title in title_variants(work):
+                if " ".join(title.lower().split()) == wanted:
                     return title
     return written
 
