@@ -11,7 +11,14 @@ labels in ``labels.yaml``:
 A verdict "falls on" a labelled claim when their spans overlap in the normalised text.
 With ``--seed`` it also scores ``../shared/samples/seed_essay.txt`` against its audit.
 
-    python benchmarks/claims_eval.py [--smoke] [--verbose] [--seed]
+It then scores ``../shared/claims-dev`` (essays written apart from the project) the way the
+product owner scores held-out sets, with recall and false confirmations per kind of claim:
+a ``contradicted`` claim overlapping an ``incorrect`` quote is a hit, one overlapping no
+``incorrect`` or ``partly`` quote is a false accusation; an ``incorrect`` quote overlapped
+by a ``supported`` claim and no ``contradicted`` one is a false confirmation; ``confirmed``
+is the share of ``correct`` quotes overlapped by a ``supported`` claim.
+
+    python benchmarks/claims_eval.py [--smoke] [--verbose] [--seed] [--dev-only]
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ from marker.pipeline import mark_file  # noqa: E402
 ESSAYS = ROOT / "tests" / "data" / "essays"
 SEED = ROOT.parent / "shared" / "samples" / "seed_essay.txt"
 SEED_CLAIMS = ROOT.parent / "shared" / "samples" / "seed_claims.md"
+DEV = ROOT.parent / "shared" / "claims-dev"
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_SKIP = set(" \t\r\n\u00a0-–—‐")
 
 
 def squash(text: str) -> str:
@@ -46,6 +56,119 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     pattern = "".join(classes.get(ch, re.escape(ch)) for ch in squash(quote))
     m = re.search(pattern, text) or re.search(pattern, text, re.IGNORECASE)
     return (m.start(), m.end()) if m else None
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """The text lower-cased without whitespace and hyphens, with each kept character's
+    offset in the original (the product owner's way of locating a labelled quote)."""
+    keep = [(i, ch) for i, ch in enumerate(text.translate(_FOLD).lower()) if ch not in _SKIP]
+    return "".join(ch for _, ch in keep), [i for i, _ in keep]
+
+
+def locate_folded(text: str, quote: str) -> tuple[int, int] | None:
+    hay, where = folded(text)
+    needle, _ = folded(quote)
+    at = hay.find(needle) if needle else -1
+    return (where[at], where[at + len(needle) - 1] + 1) if at >= 0 else None
+
+
+@dataclass
+class DevScore:
+    """Scores on a set labelled correct / incorrect / partly / unverifiable, per kind."""
+
+    contradicted: int = 0
+    false_accusations: list[str] = field(default_factory=list)
+    kinds: dict[str, dict[str, int]] = field(default_factory=dict)
+    correct: int = 0
+    confirmed: int = 0
+    misses: list[str] = field(default_factory=list)
+    confirmations: list[str] = field(default_factory=list)
+    missing_quotes: int = 0
+
+    def kind(self, name: str) -> dict[str, int]:
+        return self.kinds.setdefault(name, {"wrong": 0, "caught": 0, "false_confirm": 0})
+
+    def add(self, report: dict, labels: list[dict], name: str) -> None:
+        text = report["text"]
+        spans = []
+        for lab in labels:
+            where = locate_folded(text, lab["quote"])
+            if where is None:
+                self.missing_quotes += 1
+                continue
+            spans.append((where, lab))
+        claims = report["claims"]
+
+        def over(c: dict, w: tuple[int, int]) -> bool:
+            return c["start"] < w[1] and w[0] < c["end"]
+
+        for c in claims:
+            if c["verdict"] != "contradicted":
+                continue
+            self.contradicted += 1
+            if not any(lab["label"] in ("incorrect", "partly") for w, lab in spans
+                       if over(c, w)):
+                self.false_accusations.append(
+                    f"{name}: {c['text'][:80]!r} -> {c['correction']}")
+        for w, lab in spans:
+            verdicts = {c["verdict"] for c in claims if over(c, w)}
+            if lab["label"] == "incorrect":
+                row = self.kind(lab["kind"])
+                row["wrong"] += 1
+                if "contradicted" in verdicts:
+                    row["caught"] += 1
+                else:
+                    self.misses.append(f"{name}: [{lab['kind']}] {lab['quote'][:90]!r}")
+                    if "supported" in verdicts:
+                        row["false_confirm"] += 1
+                        self.confirmations.append(
+                            f"{name}: [{lab['kind']}] {lab['quote'][:90]!r} ({lab['truth']})")
+            elif lab["label"] == "correct":
+                self.correct += 1
+                self.confirmed += "supported" in verdicts
+
+    def totals(self) -> dict[str, float]:
+        wrong = sum(r["wrong"] for r in self.kinds.values())
+        caught = sum(r["caught"] for r in self.kinds.values())
+        fa = len(self.false_accusations)
+        return {
+            "precision": 1 - fa / self.contradicted if self.contradicted else 1.0,
+            "recall": caught / wrong if wrong else 1.0,
+            "false_accusations": fa,
+            "false_confirmations": sum(r["false_confirm"] for r in self.kinds.values()),
+            "confirmed": self.confirmed / self.correct if self.correct else 0.0,
+            "wrong": wrong, "caught": caught, "contradicted": self.contradicted,
+        }
+
+    def lines(self) -> list[str]:
+        t = self.totals()
+        out = [f"  precision {t['precision']:.3f} "
+               f"({t['contradicted'] - t['false_accusations']}/{t['contradicted']})  "
+               f"recall {t['recall']:.3f} ({t['caught']}/{t['wrong']})  "
+               f"false accusations {t['false_accusations']}  "
+               f"false confirmations {t['false_confirmations']}  "
+               f"correct confirmed {t['confirmed']:.3f} ({self.confirmed}/{self.correct})",
+               "  | kind | wrong | caught | recall | falsely ✓ |",
+               "  |---|---:|---:|---:|---:|"]
+        for kind, r in sorted(self.kinds.items(), key=lambda kv: -kv[1]["wrong"]):
+            rec = r["caught"] / r["wrong"] if r["wrong"] else 1.0
+            out.append(f"  | {kind} | {r['wrong']} | {r['caught']} | {rec:.2f} | "
+                       f"{r['false_confirm']} |")
+        if self.missing_quotes:
+            out.append(f"  ({self.missing_quotes} labelled quotes not found in the text)")
+        return out
+
+
+def score_dev(limit: int | None = None) -> DevScore:
+    """Mark every claims-dev essay and score it (the caller checks DEV exists)."""
+    import json
+
+    score = DevScore()
+    for path in sorted((DEV / "labels").glob("*.json"))[:limit]:
+        labels = json.loads(path.read_text(encoding="utf-8"))
+        report = mark_file(str(DEV / "essays" / f"{labels['essay']}.txt")).to_dict()
+        score.add(report, labels["claims"], labels["essay"])
+    return score
 
 
 @dataclass
@@ -142,7 +265,29 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true", help="two essays only (CI)")
     ap.add_argument("--verbose", action="store_true", help="list misses and false alarms")
     ap.add_argument("--seed", action="store_true", help="also score the shared seed essay")
+    ap.add_argument("--dev-only", action="store_true", help="score only ../shared/claims-dev")
     args = ap.parse_args()
+    if not args.dev_only:
+        main_set(args)
+    if DEV.exists():
+        t0 = time.perf_counter()
+        dev = score_dev(2 if args.smoke else None)
+        print(f"claims-dev (../shared, written apart from the project), "
+              f"{time.perf_counter() - t0:.1f}s:")
+        print("\n".join(dev.lines()))
+        if args.verbose:
+            for title, rows in (("missed", dev.misses),
+                                ("false accusations", dev.false_accusations),
+                                ("false confirmations", dev.confirmations)):
+                print(f"  {title}:")
+                for row in rows:
+                    print(f"    {row}")
+    else:
+        print("claims-dev: ../shared/claims-dev is absent; skipped")
+    return 0
+
+
+def main_set(args: argparse.Namespace) -> None:
     labels = yaml.safe_load((ESSAYS / "labels.yaml").read_text(encoding="utf-8"))
     essays = labels["essays"][:2] if args.smoke else labels["essays"]
     score = Score()
@@ -168,7 +313,6 @@ def main() -> int:
         if args.verbose:
             for row in seed.misses + seed.false_alarms:
                 print(f"    {row}")
-    return 0
 
 
 if __name__ == "__main__":
