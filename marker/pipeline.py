@@ -10,14 +10,13 @@ import re
 from typing import TYPE_CHECKING
 
 from . import nlp
-from .claims import extract_claims
+from .claims.frame import checked_claims
 from .errors import MarkerError
 from .normalise import Normalised, looks_english, normalise
 from .read import Submission, _shown, read_path, text_submission
 from .report import Entity, InputInfo, Report
 from .rubric import Rubric, load_rubric, mark_report
 from .topic import DEFAULT_TOPIC, Topic, load_topic
-from .verify import verify
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -98,30 +97,6 @@ def build_report(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, *,
     )
     mark_report(report, doc, topic, rubric, calibration)
     return report
-
-
-def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, object]]:
-    """Claims with their verdicts, as ``marker.report/1`` dicts numbered in text order."""
-    out = []
-    for i, claim in enumerate(extract_claims(doc, topic), start=1):
-        v = verify(claim, topic.knowledge)
-        out.append({
-            "id": f"c{i}",
-            "text": claim.text,
-            "start": claim.start,
-            "end": claim.end,
-            "kind": claim.kind,
-            "subject": claim.subject,
-            "refs": list(claim.refs),
-            "stated": claim.stated,
-            "inherited": claim.inherited,
-            "verdict": v.verdict,
-            "correction": v.correction,
-            "expected": v.expected,
-            "note": v.note,
-            "sources": list(v.sources),
-        })
-    return out
 
 
 # Numeric and temporal NER labels are shown through claims, not as entities.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import NATIONALITIES, Claim, title_variants
+from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Verdict:
     sources: tuple[str, ...] = ()
     expected: str | None = None
     note: str | None = None
+    details: tuple[Detail, ...] = ()  # when a check settles several details at once
 
 
 def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
@@ -642,28 +644,35 @@ def _term_words(term: Any) -> str:
 
 
 def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """Who took part or signed, each named party a detail of its own: it agrees when the
+    knowledge lists it (or it led a state that took part: a head of government "signs"
+    what the government signed), contradicts when the knowledge says it did not or its
+    list is complete without it, and is unchecked otherwise."""
     event = knowledge.get(claim.subject)
     if event is None:
         return Verdict(UNVERIFIABLE)
     sources = tuple(event.sources)
     parties = set(event.parties)
     signatories = set(getattr(event, "signatories", ()) or ())
-    wrong = []
     if claim.detail.get("negated"):
         return _check_not_party(claim, knowledge, event)
     non_signatories = set(event.non_signatories) | set(event.non_parties)
+    statuses: list[str] = []
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
-        if section == "unknown_people":
-            if getattr(event, "signatories_complete", False):
-                wrong.append(pid)
+        if pid in parties or pid in signatories or _led_a_party(knowledge, pid, event):
+            statuses.append(AGREES)
+        elif section == "unknown_people":
+            statuses.append(CONTRADICTS if event.signatories_complete else UNCHECKED)
         elif pid in non_signatories:
-            wrong.append(pid)
+            statuses.append(CONTRADICTS)
         elif section == "states":
-            if event.parties_complete and pid not in parties:
-                wrong.append(pid)
-        elif (getattr(event, "signatories_complete", False) and pid not in signatories
-              and pid not in parties):
-            wrong.append(pid)
+            statuses.append(CONTRADICTS if event.parties_complete else UNCHECKED)
+        elif event.signatories_complete:
+            statuses.append(CONTRADICTS)
+        else:
+            statuses.append(UNCHECKED)
+    wrong = [p for p, s in zip(claim.detail["parties"], statuses, strict=False)
+             if s == CONTRADICTS]
     fact_bits = []
     day = event.date.start if event.date is not None else None
     name = event_name(event)
@@ -676,14 +685,38 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         fact_bits.append(f"{it_was} signed by {who}" if event.signatories_complete
                          else f"{its} signatories included {who}")
     fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
+    details = _party_details(claim, statuses, fact)
     if not wrong:
-        if not fact_bits:
-            return Verdict(UNVERIFIABLE)
-        return Verdict(SUPPORTED, sources=sources, expected=fact)
+        if not fact_bits and AGREES not in statuses:
+            return Verdict(UNVERIFIABLE, details=details)
+        verdict = SUPPORTED if set(statuses) == {AGREES} else UNVERIFIABLE
+        return Verdict(verdict, sources=sources, expected=fact, details=details)
     bad = _join(_names(knowledge, wrong))
     correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
     return Verdict(CONTRADICTED, correction, sources, fact,
-                   _misconception_note(knowledge, event.id))
+                   _misconception_note(knowledge, event.id), details=details)
+
+
+def _led_a_party(knowledge: Knowledge, pid: str, event: Any) -> bool:
+    """The person led one of the event's states when it happened ("Stalin signed the
+    pact"): teachers accept a leader as the doer of what their government did."""
+    person = knowledge.get(pid)
+    if event.date is None or not getattr(person, "led", ()):
+        return False
+    day = event.date.start
+    return any(era.state in event.parties and era.start.start <= day <= era.end.end
+               for era in person.led)
+
+
+def _party_details(claim: Claim, statuses: list[str], fact: str | None) -> tuple[Detail, ...]:
+    spans = claim.detail.get("spans") or []
+    out = []
+    for (start, end), status, section in zip(spans, statuses, claim.detail["sections"],
+                                             strict=False):
+        slot = "parties" if section == "states" else "actor"
+        words = claim.text[start - claim.start:end - claim.start]
+        out.append(Detail(slot, words, start, end, status, fact))
+    return tuple(out)
 
 
 def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:

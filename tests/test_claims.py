@@ -211,7 +211,7 @@ def test_number_scans_are_skipped_only_where_they_cannot_match() -> None:
     fraction holds one of the fraction words, every counted unit one of the unit words."""
     import re
 
-    from marker.claims import _COUNT_UNITS, _FRACTION_WORDS, FRACTIONS, WORD_COUNT
+    from marker.claims.extract import _COUNT_UNITS, _FRACTION_WORDS, FRACTIONS, WORD_COUNT
 
     assert all(any(w in key for w in _FRACTION_WORDS) for key in FRACTIONS)
     units = re.search(r"\(\?:(years\?[^)]*)\)", WORD_COUNT.pattern).group(1).split("|")

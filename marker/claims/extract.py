@@ -21,14 +21,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .dates import DateSpan, RelativeDate, find_dates, find_relative
-from .nlp import sentence
-from .regex import scanner
+from ..dates import DateSpan, RelativeDate, find_dates, find_relative
+from ..nlp import sentence
+from ..regex import scanner
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from .topic import Topic
+    from ..topic import Topic
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class _Context:
         self.doc = doc
         self.topic = topic
         self.knowledge = topic.knowledge
-        text = _text(doc)
+        self.text = text = _text(doc)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         self.dates = [d for d in find_dates(text) if 1000 <= d.start.year <= 2099]
         self.date_starts = [d.start_char for d in self.dates]
@@ -164,6 +164,11 @@ class _Context:
         lo = bisect.bisect_left(starts, sent.start_char)
         hi = bisect.bisect_left(starts, sent.end_char)
         return list(self.ents[lo:hi])
+
+    def ents_between(self, start: int, end: int) -> list[Span]:
+        """The entities that begin from ``start`` up to ``end``."""
+        starts = self._ent_starts
+        return list(self.ents[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
 
     @functools.cached_property
     def _ent_starts(self) -> list[int]:
@@ -326,7 +331,7 @@ def title_variants(work: str) -> tuple[str, ...]:
 
 def DateValue_from(iso: str) -> dt.date:
     """The first day an ISO date string covers."""
-    from .dates import iso_span
+    from ..dates import iso_span
 
     return iso_span(str(iso))[0]
 
@@ -366,12 +371,24 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
 
 def extract_claims(doc: Doc, topic: Topic) -> list[Claim]:
     """Every checkable claim in the essay, in text order, at most one per span and kind."""
-    ctx = _Context(doc, topic)
+    return claims_in(context(doc, topic))
+
+
+def context(doc: Doc, topic: Topic) -> ExtractContext:
+    """The indexes over one analysed essay that extraction and the frames share."""
+    return _Context(doc, topic)
+
+
+def claims_in(ctx: ExtractContext) -> list[Claim]:
+    """The claims of an essay whose indexes are built."""
     claims: list[Claim] = []
     periods = _paragraph_periods(ctx)
     for sent in ctx.sents:
         claims.extend(_sentence_claims(ctx, sent, periods))
     return _dedupe(claims)
+
+
+ExtractContext = _Context
 
 
 # -- sentence level -----------------------------------------------------------------------
@@ -400,7 +417,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     return out
 
 
-def _clause_head(tok: Token) -> Token:
+def clause_head(tok: Token) -> Token:
     """The verb heading the clause a token is in."""
     cur = tok
     for _ in range(40):
@@ -494,7 +511,7 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
         if _inside(d, mentions):
             continue
         d_head = _date_head(doc, d)
-        d_clause = _clause_head(d_head)
+        d_clause = clause_head(d_head)
         for m in events:
             m_head = _mention_head(doc, m)
             # "marched into the Rhineland in 1935": a date right after the event's words is
@@ -502,7 +519,7 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
                 r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
             attached = _modifies(d_head, m, m_head) or adjacent
-            same_clause = _clause_head(m_head) == d_clause
+            same_clause = clause_head(m_head) == d_clause
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
@@ -557,7 +574,7 @@ END_VERBS = {"end", "finish", "conclude", "close", "stop", "cease"}
 def _aspect(doc: Doc, d: DateSpan) -> str:
     """Whether a date is said of an event's start ("began in 1937"), end ("ended in
     1939") or the event as a whole."""
-    verb = _clause_head(_date_head(doc, d))
+    verb = clause_head(_date_head(doc, d))
     if any(c.dep_ in ("dobj", "obj") for c in verb.children):
         return "whole"  # "opened his offensive": the start of something else
     lemma = verb.lemma_.lower()
@@ -684,7 +701,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
 def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
                    exclude: Mention) -> Mention | None:
     """The event an "after/before" phrase or clause is attached to: in that clause."""
-    clause = _clause_head(attach)
+    clause = clause_head(attach)
     best = None
     for m in events:
         if m is exclude or m.kb_id == exclude.kb_id:
@@ -692,11 +709,11 @@ def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
         head = _mention_head(ctx.doc, m)
         # In the clause the phrase modifies, or in a clause it governs ("Lenin decided to
         # make peace at Brest-Litovsk"), but not in the "after ..." phrase itself.
-        if _clause_head(head) != clause and head not in clause.subtree:
+        if clause_head(head) != clause and head not in clause.subtree:
             continue
         if head in exclude_subtree(ctx, exclude):
             continue
-        rank = 0 if _clause_head(head) == clause else 1
+        rank = 0 if clause_head(head) == clause else 1
         dist = (rank, abs(m.start_char - attach.idx))
         if best is None or dist < best[0]:
             best = (dist, m)
@@ -713,8 +730,8 @@ def exclude_subtree(ctx: _Context, anchor: Mention) -> set[Token]:
 
 def _closest_event(ctx: _Context, r: RelativeDate, events: list[Mention]) -> Mention | None:
     tok = _token_at(ctx.doc, r.start_char)
-    clause = _clause_head(tok)
-    cands = [m for m in events if _clause_head(_mention_head(ctx.doc, m)) == clause]
+    clause = clause_head(tok)
+    cands = [m for m in events if clause_head(_mention_head(ctx.doc, m)) == clause]
     if len(cands) != 1:
         return None
     return cands[0]
@@ -1051,7 +1068,7 @@ def _office_anchor(ctx: _Context, sent: Span, o_start: int) -> tuple[str, Mentio
             continue
         rel = _temporal_relation(ctx.doc, m)
         # The "after X" phrase governs the clause the office is named in (or one above it).
-        if rel is not None and office_tok in _clause_head(rel[2]).subtree:
+        if rel is not None and office_tok in clause_head(rel[2]).subtree:
             return rel[0], m
     return None
 
@@ -1132,10 +1149,10 @@ def _office_time(ctx: _Context, o_start: int, o_end: int, person: Mention,
     """The time an office is claimed for: a date in the same clause, else none."""
     doc = ctx.doc
     o_tok = _token_at(doc, o_start)
-    clause = _clause_head(o_tok)
+    clause = clause_head(o_tok)
     best = None
     for d in dates:
-        if _clause_head(_date_head(doc, d)) != clause and not (
+        if clause_head(_date_head(doc, d)) != clause and not (
             abs(d.start_char - o_end) < 25 or abs(o_start - d.end_char) < 25
         ):
             continue
@@ -1225,7 +1242,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             refs=(m.kb_id, *[a.kb_id for a in named]),
             stated=", ".join(a.text for a in named),
             detail={"parties": [a.kb_id for a in named],
-                    "sections": [a.section for a in named]},
+                    "sections": [a.section for a in named],
+                    "spans": [(a.start_char, a.end_char) for a in named]},
         ))
     return out
 

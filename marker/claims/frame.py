@@ -1,0 +1,260 @@
+"""Claims as frames of details: what a clause states, what was checked, one verdict.
+
+A claim's check (:mod:`marker.verify`) settles the detail its kind is about: a date, an
+office, the parties. The clause may state more about the same thing: where it happened, who
+did it, a second date, a number, a time relative to something else. Each is a *detail*;
+one that no check settled is ``unchecked``. A claim is ``supported`` only when every detail
+its clause states agrees, ``contradicted`` when one disagrees (the correction names that
+detail), and otherwise ``unverifiable``: a ✓ promises that everything in the clause was
+checked.
+
+Claims about the same thing in the same clause are one claim with several details, so a
+sentence never carries a ✓ and a ✗ for one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..verify import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict, verify
+from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
+from .extract import Claim, ExtractContext, claims_in, clause_head, context
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from ..topic import Knowledge, Topic
+
+STATUS_OF = {SUPPORTED: AGREES, CONTRADICTED: CONTRADICTS, UNVERIFIABLE: UNCHECKED}
+
+# What each kind of claim checks, as a slot of the frame.
+SLOT_OF_KIND = {"date": "time", "era": "time", "sequence": "order", "office": "office",
+                "party": "parties", "number": "number", "attribution": "who",
+                "work": "work", "outcome": "outcome"}
+SLOT_WORDS = {"time": "the date", "span": "the span of years", "relative": "the time",
+              "order": "the order of events", "office": "the office",
+              "parties": "who took part", "actor": "who did it", "place": "the place",
+              "number": "the number", "who": "who the writer was", "work": "the book",
+              "outcome": "what it achieved"}
+# Child clauses that state something else (about another thing): their details are not
+# this claim's, unless the claim itself reaches into them.
+OTHER_CLAUSES = {"relcl", "advcl", "ccomp", "parataxis", "csubj", "xcomp"}
+PLACE_PREPS = {"in", "at", "near", "outside"}
+NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
+
+
+def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
+    """Every claim with its details and one verdict, as ``marker.report/1`` dicts."""
+    ctx = context(doc, topic)
+    verdicts = [(c, verify(c, topic.knowledge)) for c in claims_in(ctx)]
+    frames = [_frame(ctx, group, topic.knowledge) for group in _groups(ctx, verdicts)]
+    frames.sort(key=lambda f: (f["start"], f["end"]))
+    for i, f in enumerate(frames, start=1):
+        f["id"] = f"c{i}"
+    return frames
+
+
+def _groups(ctx: ExtractContext, verdicts: list[tuple[Claim, Verdict]]
+            ) -> list[list[tuple[Claim, Verdict]]]:
+    """Claims about one thing in one clause, together (text order kept)."""
+    groups: dict[tuple[Any, ...], list[tuple[Claim, Verdict]]] = {}
+    for claim, v in verdicts:
+        key = (claim.subject, _clause_of(ctx, claim).i) if claim.subject else (id(claim),)
+        groups.setdefault(key, []).append((claim, v))
+    return list(groups.values())
+
+
+def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
+    span = ctx.doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else ctx.doc[0]
+    return clause_head(root)
+
+
+def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
+           knowledge: Knowledge) -> dict[str, Any]:
+    details: list[Detail] = []
+    for claim, v in group:
+        details.extend(v.details or _checked_details(ctx, claim, v))
+    first = group[0][0]
+    covered = [(d.start, d.end) for d in details]
+    covered.extend((c.start, c.end) for c, _ in group if c.kind in ("party", "sequence"))
+    refs = {r for c, _ in group for r in c.refs}
+    details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
+                   if not any(s <= d.start < e or d.start <= s < d.end for s, e in covered))
+    details.sort(key=lambda d: (d.start, d.end))
+    statuses = {d.status for d in details}
+    wrong = [(c, v) for c, v in group if v.verdict == CONTRADICTED]
+    if CONTRADICTS in statuses:
+        verdict = CONTRADICTED
+    elif statuses == {AGREES}:
+        verdict = SUPPORTED
+    else:
+        verdict = UNVERIFIABLE
+    lead_claim, lead = wrong[0] if wrong else next(
+        ((c, v) for c, v in group if v.verdict == SUPPORTED), group[0])
+    start = min(c.start for c, _ in group)
+    end = max(c.end for c, _ in group)
+    corrections = list(dict.fromkeys(v.correction for _, v in wrong if v.correction))
+    sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
+    return {
+        "id": "",
+        "text": ctx.text[start:end],
+        "start": start,
+        "end": end,
+        "kind": lead_claim.kind,
+        "subject": first.subject,
+        "refs": list(dict.fromkeys(r for c, _ in group for r in c.refs)),
+        "stated": lead_claim.stated,
+        "inherited": lead_claim.inherited,
+        "verdict": verdict,
+        "correction": " ".join(corrections) if corrections else None,
+        "expected": lead.expected,
+        "note": lead.note,
+        "sources": sources,
+        "details": [d.to_dict() for d in details],
+    }
+
+
+def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Detail]:
+    """The details a claim's own check settled, placed on the words that state them."""
+    status = STATUS_OF[v.verdict]
+    slot = SLOT_OF_KIND.get(claim.kind, claim.kind)
+    out = []
+    if claim.kind == "office":
+        out.extend(Detail("office", ctx.text[s:e], s, e, status, v.expected)
+                   for s, e, *_ in ctx.offices if claim.start <= s < claim.end)
+        slot = "time"
+    if claim.when is not None and claim.kind in ("date", "office"):
+        start, end = claim.when.start_char, claim.when.end_char
+        if claim.when.precision == "range":
+            slot = "span"
+    else:
+        at = ctx.text.find(claim.stated, claim.start, claim.end) if claim.stated else -1
+        start, end = (at, at + len(claim.stated)) if at >= 0 else (claim.start, claim.end)
+    if claim.kind != "office" or claim.when is not None or not out:
+        out.append(Detail(slot, ctx.text[start:end], start, end, status, v.expected))
+    return out
+
+
+def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
+                    knowledge: Knowledge, refs: set[str]) -> Iterable[Detail]:
+    """Details the group's clause states besides the ones its checks settled."""
+    doc, text = ctx.doc, ctx.text
+    tokens = _clause_tokens(ctx, group)
+    if not tokens:
+        return
+    lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    inside = {t.i for t in tokens}
+    named = {i for m in ctx.mentions_between(lo, hi) if m.kb_id in refs
+             for i in range(m.start, m.end)}
+    for d in ctx.dates_between(lo, hi):
+        if _covers(doc, inside, d.start_char, d.end_char):
+            slot = "span" if d.precision == "range" else "time"
+            yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
+    for r in ctx.relatives:
+        if lo <= r.start_char < hi and _covers(doc, inside, r.start_char, r.end_char):
+            yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
+    dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
+    for ent in ctx.ents_between(lo, hi):
+        if ent.start not in inside or any(i in named for i in range(ent.start, ent.end)):
+            continue
+        if any(s <= ent.start_char < e for s, e in dated):
+            continue
+        detail = _entity_detail(ent, doc, text, knowledge)
+        if detail is not None:
+            yield detail
+    for o_start, o_end, *_ in ctx.offices:
+        if lo <= o_start < hi and _covers(doc, inside, o_start, o_end):
+            yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
+
+
+def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detail | None:
+    """A name or number in the clause as a detail: a person who acts, a place, the states
+    taking part, a number."""
+    words = text[ent.start_char:ent.end_char]
+    entry = knowledge.get(ent.kb_id_) if ent.kb_id_ else None
+    section = getattr(entry, "section", None)
+    head = _outside_head(doc, ent.start, ent.end)
+    prep = head.head if head.dep_ == "pobj" else None
+    if ent.label_ in NUMBER_LABELS:
+        if words.lower() in ("one", "a", "an", "once") or words.isdigit() and len(words) == 4:
+            return None
+        return Detail("number", words, ent.start_char, ent.end_char, UNCHECKED)
+    if prep is not None and prep.lower_ in PLACE_PREPS and head.pos_ == "PROPN" \
+            and section in (None, "states"):
+        return Detail("place", words, ent.start_char, ent.end_char, UNCHECKED)
+    role = _role(head)
+    if role is None:
+        return None
+    if section == "people" or (section is None and ent.label_ == "PERSON"):
+        return Detail("actor", words, ent.start_char, ent.end_char, UNCHECKED)
+    if section == "states" or (section is None and ent.label_ in ("GPE", "NORP")):
+        return Detail("parties", words, ent.start_char, ent.end_char, UNCHECKED)
+    return None
+
+
+def _role(tok: Token) -> str | None:
+    """'doer' or 'party' when a name acts in the clause: the subject, the agent of a
+    passive ("by Molotov"), or a partner ("with Germany", "between A and B")."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ == "conj":
+            cur = cur.head
+            continue
+        break
+    if cur.dep_ in ("nsubj", "nsubjpass") or cur.dep_ == "poss":
+        return "doer"
+    if cur.dep_ == "pobj" and cur.head.lower_ in ("by", "with", "between", "against"):
+        return "party"
+    return None
+
+
+def _outside_head(doc: Doc, start: int, end: int) -> Token:
+    """The token of a span whose head lies outside it (how the span joins the sentence)."""
+    for t in doc[start:end]:
+        if not start <= t.head.i < end or t.head is t:
+            return t
+    return doc[start]
+
+
+def _covers(doc: Doc, inside: set[int], start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.i in inside for t in span)
+
+
+def _clause_tokens(ctx: ExtractContext, group: list[tuple[Claim, Verdict]]) -> list[Token]:
+    """The tokens of the clause the group's claims are in: its head's subtree without the
+    clauses that hang off it (they state other things), plus the claims' own words, less
+    any clause inside them that neither begins nor ends a claim ("Litvinov, who was
+    foreign commissar, was dismissed in 1939": the relative clause is not the dismissal's)."""
+    doc = ctx.doc
+    own: set[int] = set()
+    edges: set[int] = set()
+    for claim, _ in group:
+        span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        if span is not None and len(span):
+            own.update(range(span.start, span.end))
+            edges.update((span.start, span.end - 1))
+    if not own:
+        return []
+    for i in sorted(own):
+        tok = doc[i]
+        if i in own and tok.dep_ in OTHER_CLAUSES:
+            inner = {t.i for t in tok.subtree}
+            if not inner & edges:
+                own -= inner
+    first = group[0][0]
+    span = doc.char_span(first.start, first.end, alignment_mode="expand")
+    head = clause_head(span.root if span is not None and len(span) else doc[min(own)])
+    keep = set(own)
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        keep.add(tok.i)
+        for child in tok.children:
+            if child.i not in own and (child.dep_ in OTHER_CLAUSES or (
+                    child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))):
+                continue
+            stack.append(child)
+    return [doc[i] for i in sorted(keep)]
