@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .claims import NATIONALITIES, Claim, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
+from .claims.span import ends_agree, stated_ends
 from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Verdict:
     expected: str | None = None
     note: str | None = None
     details: tuple[Detail, ...] = ()  # when a check settles several details at once
+    wrong: str | None = None  # the one slot found wrong when the rest of the claim is right
 
 
 def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
@@ -311,6 +313,10 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         intervals = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
     elif aspect == "end" and event.end is not None:
         intervals = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
+    ends = stated_ends(claim.when)
+    if ends is not None and aspect == "whole" and event.end is not None \
+            and event.end.iso != event.date.iso:
+        return _check_event_span(claim, knowledge, event, ends)
     stated = _widen(claim)
     when = claim.when
     if when.open_start:
@@ -328,6 +334,29 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     correction = f"{fact}, not {_as_stated(claim.stated)}."
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
+
+
+def _check_event_span(claim: Claim, knowledge: Knowledge, event: Any,
+                      ends: tuple[Interval, Interval]) -> Verdict:
+    """"The Winter War of 1939-41": both ends must be right. A wrong span is called wrong
+    only when it is written on the event itself ("the war of 1939-41", "the war, which
+    lasted from ..."); a span of something else in its clause is not its to judge."""
+    starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+    finishes = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
+    name = event_name(event)
+    fact = f"{name[0].upper()}{name[1:]} lasted from {_span(event.date, event.end, 'to')}"
+    sources = tuple(event.sources)
+    if ends_agree(ends, starts, finishes):
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    if not claim.detail.get("attached"):
+        return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
+    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.stated)}.", sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _as_span(stated: str) -> str:
+    """'1939-41' stays as written after "not"; 'from 1939 to 1941' brings its own word."""
+    return stated.strip() if stated.strip()[:1].isdigit() else _as_stated(stated)
 
 
 def _as_stated(stated: str) -> str:
@@ -493,6 +522,9 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
             correction = (f"{pname} became {title} {_on(terms[0].start)}, "
                           f"not {_as_stated(claim.when.text)}.")
             return Verdict(CONTRADICTED, correction, sources, fact)
+        ends = stated_ends(claim.when)
+        if ends is not None and ends[0][0].year != ends[1][0].year:
+            return _check_term_span(claim, offices, pname, title, terms, ends, sources, fact)
         if _fits_any(person, office_ids, claim):
             return Verdict(SUPPORTED, sources=sources, expected=fact)
     holders = _holders(knowledge, offices, claim)
@@ -507,6 +539,24 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         fact = f"{pname} was never {title}"
     correction = f"{fact}; {when} the post was held by {_join(holders)}."
     return Verdict(CONTRADICTED, correction, sources, fact)
+
+
+def _check_term_span(claim: Claim, offices: list[Any], pname: str, title: str,
+                     terms: list[Any], ends: tuple[Interval, Interval],
+                     sources: tuple[str, ...], fact: str) -> Verdict:
+    """"Litvinov, foreign commissar from 1933 to 1939": the term's two ends. Wrong only for
+    an office with one holder at a time, whose holders the knowledge lists in full."""
+    for t in terms:
+        starts = [(d.start, d.end) for d in [t.start, *t.accepted_starts]]
+        finishes = [(d.start, d.end) for d in [t.end, *t.accepted_ends] if d is not None] \
+            or [None]
+        if ends_agree(ends, starts, finishes):
+            return Verdict(SUPPORTED, sources=sources, expected=fact)
+    if not all(o.single_holder for o in offices):
+        return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
+    assert claim.when is not None
+    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.when.text)}.", sources, fact,
+                   wrong="span")
 
 
 def _start_window(claim: Claim) -> Interval:

@@ -120,7 +120,8 @@ class _Context:
         self.knowledge = topic.knowledge
         self.text = text = _text(doc)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
-        self.dates = [d for d in find_dates(text) if 1000 <= d.start.year <= 2099]
+        self.dates = [d for d in find_dates(text)
+                      if 1000 <= d.start.year <= 2099 and not _citation(text, d)]
         self.date_starts = [d.start_char for d in self.dates]
         self.relatives = find_relative(text)
         self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
@@ -394,7 +395,51 @@ ExtractContext = _Context
 # -- sentence level -----------------------------------------------------------------------
 
 
+def _states_nothing(ctx: _Context, sent: Span) -> bool:
+    """A question ("Why did Stalin sign the pact?") or a heading ("The 1920s: Socialism in
+    One Country") asserts nothing, whatever names and dates it holds."""
+    words = ctx.text[sent.start_char:sent.end_char].strip()
+    if words.endswith("?"):
+        return True
+    para = ctx.paragraph_of(sent.start_char)
+    start = ctx.para_starts[para]
+    end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(ctx.text)
+    if ctx.text[start:end].strip() != words or words[-1:] in ".!;:\"'”’)":
+        return False
+    alpha = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words)]
+    capital = [w for w in alpha if w[0].isupper()]
+    return 0 < len(alpha) <= 10 and len(capital) >= 0.6 * len(alpha)
+
+
+_CITATION = re.compile(r"[(\[]\s*(?:[A-Z][\w'’.-]+(?:\s+(?:and|&)\s+[A-Z][\w'’.-]+)?"
+                       r"(?:\s+et\s+al\.?)?,?\s+)?(?:\d{4}[a-z]?)(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:[-–]\d+)?)?\s*[)\]]")
+
+
+def _citation(text: str, d: DateSpan) -> bool:
+    """A year in a reference, not a date of anything in the essay: "(Haslam, 1984)",
+    "[Roberts 1995: 45]", or "Carr (1979)" (a bracketed year right after a surname)."""
+    if d.precision != "year":
+        return False
+    lo = max(0, d.start_char - 40)
+    for m in _CITATION.finditer(text, lo, min(len(text), d.end_char + 20)):
+        if m.start() <= d.start_char and d.end_char <= m.end():
+            inside = text[m.start() + 1:d.start_char].strip()
+            if inside:
+                return True
+            before = text[max(0, m.start() - 30):m.start()].rstrip()
+            word = re.search(r"([A-Z][\w'’-]+)$", before)
+            return word is not None and word.group(1).lower() not in _NOT_AUTHORS
+    return False
+
+
+# Words before a bracketed year that name a thing, not an author ("the Treaty (1922)").
+_NOT_AUTHORS = {"treaty", "pact", "agreement", "war", "conference", "protocol", "plan",
+                "congress", "revolution", "crisis", "affair", "raid", "letter", "front"}
+
+
 def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> list[Claim]:
+    if _states_nothing(ctx, sent):
+        return []
     mentions = ctx.mentions_between(sent.start_char, sent.end_char)
     dates = ctx.dates_between(sent.start_char, sent.end_char)
     relatives = [r for r in ctx.relatives if sent.start_char <= r.start_char < sent.end_char]
@@ -525,6 +570,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
                 else sorted((d.end_char, m.start_char))
             between = _text(doc)[gap_start:gap_end]
+            if not attached and _said_of_another(d_head, m, m_head, between, d_clause):
+                continue
             distance = len(between)
             if re.search(r"\band\b|;|,\s*(?:and|while|whereas|but)\b", between):
                 distance += 60
@@ -553,6 +600,61 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
         used_d.setdefault(id(d), m)
         pairs.append((m, d))
     return pairs
+
+
+_LISTED = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", re.I)
+_SUBORDINATE = re.compile(r",\s*(?:while|whereas|although|though|because|when|as|since|but|"
+                          r"yet)\b", re.I)
+# What happens to an agreement later is not when it was made: "the pact failed on 22 June
+# 1941", "renewed in 1926", "ratified in 1935", "published in 1948", its anniversary.
+AFTERLIFE_VERBS = {"fail", "collapse", "break", "breach", "violate", "renew", "ratify",
+                   "extend", "denounce", "abandon", "repudiate", "expire", "lapse", "revive",
+                   "reaffirm", "publish", "reveal", "discover", "celebrate", "commemorate",
+                   "mark", "honour", "honor", "tear", "scrap", "cancel", "annul", "prolong"}
+# Nouns that are events of their own: a date hung on one of them is that event's.
+HAPPENING_NOUNS = {
+    "negotiation", "talk", "defeat", "invasion", "war", "attack", "crisis", "conference",
+    "election", "revolution", "collapse", "surrender", "armistice", "offensive", "victory",
+    "renewal", "ratification", "anniversary", "accession", "extension", "visit", "speech",
+    "publication", "death", "murder", "trial", "raid", "occupation", "annexation", "entry"}
+
+
+def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
+                     d_clause: Token) -> bool:
+    """The date belongs to something else in the clause: listed beside the event ("1936 and
+    the Anschluss"), the other end of a span that begins with it ("from Brest-Litovsk to the
+    summer of 1939"), a clause of its own (", while ..."), the noun it hangs on ("the talks
+    of 1939", "Germany's defeat in November 1918"), or what became of the event later ("the
+    pact failed in 1941")."""
+    if _LISTED.fullmatch(between):
+        return True
+    if _SUBORDINATE.search(between):
+        return True
+    ends = {_governing_word(m_head), _governing_word(d_head)}
+    if ends & {"from", "between"} and ends & {"to", "until", "till", "and"}:
+        return True
+    if d_clause.lemma_.lower() in AFTERLIFE_VERBS:
+        return True
+    prep = d_head.head if d_head.dep_ == "pobj" else None
+    noun = prep.head if prep is not None and prep.dep_ == "prep" else None
+    if noun is not None and noun.pos_ == "NOUN" and not m.start <= noun.i < m.end \
+            and noun is not m_head:
+        return (prep.lower_ == "of" or noun.lemma_.lower() in HAPPENING_NOUNS
+                or any(c.dep_ == "poss" for c in noun.children))
+    return False
+
+
+def _governing_word(tok: Token) -> str:
+    """The preposition a phrase hangs on ("from" in "from Brest-Litovsk"), lower case."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ == "pobj":
+            return cur.head.lower_
+        if cur.dep_ in ("compound", "amod", "nummod", "conj"):
+            cur = cur.head
+            continue
+        break
+    return ""
 
 
 def _modifies(d_head: Token, m: Mention, m_head: Token) -> bool:
@@ -602,9 +704,25 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
             kind="date", start=start, end=end, text=_text(ctx.doc)[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
             detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m),
-                    **_alternatives(m)},
+                    "attached": _written_on(ctx, m, d), **_alternatives(m)},
         ))
     return out
+
+
+DURATION_VERBS = {"last", "run", "rage", "continue", "go", "span", "stretch"}
+_ON_THE_NAME = re.compile(r"\s*(?:\(|,|of|,?\s*which\s+(?:lasted|ran|raged|went\s+on)\s+"
+                          r"(?:from|between)?|(?:lasted|ran|raged)\s+(?:from|between)?)\s*$")
+
+
+def _written_on(ctx: _Context, m: Mention, d: DateSpan) -> bool:
+    """The date is written on the event itself: "the Winter War (1939-40)", "the war of
+    1939-40", "the war, which lasted from 1939 to 1940", "the war lasted 1939-40"."""
+    if not 0 <= d.start_char - m.end_char <= 40:
+        return False
+    if _ON_THE_NAME.fullmatch(ctx.text[m.end_char:d.start_char].lower()):
+        return True
+    verb = clause_head(_date_head(ctx.doc, d))
+    return verb.lemma_.lower() in DURATION_VERBS and _mention_head(ctx.doc, m).head == verb
 
 
 EFFECT_VERBS = {"normalise", "normalize", "establish", "restore", "recognise", "recognize",
@@ -1334,11 +1452,15 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         hi = min([a for a, b in bounds if a >= e] + [e + 50])
         window = low[lo:hi]
         best = None
+        counted = _counted_noun(low, e) if unit == "count" else None
         for fig in figures:
             if fig.unit != unit:
                 continue
             if not any(_says(k, window) for k in fig.keywords):
                 continue
+            if counted and not any(w.rstrip("s") == counted for k in fig.keywords
+                                   for w in k.lower().split()):
+                continue  # "ten years", "21 conditions": not a count of states or aircraft
             qualified = any(_says(q, window) for q in fig.qualifiers)
             if fig.qualifiers and not qualified:
                 continue
@@ -1371,6 +1493,18 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
             detail={"unit": unit, "value": value, "of": of},
         ))
     return out
+
+
+_NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", "less",
+               "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
+
+
+def _counted_noun(low: str, end: int) -> str | None:
+    """The word a count counts, when it follows the number ("ten years" -> "years")."""
+    m = re.match(r"\s+([a-z][a-z'-]+)", low[end:end + 30])
+    if m is None or m.group(1) in _NOT_COUNTED:
+        return None
+    return m.group(1).rstrip("s") or None
 
 
 def _says(phrase: str, text: str) -> bool:

@@ -14,12 +14,14 @@ sentence never carries a ✓ and a ✗ for one statement.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..verify import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import Claim, ExtractContext, claims_in, clause_head, context
+from .parties import involved
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -122,7 +124,8 @@ def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Deta
     slot = SLOT_OF_KIND.get(claim.kind, claim.kind)
     out = []
     if claim.kind == "office":
-        out.extend(Detail("office", ctx.text[s:e], s, e, status, v.expected)
+        right = AGREES if v.wrong and v.wrong != "office" else status
+        out.extend(Detail("office", ctx.text[s:e], s, e, right, v.expected)
                    for s, e, *_ in ctx.offices if claim.start <= s < claim.end)
         slot = "time"
     if claim.when is not None and claim.kind in ("date", "office"):
@@ -152,7 +155,11 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if _covers(doc, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
+    claimed = [(c.start, c.end) for c, _ in group]
     for r in ctx.relatives:
+        anchor = (r.anchor_start_char, r.anchor_end_char)
+        if anchor[0] is not None and any(s < anchor[1] and anchor[0] < e for s, e in claimed):
+            continue  # "soon after Hitler became Chancellor": dates something else by it
         if lo <= r.start_char < hi and _covers(doc, inside, r.start_char, r.end_char):
             yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
     dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
@@ -163,6 +170,10 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             continue
         detail = _entity_detail(ent, doc, text, knowledge)
         if detail is not None:
+            if detail.slot in ("actor", "parties", "place") and ent.kb_id_:
+                status = involved(knowledge, knowledge.get(group[0][0].subject or ""),
+                                  ent.kb_id_)
+                detail = dataclasses.replace(detail, status=status)
             yield detail
     for o_start, o_end, *_ in ctx.offices:
         if lo <= o_start < hi and _covers(doc, inside, o_start, o_end):
@@ -178,7 +189,7 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     head = _outside_head(doc, ent.start, ent.end)
     prep = head.head if head.dep_ == "pobj" else None
     if ent.label_ in NUMBER_LABELS:
-        if words.lower() in ("one", "a", "an", "once") or words.isdigit() and len(words) == 4:
+        if words.lower() in ("one", "a", "an", "once") or (words.isdigit() and len(words) == 4):
             return None
         return Detail("number", words, ent.start_char, ent.end_char, UNCHECKED)
     if prep is not None and prep.lower_ in PLACE_PREPS and head.pos_ == "PROPN" \
