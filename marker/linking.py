@@ -637,7 +637,8 @@ class KnowledgeLinker:
                 end = party.end
                 out.remove(party)
             span = Span(doc, first, end, label="EVENT", kb_id=found)
-            span._.link = "context"
+            # "the alliance with France": a bare kind and side only guess at the event.
+            span._.link = "context" if words else "description"
             out.append(span)
             taken.add(first, end)
         return out

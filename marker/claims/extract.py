@@ -62,6 +62,7 @@ class Mention:
     by_trigger: bool = False
     verb: Token | None = None
     agent: str | None = None  # the trigger's matched doer ("Germany" in "Germany invaded")
+    described: bool = False  # linked by a description ("the alliance with France"): a guess
 
     @property
     def root(self) -> int:
@@ -211,7 +212,8 @@ class _Context:
             if section is None:
                 continue
             out.append(Mention(kb_id, section, ent.start, ent.end, start_char, end_char,
-                               text[start_char:end_char], candidates))
+                               text[start_char:end_char], candidates,
+                               described=ent._.link == "description"))
         out.extend(self._trigger_mentions(out))
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out
@@ -704,7 +706,8 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
             kind="date", start=start, end=end, text=_text(ctx.doc)[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
             detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m),
-                    "attached": _written_on(ctx, m, d), **_alternatives(m)},
+                    "attached": _written_on(ctx, m, d), "described": m.described,
+                    **_alternatives(m)},
         ))
     return out
 
@@ -1452,7 +1455,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         hi = min([a for a, b in bounds if a >= e] + [e + 50])
         window = low[lo:hi]
         best = None
-        counted = _counted_noun(low, e) if unit == "count" else None
+        counted = _counted_noun(low, e)
         for fig in figures:
             if fig.unit != unit:
                 continue
@@ -1501,7 +1504,7 @@ _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", 
 
 def _counted_noun(low: str, end: int) -> str | None:
     """The word a count counts, when it follows the number ("ten years" -> "years")."""
-    m = re.match(r"\s+([a-z][a-z'-]+)", low[end:end + 30])
+    m = re.match(r"\s+(?:of\s+(?:its|their|the|his)\s+)?([a-z][a-z-]+)", low[end:end + 40])
     if m is None or m.group(1) in _NOT_COUNTED:
         return None
     return m.group(1).rstrip("s") or None
