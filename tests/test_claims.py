@@ -26,7 +26,7 @@ def claims_of(text: str) -> list[dict]:
 
 def verdict(text: str, kind: str) -> tuple[str, str | None]:
     """The verdict and correction of the (single) claim of ``kind`` in ``text``."""
-    found = [c for c in claims_of(text) if c["kind"] == kind]
+    found = [c for c in claims_of(text) if kind in c["kinds"]]
     assert found, f"no {kind} claim found in {text!r}: {claims_of(text)}"
     worst = sorted(found, key=lambda c: ["contradicted", "supported", "unverifiable"].index(
         c["verdict"]))[0]
@@ -119,7 +119,7 @@ def test_tricky_correct_claims_are_never_contradicted(text: str) -> None:
 def test_paragraph_period_makes_an_undated_claim_checkable() -> None:
     text = ("From 1924-1930, the Soviet Union sought peace and trade. Stalin dissolved the "
             "Comintern to reassure the capitalist powers.")
-    era = [c for c in claims_of(text) if c["kind"] == "era" and c["inherited"]]
+    era = [c for c in claims_of(text) if "era" in c["kinds"] and c["inherited"]]
     assert era and era[0]["verdict"] == "contradicted"
     assert "1943" in era[0]["correction"]
 

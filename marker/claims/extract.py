@@ -1057,7 +1057,8 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
             role == "subject" and t.i in range(lm.start, lm.end) for role, t in _arguments(m.verb)
         ):
             return lm, eras[lm.kb_id]
-        if lhead.dep_ == "poss" and lhead.head.dep_ == "attr" and lhead.head.head.lemma_ == "be":
+        if lhead.dep_ == "poss" and lhead.head.dep_ == "attr" and lhead.head.head.lemma_ == "be" \
+                and lhead.head.lemma_.lower() in AUTHORSHIP_NOUNS:
             cop = lhead.head.head
             said_of = [c for c in cop.children if c.dep_ == "nsubj"]
             if (cop.dep_ == "relcl" and cop.head.i in range(m.start, m.end)) or any(
@@ -1071,6 +1072,10 @@ def _leader_of(ctx: _Context, m: Mention, mentions: list[Mention],
     return None
 
 
+# "X was Lenin's idea" dates X to Lenin's time; "X was Stalin's fault" is a judgement.
+AUTHORSHIP_NOUNS = {"idea", "policy", "plan", "brainchild", "creation", "doing", "initiative",
+                    "decision", "work", "project", "programme", "program", "strategy",
+                    "invention", "scheme", "achievement", "legacy"}
 DOING_VERBS = {"sign", "conclude", "negotiate", "make", "agree", "launch", "order", "introduce",
                "start", "begin", "create", "found", "establish", "dissolve", "abolish", "join",
                "lead", "wage", "fight", "win", "lose", "organise", "organize", "adopt", "set"}
@@ -1237,7 +1242,7 @@ def _regime_time(ctx: _Context, sent: Span) -> DateSpan | None:
     if best is None:
         return None
     start, alias, i = best
-    from .dates import OPEN_END
+    from ..dates import OPEN_END
 
     return DateSpan(start=start, end=OPEN_END, precision="approx",
                     text=f"{sent.text[i:i + len(alias)]} (from {start.day} "

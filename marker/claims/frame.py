@@ -15,10 +15,11 @@ sentence never carries a ✓ and a ✗ for one statement.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..verify import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict, verify
+from ..verify import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict, event_intervals, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import Claim, ExtractContext, claims_in, clause_head, context
 from .parties import involved
@@ -39,6 +40,10 @@ SLOT_WORDS = {"time": "the date", "span": "the span of years", "relative": "the 
               "parties": "who took part", "actor": "who did it", "place": "the place",
               "number": "the number", "who": "who the writer was", "work": "the book",
               "outcome": "what it achieved"}
+# The kind a merged claim is named by: the first of these it has (a dated statement is a
+# date claim, whoever else it names).
+LEAD_KINDS = ("date", "office", "sequence", "era", "number", "party", "outcome", "work",
+              "attribution")
 # Child clauses that state something else (about another thing): their details are not
 # this claim's, unless the claim itself reaches into them.
 OTHER_CLAUSES = {"relcl", "advcl", "ccomp", "parataxis", "csubj", "xcomp"}
@@ -50,7 +55,11 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     """Every claim with its details and one verdict, as ``marker.report/1`` dicts."""
     ctx = context(doc, topic)
     verdicts = [(c, verify(c, topic.knowledge)) for c in claims_in(ctx)]
-    frames = [_frame(ctx, group, topic.knowledge) for group in _groups(ctx, verdicts)]
+    # Words another claim checks (its date, its parties) are that claim's details, not
+    # unchecked details of a neighbour in the same sentence.
+    taken = [(c.when.start_char, c.when.end_char) for c, _ in verdicts if c.when is not None]
+    taken.extend(span for c, _ in verdicts for span in c.detail.get("spans") or ())
+    frames = [_frame(ctx, group, topic.knowledge, taken) for group in _groups(ctx, verdicts)]
     frames.sort(key=lambda f: (f["start"], f["end"]))
     for i, f in enumerate(frames, start=1):
         f["id"] = f"c{i}"
@@ -73,17 +82,18 @@ def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
     return clause_head(root)
 
 
-def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
-           knowledge: Knowledge) -> dict[str, Any]:
+def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: Knowledge,
+           taken: list[tuple[int, int]]) -> dict[str, Any]:
     details: list[Detail] = []
     for claim, v in group:
         details.extend(v.details or _checked_details(ctx, claim, v))
     first = group[0][0]
-    covered = [(d.start, d.end) for d in details]
+    covered = [(d.start, d.end) for d in details] + taken
     covered.extend((c.start, c.end) for c, _ in group if c.kind in ("party", "sequence"))
     refs = {r for c, _ in group for r in c.refs}
     details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
                    if not any(s <= d.start < e or d.start <= s < d.end for s, e in covered))
+    details.extend(_immediacy(ctx, group, knowledge))
     details.sort(key=lambda d: (d.start, d.end))
     statuses = {d.status for d in details}
     wrong = [(c, v) for c, v in group if v.verdict == CONTRADICTED]
@@ -93,8 +103,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         verdict = SUPPORTED
     else:
         verdict = UNVERIFIABLE
-    lead_claim, lead = wrong[0] if wrong else next(
-        ((c, v) for c, v in group if v.verdict == SUPPORTED), group[0])
+    rank = {k: i for i, k in enumerate(LEAD_KINDS)}
+    lead_claim, lead = min(wrong or group, key=lambda cv: rank.get(cv[0].kind, len(rank)))
     start = min(c.start for c, _ in group)
     end = max(c.end for c, _ in group)
     corrections = list(dict.fromkeys(v.correction for _, v in wrong if v.correction))
@@ -105,6 +115,7 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         "start": start,
         "end": end,
         "kind": lead_claim.kind,
+        "kinds": list(dict.fromkeys(c.kind for c, _ in group)),
         "subject": first.subject,
         "refs": list(dict.fromkeys(r for c, _ in group for r in c.refs)),
         "stated": lead_claim.stated,
@@ -178,6 +189,52 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     for o_start, o_end, *_ in ctx.offices:
         if lo <= o_start < hi and _covers(doc, inside, o_start, o_end):
             yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
+    yield from _views(ctx, tokens)
+
+
+REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
+                   "contend", "insist", "maintain", "conclude", "state", "see", "describe",
+                   "call", "show", "note", "stress", "emphasise", "emphasize", "point"}
+
+
+def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
+    """What someone is said to argue ("Taylor says the pact was Stalin's fault"): a view is
+    a detail the knowledge does not hold, so it leaves the claim unchecked."""
+    for tok in tokens:
+        if tok.lemma_.lower() not in REPORTING_VERBS:
+            continue
+        for child in tok.children:
+            if child.dep_ in ("ccomp", "xcomp", "oprd") or (
+                    child.dep_ == "dobj" and child.lower_ in ("that", "it")):
+                sub = list(child.subtree)
+                start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+                yield Detail("view", ctx.text[start:end], start, end, UNCHECKED)
+
+
+SOON_WORDS = {"soon", "straight", "immediately", "shortly", "just", "right", "directly",
+              "quickly", "promptly"}
+SOON_DAYS = 92
+
+
+def _immediacy(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
+               knowledge: Knowledge) -> Iterable[Detail]:
+    """"Straight after Munich", "soon after the pact": the order is one detail and the
+    closeness another, which agrees only when the two events were under three months
+    apart."""
+    for claim, _ in group:
+        if claim.kind != "sequence":
+            continue
+        for m in _SOON.finditer(ctx.text, claim.start, claim.end):
+            ev = event_intervals(knowledge.get(claim.subject or ""))
+            an = event_intervals(knowledge.get(claim.detail.get("anchor") or ""))
+            close = any(abs((e[0] - a[1]).days) <= SOON_DAYS or abs((a[0] - e[1]).days)
+                        <= SOON_DAYS for e in ev for a in an)
+            yield Detail("relative", m.group(0), m.start(), m.end(),
+                         AGREES if close else UNCHECKED)
+
+
+_SOON = re.compile(rf"\b(?:{'|'.join(sorted(SOON_WORDS))})\s+(?:after|before|following)\b",
+                   re.IGNORECASE)
 
 
 def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detail | None:

@@ -2,8 +2,9 @@
 
 A name the clause gives as a doer or partner ("Britain and France at Munich", "Lenin's
 NEP", "Chamberlain signed") agrees when the knowledge lists it as a party, signatory,
-leader or doer of the event, or when the person acted for a state that took part: they led
-it, or held one of its offices, when it happened. Anything else stays unchecked here:
+leader or doer of the event, or when the person led a state that took part when it
+happened (an office in that state is not enough: Stalin held one in 1921, and the NEP
+was not his). Anything else stays unchecked here:
 saying a name is *wrong* is left to the party check, which reads the verb.
 """
 
@@ -44,10 +45,6 @@ def involved(knowledge: Knowledge, subject: Any, kb_id: str) -> str:
     states = set(subject.parties)
     if any(e.state in states and _during(day, e.start, e.end) for e in person.led):
         return AGREES
-    for term in person.offices:
-        office = knowledge.get(term.office)
-        if getattr(office, "state", None) in states and _during(day, term.start, term.end):
-            return AGREES
     return UNCHECKED
 
 
