@@ -281,7 +281,7 @@ def _checked(data: dict[str, Any]) -> list[dict[str, Any]]:
                   if p["start"] <= m["start"] < p["end"]]
         items = [
             _wrong(data, m) if m["verdict"] == "contradicted" else
-            {"kind": m["verdict"], "quote": m["text"]}
+            {"kind": m["verdict"], "quote": m["text"], "checked": m.get("checked")}
             for m in inside if "verdict" in m
         ] + [_spelling(m) for m in inside if m.get("corrected_from")]
         if items:
@@ -484,12 +484,16 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         names = [e for e in data["entities"]
                  if e["kb_id"] and lo <= e["start"] and e["end"] <= hi]
         spans = [(m["start"], m["end"]) for m in (*claims, *names)]
+        spans.extend((m["start"], m["end"]) for c in claims for m in _marks(c))
         notes: dict[int, list[dict[str, Any]]] = {}
         for c in claims:
             if c["verdict"] == "contradicted":
                 note = {**_wrong(data, c), "repeat_of": given.get(c["correction"])}
                 given.setdefault(c["correction"], number)
                 notes.setdefault(_cut(text, c["end"], hi, spans), []).append(note)
+            elif c.get("checked"):
+                notes.setdefault(_cut(text, c["end"], hi, spans), []).append(
+                    {"kind": "partial", "quote": c["text"], "checked": c["checked"]})
         for e in names:
             if e["corrected_from"] and e["corrected_from"] not in spelled:
                 spelled.add(e["corrected_from"])
@@ -509,7 +513,8 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
                 first = chunk["segments"][0]
                 first["text"] = first["text"].lstrip()
         paras.append({"number": number, "chunks": chunks, "claims": len(claims),
-                      "flagged": sum(len(n) for n in notes.values())})
+                      "flagged": sum(n["kind"] != "partial" for ns in notes.values()
+                                     for n in ns)})
     return paras
 
 
@@ -536,8 +541,9 @@ def _looks(bounds: list[int], claims: list[dict[str, Any]],
     closing: dict[int, list[dict[str, Any]]] = {}
     badges: dict[int, list[str]] = {}
     for c in claims:
-        opening.setdefault(c["start"], []).append(c)
-        closing.setdefault(c["end"], []).append(c)
+        for m in _marks(c):
+            opening.setdefault(m["start"], []).append(m)
+            closing.setdefault(m["end"], []).append(m)
         badges.setdefault(c["end"], []).append(c["verdict"])
     for e in names:
         opening.setdefault(e["start"], []).append(e)
@@ -562,6 +568,20 @@ def _looks(bounds: list[int], claims: list[dict[str, Any]],
         verdict = max(covering, key=_RANK.__getitem__, default=None)
         yield {"verdict": verdict, "name": not covering and open_names > 0,
                "badges": list(badges.get(t, ()))}
+
+
+_DETAIL_LOOK = {"agrees": "supported", "contradicts": "contradicted"}
+
+
+def _marks(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stretches of a claim to highlight: the words of each detail that was checked, in
+    the colour of its result (unchecked words stay plain); a claim nothing was checked in is
+    highlighted whole as not checked."""
+    checked = [{"start": d["start"], "end": d["end"], "verdict": _DETAIL_LOOK[d["status"]]}
+               for d in claim.get("details", ()) if d["status"] in _DETAIL_LOOK
+               and claim["start"] <= d["start"] and d["end"] <= claim["end"]]
+    return checked or [{"start": claim["start"], "end": claim["end"],
+                        "verdict": claim["verdict"]}]
 
 
 def _add_segment(segments: list[dict[str, Any]], text: str, look: dict[str, Any]) -> None:

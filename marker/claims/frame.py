@@ -105,8 +105,9 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         verdict = UNVERIFIABLE
     rank = {k: i for i, k in enumerate(LEAD_KINDS)}
     lead_claim, lead = min(wrong or group, key=lambda cv: rank.get(cv[0].kind, len(rank)))
-    start = min(c.start for c, _ in group)
-    end = max(c.end for c, _ in group)
+    # The claim is the whole frame: its words run over every detail it states.
+    start = min([c.start for c, _ in group] + [d.start for d in details])
+    end = max([c.end for c, _ in group] + [d.end for d in details])
     corrections = list(dict.fromkeys(v.correction for _, v in wrong if v.correction))
     sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
     return {
@@ -126,7 +127,28 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         "note": lead.note,
         "sources": sources,
         "details": [d.to_dict() for d in details],
+        "checked": _what_was_checked(details) if verdict == UNVERIFIABLE else None,
     }
+
+
+def _what_was_checked(details: list[Detail]) -> str | None:
+    """For a claim with no verdict: what agreed and what could not be checked, in words
+    ("The date is right; the place (Petrograd) is not in the reference knowledge.")."""
+    right = list(dict.fromkeys(SLOT_WORDS.get(d.slot, d.slot) for d in details
+                               if d.status == AGREES))
+    unknown = list(dict.fromkeys(f"{SLOT_WORDS.get(d.slot, d.slot)} ({d.stated})"
+                                 for d in details if d.status == UNCHECKED))
+    if not right or not unknown:
+        return None
+    right_words = _join(right)
+    verb = "are" if len(unknown) > 1 else "is"
+    return (f"{right_words[0].upper()}{right_words[1:]} {'are' if len(right) > 1 else 'is'} "
+            f"right; {_join(unknown)} {verb} not in the reference knowledge, so this is "
+            f"not marked correct.")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Detail]:
