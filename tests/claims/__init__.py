@@ -1,0 +1,1 @@
+"""Claim frames, one test file per kind of detail."""

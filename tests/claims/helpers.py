@@ -1,0 +1,20 @@
+"""Shared by the claim tests: the claims of a text, and the claims naming one subject."""
+
+from __future__ import annotations
+
+from marker.pipeline import mark_text
+
+
+def claims_of(text: str) -> list[dict]:
+    return mark_text(text).to_dict()["claims"]
+
+
+def about(text: str, subject: str) -> list[dict]:
+    found = [c for c in claims_of(text) if c["subject"] == subject]
+    assert found, f"no claim about {subject} in {text!r}: {claims_of(text)}"
+    return found
+
+
+def details(claim: dict) -> dict[str, str]:
+    """slot:stated -> status."""
+    return {f"{d['slot']}:{d['stated']}": d["status"] for d in claim["details"]}

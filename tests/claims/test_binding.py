@@ -1,0 +1,46 @@
+"""A detail is checked only against the thing the clause's grammar makes it about; what
+states nothing is not checked at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims_of
+
+
+def wrong(text: str) -> list[dict]:
+    return [c for c in claims_of(text) if c["verdict"] == "contradicted"]
+
+
+@pytest.mark.parametrize("text", [
+    # a question or a heading
+    "Why did the USSR sign the Treaty of Rapallo in 1925?",
+    "Rapallo and Locarno, 1925",
+    # a year in a citation
+    "Rapallo broke the USSR's isolation (Carr, 1953).",
+    "Rapallo broke the USSR's isolation [Kennan 1960: 12].",
+    # listed beside the event, not its date
+    "The key moments were 1927 and the Treaty of Rapallo.",
+    # the other end of a span that starts with the event
+    "From Rapallo to the summer of 1936 Germany was the USSR's main partner.",
+    # another clause's date
+    "Rapallo was a success, whereas in 1927 relations with Britain collapsed.",
+    # the noun the date hangs on
+    "Rapallo mattered more than the trade talks of 1925.",
+    "Rapallo mattered more than Britain's election in October 1924.",
+    # what became of the event later
+    "The Treaty of Rapallo was renewed in 1926.",
+    "The Nazi-Soviet Pact failed in June 1941.",
+])
+def test_nothing_is_called_wrong(text: str) -> None:
+    assert wrong(text) == []
+
+
+def test_a_count_counts_a_thing_of_its_own() -> None:
+    assert wrong("In 1934 the USSR joined the League of Nations and had twelve years of "
+                 "diplomacy behind it.") == []
+
+
+def test_the_date_of_the_event_itself_is_still_checked() -> None:
+    (claim,) = wrong("The Treaty of Rapallo was signed in 1925.")
+    assert "16 April 1922" in claim["correction"]

@@ -1,0 +1,62 @@
+"""A claim is a frame of details: supported only when every detail its clause states
+agrees; one detail unchecked means no ✓, one wrong detail means ✗ naming it."""
+
+from __future__ import annotations
+
+from .helpers import about, claims_of, details
+
+
+def test_an_unchecked_place_and_doer_withhold_the_tick() -> None:
+    (claim,) = about("The Comintern was set up in Kiev by Bukharin in March 1919.",
+                     "comintern_founded")
+    assert claim["verdict"] == "unverifiable"
+    got = details(claim)
+    assert got["time:March 1919"] == "agrees"
+    assert got["place:Kiev"] == "unchecked"
+    assert got["actor:Bukharin"] == "unchecked"
+    assert "not in the reference knowledge" in claim["checked"]
+
+
+def test_every_detail_checked_and_right_gives_the_tick() -> None:
+    (claim,) = about("Ribbentrop and Molotov put their names to the Nazi-Soviet Pact in "
+                     "August 1939.", "nazi_soviet_pact")
+    assert claim["verdict"] == "supported"
+    assert set(details(claim).values()) == {"agrees"}
+
+
+def test_claims_about_one_thing_in_one_clause_are_one_claim_with_one_verdict() -> None:
+    found = about("In 1936 Poland and the USSR signed the Treaty of Rapallo.",
+                  "treaty_of_rapallo")
+    assert len(found) == 1
+    (claim,) = found
+    assert claim["verdict"] == "contradicted"
+    assert {"date", "party"} <= set(claim["kinds"])
+
+
+def test_a_date_another_claim_checks_is_not_a_neighbours_unchecked_detail() -> None:
+    claims = claims_of("Germany signed the Treaty of Rapallo in April 1922 and the Treaty of "
+                       "Berlin in 1926.")
+    verdicts = {c["subject"]: c["verdict"] for c in claims if "date" in c["kinds"]}
+    assert verdicts["treaty_of_rapallo"] == "supported"
+
+
+def test_a_view_someone_is_said_to_hold_is_not_checked() -> None:
+    claims = claims_of("The historian E. H. Carr says the Comintern was Trotsky's idea.")
+    carr = [c for c in claims if c["subject"] == "eh_carr"]
+    assert carr and all(c["verdict"] != "supported" for c in carr)
+
+
+def test_straight_after_is_a_detail_of_its_own() -> None:
+    (claim,) = [c for c in claims_of("Stalin dismissed Litvinov straight after the Munich "
+                                     "Agreement.") if "sequence" in c["kinds"]]
+    assert claim["verdict"] != "supported"  # seven months later is not 'straight after'
+    assert any(d["slot"] == "relative" and d["stated"] == "straight after"
+               and d["status"] == "unchecked" for d in claim["details"])
+
+
+def test_details_are_in_the_json_with_slot_stated_status_expected() -> None:
+    (claim,) = about("The Treaty of Rapallo was signed in 1922.", "treaty_of_rapallo")
+    (detail,) = claim["details"]
+    assert set(detail) == {"slot", "stated", "start", "end", "status", "expected"}
+    assert detail["slot"] == "time" and detail["stated"] == "1922"
+    assert detail["expected"].startswith("The Treaty of Rapallo was signed")

@@ -1,0 +1,38 @@
+"""Who took part: each named party a detail; the leader idiom; unknown is not wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import about, details
+
+
+@pytest.mark.parametrize("text", [
+    "Stalin signed the Nazi-Soviet Pact with Hitler in August 1939.",
+    "In August 1939 Hitler made a pact with Stalin, the Nazi-Soviet Pact.",
+    "Lenin signed the Treaty of Brest-Litovsk with Germany in March 1918.",
+])
+def test_a_leader_signs_what_their_government_signed(text: str) -> None:
+    subject = "nazi_soviet_pact" if "Nazi" in text else "treaty_of_brest_litovsk"
+    found = about(text, subject)
+    assert all(c["verdict"] != "contradicted" for c in found)
+
+
+def test_someone_who_neither_led_nor_signed_is_still_wrong() -> None:
+    found = about("Bukharin signed the Nazi-Soviet Pact.", "nazi_soviet_pact")
+    assert any(c["verdict"] == "contradicted" for c in found)
+
+
+def test_a_state_the_knowledge_lists_agrees_and_a_person_it_does_not_stays_unchecked() -> None:
+    (claim,) = about("In 1922 Germany and Zinoviev agreed the Treaty of Rapallo.",
+                     "treaty_of_rapallo")
+    got = details(claim)
+    assert got["parties:Germany"] == "agrees"
+    assert claim["verdict"] != "supported"
+
+
+def test_holding_an_office_is_not_taking_part() -> None:
+    (claim,) = about("In 1921 Stalin introduced the New Economic Policy.",
+                     "new_economic_policy")
+    assert claim["verdict"] == "unverifiable"
+    assert details(claim)["actor:Stalin"] == "unchecked"

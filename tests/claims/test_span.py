@@ -1,0 +1,52 @@
+"""A span agrees only when both its ends do; overlap is not agreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marker.claims.span import ends_agree, stated_ends
+from marker.dates import parse_date
+
+from .helpers import about
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("The Spanish Civil War (1936-1939) drew in Germany and Italy.", "supported"),
+    ("The Spanish Civil War (1936-1937) drew in Germany and Italy.", "contradicted"),
+    ("The Winter War, which lasted from 1939 to 1942, went badly at first.", "contradicted"),
+    ("The Winter War of 1939-40 exposed the Red Army's weakness.", "supported"),
+])
+def test_a_span_written_on_the_event_is_checked_at_both_ends(text: str, verdict: str) -> None:
+    subject = "spanish_civil_war" if "Spanish" in text else "winter_war"
+    found = about(text, subject)
+    assert [c["verdict"] for c in found] == [verdict]
+    if verdict == "contradicted":
+        assert "lasted from" in found[0]["correction"]
+
+
+def test_a_span_of_something_else_in_the_clause_is_not_the_events() -> None:
+    found = about("Between 1936 and 1937 Soviet tanks were sent to Spain during the "
+                  "Spanish Civil War.", "spanish_civil_war")
+    assert all(c["verdict"] == "unverifiable" for c in found)
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("Chicherin was foreign commissar from 1918 to 1930.", "supported"),
+    ("Chicherin was foreign commissar from 1918 to 1934.", "contradicted"),
+])
+def test_a_term_of_a_one_holder_office_is_checked_at_both_ends(text: str, verdict: str) -> None:
+    (claim,) = about(text, "chicherin")
+    assert claim["verdict"] == verdict
+    statuses = {d["slot"]: d["status"] for d in claim["details"]}
+    assert statuses["office"] == "agrees"
+
+
+def test_each_end_is_read_at_the_precision_written() -> None:
+    years = stated_ends(parse_date("1936-1938"))
+    assert years == ((dt.date(1936, 1, 1), dt.date(1936, 12, 31)),
+                     (dt.date(1938, 1, 1), dt.date(1938, 12, 31)))
+    assert not ends_agree(years, [(dt.date(1936, 7, 17),) * 2], [(dt.date(1939, 4, 1),) * 2])
+    assert stated_ends(parse_date("1938")) is None
+    assert stated_ends(parse_date("from 1935")) is None
