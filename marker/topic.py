@@ -128,6 +128,16 @@ class Event(Entry):
     ratified: bool | None  # False: signed but never in force
     date_note: str | None
     clause: str | None  # how feedback states it before its date: "Hitler became Führer"
+    places: tuple[str, ...] = ()  # where it happened, most specific first; state ids allowed
+    joined: tuple[Joined, ...] = ()  # parties that joined later, and when
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A party that joined an agreement after it was made ("Italy joined in 1937")."""
+
+    party: str
+    date: DateValue
 
 
 @dataclass(frozen=True)
@@ -801,6 +811,7 @@ _LED = {
     "state": _one_ref("states").needed,
     "start": _DATE.needed, "end": _DATE.needed,
 }
+_JOINED = {"party": _one_ref("states", "organisations").needed, "date": _DATE.needed}
 _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
     "states": ({**_NAMES, "sources": _SOURCES, "alias_periods": _Field(
         _list_of(_nested({"aliases": _TEXTS.needed, "from": _DATE.needed}),
@@ -832,6 +843,9 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "clause": _Field(_check_clause, "a clause"),
             "non_signatories": _refs("people"),
             "non_parties": _refs("states", "organisations"),
+            "places": _TEXTS,
+            "joined": _Field(_list_of(_nested(_JOINED), "a list of {party, date}"),
+                             "a list of {party, date}"),
             "sources": _SOURCES,
         },
         _event_post,
@@ -1180,7 +1194,8 @@ def _event(raw: _Map) -> Event:
         non_signatories=_texts(raw.get("non_signatories")),
         non_parties=_texts(raw.get("non_parties")),
         ratified=raw.get("ratified"), date_note=raw.get("date_note"),
-        clause=raw.get("clause"),
+        clause=raw.get("clause"), places=_texts(raw.get("places")),
+        joined=tuple(Joined(j["party"], _date(j["date"])) for j in raw.get("joined") or ()),
     )
 
 

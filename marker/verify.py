@@ -29,6 +29,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 ERA_TOLERANCE = dt.timedelta(days=365)
 SEQUENCE_TOLERANCE = dt.timedelta(days=30)
 NEW_IN_OFFICE = dt.timedelta(days=2 * 365)
+OPENING_DAYS = dt.timedelta(days=7)  # an invasion's first week is when it was launched
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,15 @@ def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE)
     anchors = claim.detail.get("anchor_alternatives")
     if anchors:
+        # The student's words do not say which event the anchor is ("after the
+        # invasion"): right only if right for every reading, wrong only if wrong for all.
         claims = [dataclasses.replace(claim, detail={**claim.detail, "anchor": a,
                                                      "anchor_alternatives": None})
                   for a in anchors]
-        return _first_fitting([verify(c, knowledge) for c in claims], anchors, claim, knowledge)
+        verdicts = [verify(c, knowledge) for c in claims]
+        if len({v.verdict for v in verdicts}) > 1:
+            return Verdict(UNVERIFIABLE, note="It is not clear which event is meant.")
+        return _first_fitting(verdicts, anchors, claim, knowledge)
     alternatives = claim.detail.get("alternatives")
     if not alternatives:
         return _capitalised(check(claim, knowledge))
@@ -270,6 +276,24 @@ def _event_fact(event: Any) -> str:
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
 
 
+def place_fact(event: Any, place: str) -> str:
+    """Where an event happened, as one clause: 'The Nazi-Soviet Pact was signed in Moscow',
+    'The Communist International was founded in Moscow'."""
+    if getattr(event, "clause", None):
+        return f"{event.clause} in {place}"
+    name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
+    m = re.match(r"(\w+) of (.+)$", name)
+    if m and m.group(1).lower() in _ACTION_NAMES:
+        subject = m.group(2)
+        return f"{subject[0].upper()}{subject[1:]} " \
+               f"{_agree(subject, _ACTION_NAMES[m.group(1).lower()])} in {place}"
+    name = event_name(event)
+    verb = _verb(event, name)
+    if verb.endswith("lasted"):
+        verb = _agree(name, "took place")
+    return f"{name[0].upper()}{name[1:]} {verb} in {place}"
+
+
 def _when_done(event: Any, words: str, when: str) -> str:
     """``when``, or "between" the span's ends when ``words`` end with something done once:
     a treaty is signed on one day in that span, not over it."""
@@ -311,6 +335,11 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     aspect = claim.detail.get("aspect", "whole")
     if aspect == "start":
         intervals = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+    elif aspect == "opening":
+        # "Invaded in December" for 30 November: a month or season may run into the first
+        # week; a day must be the day.
+        slack = OPENING_DAYS if claim.when.precision != "day" else dt.timedelta(0)
+        intervals = [(d.start, d.end + slack) for d in [event.date, *event.accepted_dates]]
     elif aspect == "end" and event.end is not None:
         intervals = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
     ends = stated_ends(claim.when)
@@ -325,7 +354,7 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         ok = any(i[1] >= stated[0] for i in intervals)
     else:
         ok = any(_overlaps(stated, i) for i in intervals)
-    fact = _start_fact(event) if aspect == "start" else _event_fact(event)
+    fact = _start_fact(event) if aspect in ("start", "opening") else _event_fact(event)
     if aspect == "end" and event.end is not None:
         name = event_name(event)
         fact = f"{name[0].upper()}{name[1:]} ended {_on(event.end)}"
@@ -530,6 +559,10 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         if ends is not None and ends[0][0].year != ends[1][0].year:
             return _check_term_span(claim, offices, pname, title, terms, ends, sources, fact)
         if _fits_any(person, office_ids, claim):
+            if claim.when is None and claim.detail.get("acting"):
+                # A title given to someone doing something, at a time not stated: true
+                # of some time is not true of that one.
+                return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
             return Verdict(SUPPORTED, sources=sources, expected=fact)
     holders = _holders(knowledge, offices, claim)
     if not holders:
@@ -711,9 +744,14 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     if claim.detail.get("negated"):
         return _check_not_party(claim, knowledge, event)
     non_signatories = set(event.non_signatories) | set(event.non_parties)
+    joined = {j.party: j for j in event.joined}
+    joining = bool(set(claim.detail.get("verbs", ())) & JOINING)
     statuses: list[str] = []
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
-        if pid in parties or pid in signatories or _led_a_party(knowledge, pid, event):
+        if pid in joined:
+            # A later member: right as one who joined, wrong among those who made it.
+            statuses.append(AGREES if joining else CONTRADICTS)
+        elif pid in parties or pid in signatories or _led_a_party(knowledge, pid, event):
             statuses.append(AGREES)
         elif section == "unknown_people":
             statuses.append(CONTRADICTS if event.signatories_complete else UNCHECKED)
@@ -738,6 +776,11 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         who = _join(_names(knowledge, list(event.signatories)))
         fact_bits.append(f"{it_was} signed by {who}" if event.signatories_complete
                          else f"{its} signatories included {who}")
+    late = [joined[p] for p, st in zip(claim.detail["parties"], statuses, strict=False)
+            if p in joined and st == CONTRADICTS]
+    if late:
+        fact_bits.append("; ".join(f"{_join(_names(knowledge, [j.party]))} joined only "
+                                   f"{_on(j.date)}" for j in late))
     fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
     details = _party_details(claim, statuses, fact)
     if not wrong:
@@ -749,6 +792,9 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id), details=details)
+
+
+JOINING = {"join", "accede", "adhere", "enter"}
 
 
 def _led_a_party(knowledge: Knowledge, pid: str, event: Any) -> bool:

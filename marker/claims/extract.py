@@ -574,6 +574,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             between = _text(doc)[gap_start:gap_end]
             if not attached and _said_of_another(d_head, m, m_head, between, d_clause):
                 continue
+            if _joined_later(ctx, m, d_clause):
+                continue
             distance = len(between)
             if re.search(r"\band\b|;|,\s*(?:and|while|whereas|but)\b", between):
                 distance += 60
@@ -646,6 +648,20 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
     return False
 
 
+JOIN_VERBS = {"join", "accede", "adhere", "enter", "sign"}
+
+
+def _joined_later(ctx: _Context, m: Mention, verb: Token) -> bool:
+    """"Italy joined the Anti-Comintern Pact in 1937": the date is the joining's, not the
+    pact's, when the one who joins is a party the knowledge says joined later."""
+    later = {j.party for j in getattr(ctx.knowledge.get(m.kb_id), "joined", ())}
+    if not later or verb.lemma_.lower() not in JOIN_VERBS:
+        return False
+    doers = {t.i for role, tok in _arguments(verb) if role == "subject" for t in tok.subtree}
+    return any(o.kb_id in later and o.start in doers
+               for o in ctx.mentions_between(verb.sent.start_char, verb.sent.end_char))
+
+
 def _governing_word(tok: Token) -> str:
     """The preposition a phrase hangs on ("from" in "from Brest-Litovsk"), lower case."""
     cur = tok
@@ -673,12 +689,17 @@ def _modifies(d_head: Token, m: Mention, m_head: Token) -> bool:
 
 START_VERBS = {"begin", "start", "break", "open", "launch", "erupt", "commence"}
 END_VERBS = {"end", "finish", "conclude", "close", "stop", "cease"}
+OPENING_VERBS = {"invade", "attack", "declare", "launch", "cross"}
 
 
-def _aspect(doc: Doc, d: DateSpan) -> str:
+def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
     """Whether a date is said of an event's start ("began in 1937"), end ("ended in
-    1939") or the event as a whole."""
+    1939") or the event as a whole. A campaign's own verb names its first day ("the
+    Soviets invaded Poland in October 1939": they invaded in September)."""
     verb = clause_head(_date_head(doc, d))
+    if m is not None and m.by_trigger and m.verb is not None and m.verb.i == verb.i \
+            and verb.lemma_.lower() in OPENING_VERBS:
+        return "opening"
     if any(c.dep_ in ("dobj", "obj") for c in verb.children):
         return "whole"  # "opened his offensive": the start of something else
     lemma = verb.lemma_.lower()
@@ -705,7 +726,7 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
         out.append(Claim(
             kind="date", start=start, end=end, text=_text(ctx.doc)[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=d.text, when=d,
-            detail={"aspect": _aspect(ctx.doc, d), "reading": _reading(m),
+            detail={"aspect": _aspect(ctx.doc, d, m), "reading": _reading(m),
                     "attached": _written_on(ctx, m, d), "described": m.described,
                     **_alternatives(m)},
         ))
@@ -1149,6 +1170,7 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
         detail: dict[str, Any] = {
             "office": office_id, "offices": list(office_ids),
             "candidates": list(person.candidates), "appointment": appointment,
+            "acting": _acting(doc, person),
             "start": _start_cue(doc, sent, person, o_start) or bool(
                 when is not None and when.open_end and not appointment),
         }
@@ -1165,6 +1187,18 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             refs=(person.kb_id, office_id), stated=stated, when=when, detail=detail,
         ))
     return out
+
+
+# Verbs that state an office rather than an act done in it.
+HOLDING_VERBS = {"be", "become", "serve", "remain", "act", "appoint", "make", "name", "elect",
+                 "promote", "replace", "succeed", "hold", "take", "stay", "continue"}
+
+
+def _acting(doc: Doc, person: Mention) -> bool:
+    """The person does something in the clause ("the British Prime Minister Chamberlain
+    warned him"): the title is claimed for the time of that act, which may not be known."""
+    verb = clause_head(_mention_head(doc, person))
+    return verb.pos_ == "VERB" and verb.lemma_.lower() not in HOLDING_VERBS
 
 
 START_CUE = scanner(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"
@@ -1369,7 +1403,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             stated=", ".join(a.text for a in named),
             detail={"parties": [a.kb_id for a in named],
                     "sections": [a.section for a in named],
-                    "spans": [(a.start_char, a.end_char) for a in named]},
+                    "spans": [(a.start_char, a.end_char) for a in named],
+                    "verbs": sorted({v.lemma_.lower() for v in verbs})},
         ))
     return out
 
@@ -1450,6 +1485,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         numbers.append((mt.start(), mt.end(), "count", value, None))
     if not numbers:
         return out
+    named_events = {m.kb_id for m in mentions if m.section == "events"}
     in_dates = [(d.start_char - base, d.end_char - base)
                 for d in ctx.dates_between(sent.start_char, sent.end_char)]
     numbers = [n for n in numbers if not any(a < n[1] and n[0] < b for a, b in in_dates)]
@@ -1460,7 +1496,7 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         hi = min([a for a, b in bounds if a >= e] + [e + 50])
         window = low[lo:hi]
         best = None
-        counted = _counted_noun(low, e)
+        counted = _counted_noun(text, e)
         for fig in figures:
             if fig.unit != unit:
                 continue
@@ -1478,6 +1514,9 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
                                      and fig.accepted.get("of") == of)
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
+            if fig.subject is not None and fig.subject not in named_events and any(
+                    _kind(ctx, e) == _kind(ctx, fig.subject) for e in named_events):
+                continue  # "the Neutrality Pact was to last ten years": not the other pact's
             score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
                 1 for q in fig.qualifiers if _says(q, window))
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
@@ -1507,10 +1546,16 @@ _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", 
                "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
 
 
-def _counted_noun(low: str, end: int) -> str | None:
-    """The word a count counts, when it follows the number ("ten years" -> "years")."""
-    m = re.match(r"\s+(?:of\s+(?:its|their|the|his)\s+)?([a-z][a-z-]+)", low[end:end + 40])
-    if m is None or m.group(1) in _NOT_COUNTED:
+def _kind(ctx: _Context, event_id: str) -> str | None:
+    return getattr(ctx.knowledge.get(event_id), "kind", None)
+
+
+def _counted_noun(text: str, end: int) -> str | None:
+    """The word a count counts, when a common noun follows the number ("ten years" ->
+    "year", "a third of its population" -> "population"); None for a name or adjective
+    ("20,000 Soviet soldiers", "30 million Poles") or a word that is not the thing."""
+    m = re.match(r"\s*(?:of\s+(?:its|their|the|his)\s+)?([A-Za-z][a-z-]+)", text[end:end + 40])
+    if m is None or m.group(1)[0].isupper() or m.group(1) in _NOT_COUNTED:
         return None
     return m.group(1).rstrip("s") or None
 

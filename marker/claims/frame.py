@@ -19,10 +19,19 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..verify import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict, event_intervals, verify
+from ..verify import (
+    CONTRADICTED,
+    SUPPORTED,
+    UNVERIFIABLE,
+    Verdict,
+    event_intervals,
+    place_fact,
+    verify,
+)
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import Claim, ExtractContext, claims_in, clause_head, context
 from .parties import involved
+from .place import MAKING_VERBS, place_status
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -35,7 +44,9 @@ STATUS_OF = {SUPPORTED: AGREES, CONTRADICTED: CONTRADICTS, UNVERIFIABLE: UNCHECK
 SLOT_OF_KIND = {"date": "time", "era": "time", "sequence": "order", "office": "office",
                 "party": "parties", "number": "number", "attribution": "who",
                 "work": "work", "outcome": "outcome"}
-SLOT_WORDS = {"time": "the date", "span": "the span of years", "relative": "the time",
+SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
+              "nationality": "the nationality", "time": "the date",
+              "span": "the span of years", "relative": "the time",
               "order": "the order of events", "office": "the office",
               "parties": "who took part", "actor": "who did it", "place": "the place",
               "number": "the number", "who": "who the writer was", "work": "the book",
@@ -61,9 +72,28 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     taken.extend(span for c, _ in verdicts for span in c.detail.get("spans") or ())
     frames = [_frame(ctx, group, topic.knowledge, taken) for group in _groups(ctx, verdicts)]
     frames.sort(key=lambda f: (f["start"], f["end"]))
+    _withhold_over_unchecked(frames)
     for i, f in enumerate(frames, start=1):
         f["id"] = f"c{i}"
     return frames
+
+
+def _withhold_over_unchecked(frames: list[dict[str, Any]]) -> None:
+    """A ✓ may not cover words that state something unchecked or wrong: "Stalin, who was
+    premier at the time, sacked Litvinov in May 1939" gets no ✓ for the sacking while
+    the clause inside it ("who was premier at the time") is not checked."""
+    for f in frames:
+        if f["verdict"] != SUPPORTED:
+            continue
+        inner = [g for g in frames if g is not f and g["verdict"] != SUPPORTED
+                 and f["start"] <= g["start"] and g["end"] <= f["end"]]
+        if inner:
+            f["verdict"] = UNVERIFIABLE
+            f["details"].extend(
+                Detail("statement", g["text"], g["start"], g["end"], UNCHECKED).to_dict()
+                for g in inner)
+            f["details"].sort(key=lambda d: (d["start"], d["end"]))
+            f["checked"] = _what_was_checked([Detail(**d) for d in f["details"]])
 
 
 def _groups(ctx: ExtractContext, verdicts: list[tuple[Claim, Verdict]]
@@ -89,7 +119,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         details.extend(v.details or _checked_details(ctx, claim, v))
     first = group[0][0]
     covered = [(d.start, d.end) for d in details] + taken
-    covered.extend((c.start, c.end) for c, _ in group if c.kind in ("party", "sequence"))
+    covered.extend((c.start, c.end) for c, _ in group
+                   if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans")))
     refs = {r for c, _ in group for r in c.refs}
     details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
                    if not any(s <= d.start < e or d.start <= s < d.end for s, e in covered))
@@ -109,6 +140,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     start = min([c.start for c, _ in group] + [d.start for d in details])
     end = max([c.end for c, _ in group] + [d.end for d in details])
     corrections = list(dict.fromkeys(v.correction for _, v in wrong if v.correction))
+    corrections.extend(_place_correction(knowledge, first.subject, d) for d in details
+                       if d.slot == "place" and d.status == CONTRADICTS)
     sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
     return {
         "id": "",
@@ -129,6 +162,10 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         "details": [d.to_dict() for d in details],
         "checked": _what_was_checked(details) if verdict == UNVERIFIABLE else None,
     }
+
+
+def _place_correction(knowledge: Knowledge, subject: str | None, d: Detail) -> str:
+    return f"{place_fact(knowledge.get(subject or ''), d.expected or '')}, not in {d.stated}."
 
 
 def _what_was_checked(details: list[Detail]) -> str | None:
@@ -196,22 +233,74 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if lo <= r.start_char < hi and _covers(doc, inside, r.start_char, r.end_char):
             yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
     dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
+    subject = knowledge.get(group[0][0].subject or "")
+    own_tokens = {i for m in ctx.mentions_between(lo, hi) if m.kb_id == group[0][0].subject
+                  for i in range(m.start, m.end)}
+    own_tokens.update(m.verb.i for m in ctx.mentions_between(lo, hi)
+                      if m.kb_id == group[0][0].subject and m.verb is not None)
     for ent in ctx.ents_between(lo, hi):
         if ent.start not in inside or any(i in named for i in range(ent.start, ent.end)):
             continue
         if any(s <= ent.start_char < e for s, e in dated):
             continue
         detail = _entity_detail(ent, doc, text, knowledge)
-        if detail is not None:
-            if detail.slot in ("actor", "parties", "place") and ent.kb_id_:
-                status = involved(knowledge, knowledge.get(group[0][0].subject or ""),
-                                  ent.kb_id_)
-                detail = dataclasses.replace(detail, status=status)
-            yield detail
+        if detail is None:
+            continue
+        if detail.slot == "place":
+            status, where = place_status(knowledge, subject, detail.stated,
+                                         _on_the_event(ent, doc, own_tokens))
+            if status == UNCHECKED and ent.kb_id_:
+                status = involved(knowledge, subject, ent.kb_id_)
+            detail = dataclasses.replace(detail, status=status, expected=where)
+        elif detail.slot in ("actor", "parties") and ent.kb_id_:
+            detail = dataclasses.replace(detail, status=involved(knowledge, subject, ent.kb_id_))
+        yield detail
     for o_start, o_end, *_ in ctx.offices:
         if lo <= o_start < hi and _covers(doc, inside, o_start, o_end):
             yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
     yield from _views(ctx, tokens)
+    for tok in tokens:
+        # "after that", "before the war": the order is a detail of its own; a sequence
+        # claim checks it when the other event is known.
+        if tok.lower_ in ORDER_WORDS and tok.dep_ in ("prep", "mark") and tok.i in inside:
+            sub = list(tok.subtree) if tok.dep_ == "prep" else list(tok.head.subtree)
+            start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+            if not any(start <= s < end for s, _ in dated):
+                yield Detail("order", text[start:end], start, end, UNCHECKED)
+    if not any(c.when is not None or c.detail.get("anchor") for c, _ in group):
+        for m in _THEN.finditer(text, lo, hi):
+            yield Detail("time", m.group(0), m.start(), m.end(), UNCHECKED)
+    if getattr(subject, "section", None) in ("people", "writers"):
+        for ent in ctx.ents_between(lo, hi):
+            if ent.label_ == "NORP" and ent.start in inside:
+                yield Detail("nationality", text[ent.start_char:ent.end_char],
+                             ent.start_char, ent.end_char, UNCHECKED)
+    yield from _circumstances(ctx, tokens, group)
+
+
+ORDER_WORDS = {"after", "before", "following", "preceding"}
+# "at the time" and the like date a clause by its context, which is not checked here.
+_THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|by\s+then|"
+                   r"by\s+that\s+time)\b", re.IGNORECASE)
+TIME_MARKS = {"when", "while", "as", "whilst", "until", "till", "once", "after", "before",
+              "since"}
+
+
+def _circumstances(ctx: ExtractContext, tokens: list[Token],
+                   group: list[tuple[Claim, Verdict]]) -> Iterable[Detail]:
+    """A clause saying when ("in 1924, when the Conservatives were in power") states the
+    event's circumstances: unchecked unless a claim of the group reaches into it."""
+    claimed = [(c.start, c.end) for c, _ in group]
+    for tok in tokens:
+        for child in tok.children:
+            if child.dep_ not in ("advcl", "relcl") or not any(
+                    g.dep_ in ("mark", "advmod") and g.lower_ in TIME_MARKS
+                    for g in child.children):
+                continue
+            sub = list(child.subtree)
+            start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+            if not any(s < end and start < e for s, e in claimed):
+                yield Detail("time", ctx.text[start:end], start, end, UNCHECKED)
 
 
 REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
@@ -282,6 +371,20 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     if section == "states" or (section is None and ent.label_ in ("GPE", "NORP")):
         return Detail("parties", words, ent.start_char, ent.end_char, UNCHECKED)
     return None
+
+
+def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
+    """The place hangs on the event's words ("the conference at Munich") or on the verb
+    that makes it ("signed in Berlin", "was founded in Kiev")."""
+    head = _outside_head(doc, ent.start, ent.end)
+    if head.dep_ != "pobj":
+        return False
+    attach = head.head.head
+    if attach.i in event_tokens:
+        return True
+    return attach.pos_ in ("VERB", "AUX") and attach.lemma_.lower() in MAKING_VERBS and any(
+        c.i in event_tokens or any(t.i in event_tokens for t in c.subtree)
+        for c in attach.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "obj"))
 
 
 def _role(tok: Token) -> str | None:
