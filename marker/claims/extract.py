@@ -1514,7 +1514,8 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
                                      and fig.accepted.get("of") == of)
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
-            if fig.subject is not None and fig.subject not in named_events and any(
+            if fig.subject is not None and fig.subject not in named_events and \
+                    _kind(ctx, fig.subject) in AGREEMENT_KINDS and any(
                     _kind(ctx, e) == _kind(ctx, fig.subject) for e in named_events):
                 continue  # "the Neutrality Pact was to last ten years": not the other pact's
             score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
@@ -1544,6 +1545,11 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
 
 _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", "less",
                "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
+
+
+# Kinds of event whose figures (a term of years, a number of signatories) a sentence about
+# another of the same kind must not borrow.
+AGREEMENT_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance"}
 
 
 def _kind(ctx: _Context, event_id: str) -> str | None:
