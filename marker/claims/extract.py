@@ -414,7 +414,8 @@ def _states_nothing(ctx: _Context, sent: Span) -> bool:
 
 
 _CITATION = re.compile(r"[(\[]\s*(?:[A-Z][\w'’.-]+(?:\s+(?:and|&)\s+[A-Z][\w'’.-]+)?"
-                       r"(?:\s+et\s+al\.?)?,?\s+)?(?:\d{4}[a-z]?)(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:[-–]\d+)?)?\s*[)\]]")
+                       r"(?:\s+et\s+al\.?)?(?:,[^()\[\]]{0,100}?)?,?\s+)?(?:\d{4}[a-z]?)"
+                       r"(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:[-–]\d+)?)?\s*[)\]]")
 
 
 def _citation(text: str, d: DateSpan) -> bool:
@@ -427,7 +428,7 @@ def _citation(text: str, d: DateSpan) -> bool:
         if m.start() <= d.start_char and d.end_char <= m.end():
             inside = text[m.start() + 1:d.start_char].strip()
             if inside:
-                return True
+                return inside.split()[0].strip(",").lower() not in _NOT_AUTHORS
             before = text[max(0, m.start() - 30):m.start()].rstrip()
             word = re.search(r"([A-Z][\w'’-]+)$", before)
             return word is not None and word.group(1).lower() not in _NOT_AUTHORS

@@ -31,7 +31,7 @@ from ..verify import (
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import Claim, ExtractContext, claims_in, clause_head, context
 from .parties import involved
-from .place import MAKING_VERBS, place_status
+from .place import MAKING_VERBS, known_place, place_status
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -59,6 +59,11 @@ LEAD_KINDS = ("date", "office", "sequence", "era", "number", "party", "outcome",
 # this claim's, unless the claim itself reaches into them.
 OTHER_CLAUSES = {"relcl", "advcl", "ccomp", "parataxis", "csubj", "xcomp"}
 PLACE_PREPS = {"in", "at", "near", "outside"}
+DIRECTIONS = {"east", "west", "north", "south", "the east", "the west", "the north",
+              "the south", "far east", "the far east"}
+ESSAY_NOUNS = {"period", "phase", "stage", "reason", "factor", "way", "aim", "point", "cause",
+               "consequence", "example", "theme", "part", "section", "argument", "view",
+               "interpretation", "paragraph", "step", "strand", "question", "answer"}
 NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
 
 
@@ -72,10 +77,29 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     taken.extend(span for c, _ in verdicts for span in c.detail.get("spans") or ())
     frames = [_frame(ctx, group, topic.knowledge, taken) for group in _groups(ctx, verdicts)]
     frames.sort(key=lambda f: (f["start"], f["end"]))
+    _names_of_their_own_claims(frames)
     _withhold_over_unchecked(frames)
     for i, f in enumerate(frames, start=1):
         f["id"] = f"c{i}"
     return frames
+
+
+def _names_of_their_own_claims(frames: list[dict[str, Any]]) -> None:
+    """"Britain, Italy and France recognised the USSR in 1924" is three recognitions: each
+    state agrees as the party of its own, and is no unchecked detail of the other two."""
+    agreeing = {(d["start"], d["end"]) for f in frames for d in f["details"]
+                if d["status"] == AGREES and d["slot"] in ("parties", "actor")}
+    for f in frames:
+        kept = [d for d in f["details"] if not (
+            d["status"] == UNCHECKED and d["slot"] in ("parties", "actor")
+            and (d["start"], d["end"]) in agreeing)]
+        if len(kept) == len(f["details"]):
+            continue
+        f["details"] = kept
+        if f["verdict"] == UNVERIFIABLE and {d["status"] for d in kept} == {AGREES}:
+            f["verdict"], f["checked"] = SUPPORTED, None
+        elif f["verdict"] == UNVERIFIABLE:
+            f["checked"] = _what_was_checked([Detail(**d) for d in kept])
 
 
 def _withhold_over_unchecked(frames: list[dict[str, Any]]) -> None:
@@ -221,6 +245,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     inside = {t.i for t in tokens}
     named = {i for m in ctx.mentions_between(lo, hi) if m.kb_id in refs
              for i in range(m.start, m.end)}
+    claim_tokens = {t.i for c, _ in group
+                    for t in doc.char_span(c.start, c.end, alignment_mode="expand") or ()}
     for d in ctx.dates_between(lo, hi):
         if _covers(doc, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
@@ -234,6 +260,9 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
     dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
     subject = knowledge.get(group[0][0].subject or "")
+    if getattr(subject, "section", None) == "figures":
+        subject = knowledge.get(subject.subject or "")  # a figure is about its event
+    about_a_person = getattr(subject, "section", None) in ("people", "writers")
     own_tokens = {i for m in ctx.mentions_between(lo, hi) if m.kb_id == group[0][0].subject
                   for i in range(m.start, m.end)}
     own_tokens.update(m.verb.i for m in ctx.mentions_between(lo, hi)
@@ -244,8 +273,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if any(s <= ent.start_char < e for s, e in dated):
             continue
         detail = _entity_detail(ent, doc, text, knowledge)
-        if detail is None:
-            continue
+        if detail is None or (about_a_person and detail.slot in ("actor", "parties", "place")):
+            continue  # who else acts in a clause about someone's office is the act's detail
         if detail.slot == "place":
             status, where = place_status(knowledge, subject, detail.stated,
                                          _on_the_event(ent, doc, own_tokens))
@@ -264,15 +293,19 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         # claim checks it when the other event is known.
         if tok.lower_ in ORDER_WORDS and tok.dep_ in ("prep", "mark") and tok.i in inside:
             sub = list(tok.subtree) if tok.dep_ == "prep" else list(tok.head.subtree)
+            if tok.dep_ == "mark" and any(t.i in claim_tokens for t in sub):
+                # "and straight after that he replaced ...": the words of the order only
+                sub = [*tok.subtree, *(t for t in doc[tok.i + 1:tok.i + 2]
+                                       if t.lower_ in ("that", "this", "it"))]
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
             if not any(start <= s < end for s, _ in dated):
                 yield Detail("order", text[start:end], start, end, UNCHECKED)
     if not any(c.when is not None or c.detail.get("anchor") for c, _ in group):
         for m in _THEN.finditer(text, lo, hi):
             yield Detail("time", m.group(0), m.start(), m.end(), UNCHECKED)
-    if getattr(subject, "section", None) in ("people", "writers"):
+    if about_a_person:
         for ent in ctx.ents_between(lo, hi):
-            if ent.label_ == "NORP" and ent.start in inside:
+            if ent.label_ == "NORP" and ent.start in inside and _describes(doc, ent):
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
     yield from _circumstances(ctx, tokens, group)
@@ -282,8 +315,7 @@ ORDER_WORDS = {"after", "before", "following", "preceding"}
 # "at the time" and the like date a clause by its context, which is not checked here.
 _THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|by\s+then|"
                    r"by\s+that\s+time)\b", re.IGNORECASE)
-TIME_MARKS = {"when", "while", "as", "whilst", "until", "till", "once", "after", "before",
-              "since"}
+TIME_MARKS = {"when", "until", "till", "once", "after", "before"}  # not "as", "while"
 
 
 def _circumstances(ctx: ExtractContext, tokens: list[Token],
@@ -300,7 +332,9 @@ def _circumstances(ctx: ExtractContext, tokens: list[Token],
             sub = list(child.subtree)
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
             if not any(s < end and start < e for s, e in claimed):
-                yield Detail("time", ctx.text[start:end], start, end, UNCHECKED)
+                slot = "order" if any(g.lower_ in ORDER_WORDS for g in child.children) \
+                    else "time"
+                yield Detail(slot, ctx.text[start:end], start, end, UNCHECKED)
 
 
 REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
@@ -359,9 +393,12 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     if ent.label_ in NUMBER_LABELS:
         if words.lower() in ("one", "a", "an", "once") or (words.isdigit() and len(words) == 4):
             return None
+        if head.head.lemma_.lower() in ESSAY_NOUNS:
+            return None  # "three periods", "two reasons": the essay's own structure
         return Detail("number", words, ent.start_char, ent.end_char, UNCHECKED)
     if prep is not None and prep.lower_ in PLACE_PREPS and head.pos_ == "PROPN" \
-            and section in (None, "states"):
+            and section in (None, "states") and words.lower() not in DIRECTIONS \
+            and (ent.label_ in ("GPE", "LOC", "FAC") or known_place(knowledge, words)):
         return Detail("place", words, ent.start_char, ent.end_char, UNCHECKED)
     role = _role(head)
     if role is None:
@@ -371,6 +408,13 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     if section == "states" or (section is None and ent.label_ in ("GPE", "NORP")):
         return Detail("parties", words, ent.start_char, ent.end_char, UNCHECKED)
     return None
+
+
+def _describes(doc: Doc, ent: Any) -> bool:
+    """A nationality said of the person: "Deutscher, a Polish writer", "he was British"."""
+    head = _outside_head(doc, ent.start, ent.end)
+    noun = head.head if head.dep_ in ("amod", "compound") else head
+    return noun.dep_ in ("appos", "attr", "acomp") or head.dep_ in ("appos", "attr", "acomp")
 
 
 def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:

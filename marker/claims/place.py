@@ -42,6 +42,11 @@ def place_status(knowledge: Knowledge, subject: Any, stated: str, own: bool
     return UNCHECKED, shown
 
 
+def known_place(knowledge: Knowledge, name: str) -> bool:
+    """Whether the knowledge names this place (some event's place, or a state)."""
+    return _fold(name) in _known_places(knowledge)
+
+
 def _names(knowledge: Knowledge, places: tuple[str, ...]) -> set[str]:
     out = set()
     for place in places:
