@@ -1498,11 +1498,14 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         window = low[lo:hi]
         best = None
         counted = _counted_noun(text, e)
+        losses = any(_says(w, window) for w in LOSS_WORDS)
         for fig in figures:
             if fig.unit != unit:
                 continue
             if not any(_says(k, window) for k in fig.keywords):
                 continue
+            if losses and not any(_says(w, _figure_words(fig)) for w in LOSS_WORDS):
+                continue  # "lost 1,200 aircraft" is not the size of the air force
             if counted and not any(w.rstrip("s") == counted for k in fig.keywords
                                    for w in k.lower().split()):
                 continue  # "ten years", "21 conditions": not a count of states or aircraft
@@ -1548,9 +1551,18 @@ _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", 
                "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
 
 
+# Words that make a number a loss: it is then checked only against a figure of losses.
+LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed", "died",
+              "dead", "casualties", "wounded", "shot down")
 # Kinds of event whose figures (a term of years, a number of signatories) a sentence about
 # another of the same kind must not borrow.
 AGREEMENT_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _figure_words(fig: Any) -> str:
+    """Everything a figure says of what it counts, lower case (for the loss test)."""
+    return " ".join((*fig.keywords, *fig.qualifiers, fig.topic, fig.correct or "")).lower()
 
 
 def _kind(ctx: _Context, event_id: str) -> str | None:
