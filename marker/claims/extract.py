@@ -423,7 +423,7 @@ def _citation(text: str, d: DateSpan) -> bool:
     "[Roberts 1995: 45]", or "Carr (1979)" (a bracketed year right after a surname)."""
     if d.precision != "year":
         return False
-    lo = max(0, d.start_char - 40)
+    lo = max(0, d.start_char - 160)
     for m in _CITATION.finditer(text, lo, min(len(text), d.end_char + 20)):
         if m.start() <= d.start_char and d.end_char <= m.end():
             inside = text[m.start() + 1:d.start_char].strip()

@@ -71,11 +71,13 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     """Every claim with its details and one verdict, as ``marker.report/1`` dicts."""
     ctx = context(doc, topic)
     verdicts = [(c, verify(c, topic.knowledge)) for c in claims_in(ctx)]
-    # Words another claim checks (its date, its parties) are that claim's details, not
-    # unchecked details of a neighbour in the same sentence.
-    taken = [(c.when.start_char, c.when.end_char) for c, _ in verdicts if c.when is not None]
-    taken.extend(span for c, _ in verdicts for span in c.detail.get("spans") or ())
-    frames = [_frame(ctx, group, topic.knowledge, taken) for group in _groups(ctx, verdicts)]
+    checked = {id(c): list(v.details or _checked_details(ctx, c, v)) for c, v in verdicts}
+    # Words another claim checks (its date, its office, its parties) are that claim's
+    # details, not unchecked details of a neighbour in the same sentence.
+    taken = [(d.start, d.end) for c, _ in verdicts for d in checked[id(c)]
+             if (d.start, d.end) != (c.start, c.end)]
+    frames = [_frame(ctx, group, topic.knowledge, taken, checked)
+              for group in _groups(ctx, verdicts)]
     frames.sort(key=lambda f: (f["start"], f["end"]))
     _names_of_their_own_claims(frames)
     _withhold_over_unchecked(frames)
@@ -137,10 +139,8 @@ def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
 
 
 def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: Knowledge,
-           taken: list[tuple[int, int]]) -> dict[str, Any]:
-    details: list[Detail] = []
-    for claim, v in group:
-        details.extend(v.details or _checked_details(ctx, claim, v))
+           taken: list[tuple[int, int]], checked: dict[int, list[Detail]]) -> dict[str, Any]:
+    details = [d for claim, _ in group for d in checked[id(claim)]]
     first = group[0][0]
     covered = [(d.start, d.end) for d in details] + taken
     covered.extend((c.start, c.end) for c, _ in group
@@ -247,7 +247,12 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
              for i in range(m.start, m.end)}
     claim_tokens = {t.i for c, _ in group
                     for t in doc.char_span(c.start, c.end, alignment_mode="expand") or ()}
+    first_at = min(c.start for c, _ in group)
+    last_at = max(c.end for c, _ in group)
     for d in ctx.dates_between(lo, hi):
+        if _LISTED_BESIDE.fullmatch(text[d.end_char:first_at]) or \
+                _LISTED_BESIDE.fullmatch(text[last_at:d.start_char]):
+            continue  # "1936 and the Anschluss": two items of a list
         if _covers(doc, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
@@ -312,6 +317,7 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
 
 
 ORDER_WORDS = {"after", "before", "following", "preceding"}
+_LISTED_BESIDE = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", re.IGNORECASE)
 # "at the time" and the like date a clause by its context, which is not checked here.
 _THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|by\s+then|"
                    r"by\s+that\s+time)\b", re.IGNORECASE)
