@@ -191,19 +191,39 @@ def test_seed_essay_incorrect_claims_flagged_and_correct_ones_not() -> None:
         assert not overlapping, (correct, overlapping)
 
 
-def test_labelled_set_meets_the_targets() -> None:
-    """benchmarks/claims_eval.py on the labelled essays: precision >= 0.98, no false
-    confirmations, and recall at least what was last measured (issue target 0.90)."""
+@pytest.fixture(scope="module")
+def evaluation() -> list[str]:
+    """One run of benchmarks/claims_eval.py: tests/data, then ../shared/claims-dev."""
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "claims_eval.py")],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    line = next(ln for ln in out.splitlines() if "precision" in ln)
+    return [ln for ln in out.splitlines() if ln.strip().startswith("precision")]
+
+
+def _scores(line: str) -> dict[str, float]:
     numbers = line.split()
-    precision = float(numbers[numbers.index("precision") + 1])
-    recall = float(numbers[numbers.index("recall") + 1])
-    false_confirmations = int(numbers[numbers.index("confirmations") + 1])
-    assert precision >= 0.98
-    assert false_confirmations == 0
-    assert recall >= 0.89
+    return {"precision": float(numbers[numbers.index("precision") + 1]),
+            "recall": float(numbers[numbers.index("recall") + 1]),
+            "false_confirmations": int(numbers[numbers.index("confirmations") + 1])}
+
+
+def test_labelled_set_meets_the_targets(evaluation: list[str]) -> None:
+    """benchmarks/claims_eval.py on the labelled essays: precision >= 0.98, no false
+    confirmations, and recall at least what was last measured (issue target 0.90)."""
+    scores = _scores(evaluation[0])
+    assert scores["precision"] >= 0.98
+    assert scores["false_confirmations"] == 0
+    assert scores["recall"] >= 0.89
+
+
+def test_essays_written_apart_from_the_code_meet_the_targets(evaluation: list[str]) -> None:
+    """On ../shared/claims-dev (read, never copied): precision >= 0.95, at most two false
+    confirmations, recall no lower than before claims became frames (0.26)."""
+    if not (ROOT.parent / "shared" / "claims-dev" / "labels").is_dir():
+        pytest.skip("../shared/claims-dev is not beside this checkout")
+    scores = _scores(evaluation[1])
+    assert scores["precision"] >= 0.95
+    assert scores["false_confirmations"] <= 2
+    assert scores["recall"] >= 0.26
 
 
 def test_number_scans_are_skipped_only_where_they_cannot_match() -> None:

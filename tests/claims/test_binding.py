@@ -44,3 +44,26 @@ def test_a_count_counts_a_thing_of_its_own() -> None:
 def test_the_date_of_the_event_itself_is_still_checked() -> None:
     (claim,) = wrong("The Treaty of Rapallo was signed in 1925.")
     assert "16 April 1922" in claim["correction"]
+
+
+@pytest.mark.parametrize("text", [
+    # a citation with the book's title inside the brackets
+    "Rapallo ended the isolation [Carr, The Bolshevik Revolution, 1953].",
+    # a loss is not the size of a force
+    "In the Winter War the Red Army lost 40 tanks on one day.",
+    # an event named only by its kind and one side is a guess
+    "In 1935 the USSR signed an alliance with France.",
+])
+def test_nothing_is_called_wrong_either(text: str) -> None:
+    assert wrong(text) == []
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a campaign's own verb dates its first day; a month may run into its first week
+    ("The Red Army invaded Finland in December 1939.", "supported"),
+    ("The Red Army invaded Finland in February 1940.", "contradicted"),
+    ("The Red Army invaded Finland on 3 December 1939.", "contradicted"),
+])
+def test_an_invasion_is_dated_by_its_start(text: str, verdict: str) -> None:
+    found = [c for c in claims_of(text) if c["subject"] == "winter_war"]
+    assert [c["verdict"] for c in found] == [verdict]

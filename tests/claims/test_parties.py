@@ -36,3 +36,12 @@ def test_holding_an_office_is_not_taking_part() -> None:
                      "new_economic_policy")
     assert claim["verdict"] == "unverifiable"
     assert details(claim)["actor:Stalin"] == "unchecked"
+
+
+def test_a_later_member_is_wrong_among_the_makers_and_right_as_one_who_joined() -> None:
+    (made,) = about("In 1936 Germany and Italy signed the Anti-Comintern Pact.",
+                    "anti_comintern_pact")
+    assert made["verdict"] == "contradicted"
+    assert "Italy joined only on 6 November 1937" in made["correction"]
+    joined = about("Italy joined the Anti-Comintern Pact in 1937.", "anti_comintern_pact")
+    assert all(c["verdict"] != "contradicted" for c in joined)

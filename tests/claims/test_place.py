@@ -1,0 +1,50 @@
+"""Where it happened: checked against the event's places in the knowledge."""
+
+from __future__ import annotations
+
+import pytest
+
+from marker.claims.place import known_place, place_status
+from marker.topic import DEFAULT_TOPIC, load_topic
+
+from .helpers import about, details
+
+
+@pytest.mark.parametrize(("text", "subject", "verdict", "words"), [
+    ("The Treaty of Rapallo was signed at Rapallo in April 1922.", "treaty_of_rapallo",
+     "supported", None),
+    ("The Treaty of Rapallo was signed in Paris in April 1922.", "treaty_of_rapallo",
+     "contradicted", "signed in Rapallo, not in Paris"),
+    ("The Munich Agreement was signed in Prague in September 1938.", "munich_agreement",
+     "contradicted", "not in Prague"),
+    ("In 1929 the Litvinov Protocol was signed in Moscow.", "litvinov_protocol",
+     "supported", None),
+])
+def test_a_place_on_the_event_is_checked(text: str, subject: str, verdict: str,
+                                         words: str | None) -> None:
+    (claim,) = about(text, subject)
+    assert claim["verdict"] == verdict
+    if words:
+        assert words in claim["correction"]
+
+
+def test_a_place_of_another_act_in_the_clause_is_not_the_events() -> None:
+    (claim,) = about("In Paris, Blum welcomed the Treaty of Rapallo in 1922.",
+                     "treaty_of_rapallo")
+    assert claim["verdict"] != "contradicted"
+
+
+def test_a_place_the_knowledge_does_not_know_stays_unchecked() -> None:
+    (claim,) = about("The Treaty of Rapallo was signed in Santa Margherita in 1922.",
+                     "treaty_of_rapallo")
+    assert claim["verdict"] == "unverifiable"
+    assert details(claim)["place:Santa Margherita"] == "unchecked"
+
+
+def test_a_state_listed_among_the_places_accepts_its_names() -> None:
+    knowledge = load_topic(DEFAULT_TOPIC).knowledge
+    pact = knowledge.get("nazi_soviet_pact")
+    assert place_status(knowledge, pact, "the Soviet Union", own=True)[0] == "agrees"
+    assert place_status(knowledge, pact, "Berlin", own=True)[0] == "contradicts"
+    assert place_status(knowledge, pact, "Berlin", own=False)[0] == "unchecked"
+    assert known_place(knowledge, "Petrograd") and not known_place(knowledge, "Atlantis")
