@@ -167,6 +167,31 @@ class _Context:
         hi = bisect.bisect_left(starts, sent.end_char)
         return list(self.ents[lo:hi])
 
+    def token_range(self, start: int, end: int) -> range:
+        """The tokens a stretch of characters covers, as indices (asked for often)."""
+        key = (start, end)
+        found = self._ranges.get(key)
+        if found is None:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            found = range(span.start, span.end) if span is not None else range(0)
+            self._ranges[key] = found
+        return found
+
+    @functools.cached_property
+    def _ranges(self) -> dict[tuple[int, int], range]:
+        return {}
+
+    @functools.cached_property
+    def parse(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Each token's head (an index), and the ids of its dependency label, part of
+        speech and lemma, read from the parse once: walking many clauses token by token
+        would otherwise make a spaCy Token object per word per walk."""
+        from spacy.attrs import DEP, HEAD, LEMMA, POS
+
+        table = self.doc.to_array([HEAD, DEP, POS, LEMMA])
+        heads = [i + offset for i, offset in enumerate(table[:, 0].astype("int64").tolist())]
+        return heads, table[:, 1].tolist(), table[:, 2].tolist(), table[:, 3].tolist()
+
     def ents_between(self, start: int, end: int) -> list[Span]:
         """The entities that begin from ``start`` up to ``end``."""
         starts = self._ent_starts
@@ -198,7 +223,8 @@ class _Context:
         text = _text(self.doc)
         out: list[Mention] = []
         for ent in self.ents:
-            candidates = tuple(ent._.candidates or ())
+            extra = ent._  # each read of ent._ builds a new accessor
+            candidates = tuple(extra.candidates or ())
             kb_id, start_char, end_char = ent.kb_id_, ent.start_char, ent.end_char
             if not kb_id:
                 # A name two events share ("the invasion of Poland": 1 or 17 September
@@ -213,7 +239,7 @@ class _Context:
                 continue
             out.append(Mention(kb_id, section, ent.start, ent.end, start_char, end_char,
                                text[start_char:end_char], candidates,
-                               described=ent._.link == "description"))
+                               described=extra.link == "description"))
         out.extend(self._trigger_mentions(out))
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out
@@ -406,7 +432,9 @@ def _states_nothing(ctx: _Context, sent: Span) -> bool:
     para = ctx.paragraph_of(sent.start_char)
     start = ctx.para_starts[para]
     end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(ctx.text)
-    if ctx.text[start:end].strip() != words or words[-1:] in ".!;:\"'”’)":
+    if sent.start_char - start > 8 or end - sent.end_char > 8 or words[-1:] in ".!;:\"'”’)":
+        return False  # not a paragraph of its own (without slicing a long paragraph)
+    if ctx.text[start:end].strip() != words:
         return False
     alpha = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words)]
     capital = [w for w in alpha if w[0].isupper()]
@@ -421,7 +449,7 @@ _CITATION = re.compile(r"[(\[]\s*(?:[A-Z][\w'’.-]+(?:\s+(?:and|&)\s+[A-Z][\w'�
 def _citation(text: str, d: DateSpan) -> bool:
     """A year in a reference, not a date of anything in the essay: "(Haslam, 1984)",
     "[Roberts 1995: 45]", or "Carr (1979)" (a bracketed year right after a surname)."""
-    if d.precision != "year":
+    if d.precision != "year" or not _CLOSES.search(text, d.end_char, d.end_char + 20):
         return False
     lo = max(0, d.start_char - 160)
     for m in _CITATION.finditer(text, lo, min(len(text), d.end_char + 20)):
@@ -435,6 +463,7 @@ def _citation(text: str, d: DateSpan) -> bool:
     return False
 
 
+_CLOSES = re.compile(r"[)\]]")
 # Words before a bracketed year that name a thing, not an author ("the Treaty (1922)").
 _NOT_AUTHORS = {"treaty", "pact", "agreement", "war", "conference", "protocol", "plan",
                 "congress", "revolution", "crisis", "affair", "raid", "letter", "front"}

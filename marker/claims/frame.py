@@ -133,8 +133,8 @@ def _groups(ctx: ExtractContext, verdicts: list[tuple[Claim, Verdict]]
 
 
 def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
-    span = ctx.doc.char_span(claim.start, claim.end, alignment_mode="expand")
-    root = span.root if span is not None and len(span) else ctx.doc[0]
+    found = ctx.token_range(claim.start, claim.end)
+    root = ctx.doc[found.start:found.stop].root if found else ctx.doc[0]
     return clause_head(root)
 
 
@@ -238,22 +238,24 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                     knowledge: Knowledge, refs: set[str]) -> Iterable[Detail]:
     """Details the group's clause states besides the ones its checks settled."""
     doc, text = ctx.doc, ctx.text
-    tokens = _clause_tokens(ctx, group)
-    if not tokens:
+    indices, run = _clause_tokens(ctx, group)
+    if not indices:
         return
-    lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    inside = {t.i for t in tokens}
+    last = doc[indices[-1]]
+    lo, hi = doc[indices[0]].idx, last.idx + len(last)
+    inside = set(indices)
     named = {i for m in ctx.mentions_between(lo, hi) if m.kb_id in refs
              for i in range(m.start, m.end)}
-    claim_tokens = {t.i for c, _ in group
-                    for t in doc.char_span(c.start, c.end, alignment_mode="expand") or ()}
+    claim_tokens = {i for c, _ in group for i in ctx.token_range(c.start, c.end)}
     first_at = min(c.start for c, _ in group)
     last_at = max(c.end for c, _ in group)
     for d in ctx.dates_between(lo, hi):
-        if _LISTED_BESIDE.fullmatch(text[d.end_char:first_at]) or \
-                _LISTED_BESIDE.fullmatch(text[last_at:d.start_char]):
+        if (0 <= first_at - d.end_char <= 12
+                and _LISTED_BESIDE.fullmatch(text[d.end_char:first_at])) or (
+                0 <= d.start_char - last_at <= 12
+                and _LISTED_BESIDE.fullmatch(text[last_at:d.start_char])):
             continue  # "1936 and the Anschluss": two items of a list
-        if _covers(doc, inside, d.start_char, d.end_char):
+        if _covers(ctx, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
     claimed = [(c.start, c.end) for c, _ in group]
@@ -261,7 +263,7 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         anchor = (r.anchor_start_char, r.anchor_end_char)
         if anchor[0] is not None and any(s < anchor[1] and anchor[0] < e for s, e in claimed):
             continue  # "soon after Hitler became Chancellor": dates something else by it
-        if lo <= r.start_char < hi and _covers(doc, inside, r.start_char, r.end_char):
+        if lo <= r.start_char < hi and _covers(ctx, inside, r.start_char, r.end_char):
             yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
     dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
     subject = knowledge.get(group[0][0].subject or "")
@@ -290,10 +292,14 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             detail = dataclasses.replace(detail, status=involved(knowledge, subject, ent.kb_id_))
         yield detail
     for o_start, o_end, *_ in ctx.offices:
-        if lo <= o_start < hi and _covers(doc, inside, o_start, o_end):
+        if lo <= o_start < hi and _covers(ctx, inside, o_start, o_end):
             yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
-    yield from _views(ctx, tokens)
-    for tok in tokens:
+    lemmas = ctx.parse[3]
+    reporting, order = _lemma_ids(doc)
+    if any(lemmas[i] in reporting for i in indices):
+        yield from _views(ctx, [doc[i] for i in indices])
+    ordering = any(lemmas[i] in order for i in indices)
+    for tok in [doc[i] for i in indices] if ordering else ():
         # "after that", "before the war": the order is a detail of its own; a sequence
         # claim checks it when the other event is known.
         if tok.lower_ in ORDER_WORDS and tok.dep_ in ("prep", "mark") and tok.i in inside:
@@ -313,7 +319,7 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             if ent.label_ == "NORP" and ent.start in inside and _describes(doc, ent):
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
-    yield from _circumstances(ctx, tokens, group)
+    yield from _circumstances(ctx, inside, run, group)
 
 
 ORDER_WORDS = {"after", "before", "following", "preceding"}
@@ -324,25 +330,56 @@ _THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|b
 TIME_MARKS = {"when", "until", "till", "once", "after", "before"}  # not "as", "while"
 
 
-def _circumstances(ctx: ExtractContext, tokens: list[Token],
+def _circumstances(ctx: ExtractContext, inside: set[int], run: range,
                    group: list[tuple[Claim, Verdict]]) -> Iterable[Detail]:
     """A clause saying when ("in 1924, when the Conservatives were in power") states the
     event's circumstances: unchecked unless a claim of the group reaches into it."""
+    doc = ctx.doc
+    heads, deps, _, _ = ctx.parse
     claimed = [(c.start, c.end) for c, _ in group]
-    for tok in tokens:
-        for child in tok.children:
-            if child.dep_ not in ("advcl", "relcl") or not any(
-                    g.dep_ in ("mark", "advmod") and g.lower_ in TIME_MARKS
-                    for g in child.children):
-                continue
-            sub = list(child.subtree)
-            start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
-            if not any(s < end and start < e for s, e in claimed):
-                slot = "order" if any(g.lower_ in ORDER_WORDS for g in child.children) \
-                    else "time"
-                yield Detail(slot, ctx.text[start:end], start, end, UNCHECKED)
+    clauses = _when_labels(doc)
+    for i in run:
+        if deps[i] not in clauses or heads[i] not in inside or i in inside:
+            continue
+        tok = doc[i]
+        marks = [g.lower_ for g in tok.children if g.dep_ in ("mark", "advmod")]
+        if not TIME_MARKS.intersection(marks):
+            continue
+        start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+        if not any(s < end and start < e for s, e in claimed):
+            slot = "order" if ORDER_WORDS.intersection(marks) else "time"
+            yield Detail(slot, ctx.text[start:end], start, end, UNCHECKED)
 
 
+def _lemma_ids(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+    """The ids of the reporting verbs' and order words' lemmas in this vocabulary."""
+    ids = _ids(doc)
+    return ids["reporting"], ids["order"]
+
+
+def _when_labels(doc: Doc) -> frozenset[int]:
+    return _ids(doc)["when"]
+
+
+def _ids(doc: Doc) -> dict[str, Any]:
+    """Word and label ids of the model's vocabulary, looked up once per vocabulary."""
+    strings = doc.vocab.strings
+    found = _IDS.get(id(strings))
+    if found is None or found["strings"] is not strings:
+        add = strings.add
+        found = _IDS[id(strings)] = {
+            "strings": strings,
+            "reporting": frozenset(map(add, REPORTING_VERBS)),
+            "order": frozenset(map(add, ORDER_WORDS)),
+            "when": frozenset(map(add, ("advcl", "relcl"))),
+            "other": frozenset(map(add, OTHER_CLAUSES)),
+            "conj": add("conj"),
+            "verbs": frozenset(map(add, ("VERB", "AUX"))),
+        }
+    return found
+
+
+_IDS: dict[int, dict[str, Any]] = {}
 REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
                    "contend", "insist", "maintain", "conclude", "state", "see", "describe",
                    "call", "show", "note", "stress", "emphasise", "emphasize", "point"}
@@ -461,43 +498,50 @@ def _outside_head(doc: Doc, start: int, end: int) -> Token:
     return doc[start]
 
 
-def _covers(doc: Doc, inside: set[int], start: int, end: int) -> bool:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(t.i in inside for t in span)
+def _covers(ctx: ExtractContext, inside: set[int], start: int, end: int) -> bool:
+    return any(i in inside for i in ctx.token_range(start, end))
 
 
-def _clause_tokens(ctx: ExtractContext, group: list[tuple[Claim, Verdict]]) -> list[Token]:
-    """The tokens of the clause the group's claims are in: its head's subtree without the
-    clauses that hang off it (they state other things), plus the claims' own words, less
-    any clause inside them that neither begins nor ends a claim ("Litvinov, who was
-    foreign commissar, was dismissed in 1939": the relative clause is not the dismissal's)."""
+def _clause_tokens(ctx: ExtractContext, group: list[tuple[Claim, Verdict]]
+                   ) -> tuple[list[int], range]:
+    """The tokens of the clause the group's claims are in (as indices), and the run of its
+    head's subtree: the subtree without the clauses that hang off it (they state other
+    things), plus the claims' own words, less any clause inside them that neither begins
+    nor ends a claim ("Litvinov, who was foreign commissar, was dismissed in 1939": the
+    relative clause is not the dismissal's). A subtree is a run of tokens (the parse is
+    projective), so clauses are cut as ranges."""
     doc = ctx.doc
+    _, deps, pos, _ = ctx.parse
     own: set[int] = set()
     edges: set[int] = set()
     for claim, _ in group:
-        span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-        if span is not None and len(span):
-            own.update(range(span.start, span.end))
-            edges.update((span.start, span.end - 1))
+        found = ctx.token_range(claim.start, claim.end)
+        if found:
+            own.update(found)
+            edges.update((found.start, found.stop - 1))
     if not own:
-        return []
-    for i in sorted(own):
-        tok = doc[i]
-        if i in own and tok.dep_ in OTHER_CLAUSES:
-            inner = {t.i for t in tok.subtree}
+        return [], range(0)
+    other, conj, verbs = _clause_labels(doc)
+    for i in range(min(own), max(own) + 1):
+        if deps[i] in other and i in own:
+            tok = doc[i]
+            inner = set(range(tok.left_edge.i, tok.right_edge.i + 1))
             if not inner & edges:
                 own -= inner
-    first = group[0][0]
-    span = doc.char_span(first.start, first.end, alignment_mode="expand")
-    head = clause_head(span.root if span is not None and len(span) else doc[min(own)])
-    keep = set(own)
-    stack = [head]
-    while stack:
-        tok = stack.pop()
-        keep.add(tok.i)
-        for child in tok.children:
-            if child.i not in own and (child.dep_ in OTHER_CLAUSES or (
-                    child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))):
-                continue
-            stack.append(child)
-    return [doc[i] for i in sorted(keep)]
+    head = _clause_of(ctx, group[0][0])
+    run = range(head.left_edge.i, head.right_edge.i + 1)
+    keep = set(run)
+    for i in run:
+        if i != head.i and i not in own and (
+                deps[i] in other or (deps[i] == conj and pos[i] in verbs)):
+            tok = doc[i]
+            keep.difference_update(range(tok.left_edge.i, tok.right_edge.i + 1))
+    keep |= own
+    return sorted(keep), run
+
+
+def _clause_labels(doc: Doc) -> tuple[frozenset[int], int, frozenset[int]]:
+    """The dependency labels of other clauses, 'conj', and the verb tags, as the ids the
+    parse stores (comparing ids is cheaper than comparing each token's label text)."""
+    ids = _ids(doc)
+    return ids["other"], ids["conj"], ids["verbs"]
