@@ -483,8 +483,9 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         claims = [c for c in data["claims"] if lo <= c["start"] and c["end"] <= hi]
         names = [e for e in data["entities"]
                  if e["kb_id"] and lo <= e["start"] and e["end"] <= hi]
+        marks = {c["id"]: _marks(c) for c in claims}
         spans = [(m["start"], m["end"]) for m in (*claims, *names)]
-        spans.extend((m["start"], m["end"]) for c in claims for m in _marks(c))
+        spans.extend((m["start"], m["end"]) for ms in marks.values() for m in ms)
         notes: dict[int, list[dict[str, Any]]] = {}
         for c in claims:
             if c["verdict"] == "contradicted":
@@ -501,7 +502,8 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         cuts = sorted(notes)
         bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
         chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
-        for (s, t), look in zip(itertools.pairwise(bounds), _looks(bounds, claims, names),
+        for (s, t), look in zip(itertools.pairwise(bounds),
+                                _looks(bounds, claims, names, marks),
                                 strict=True):
             _add_segment(chunks[-1]["segments"], text[s:t], look)
             if t in notes:
@@ -530,8 +532,8 @@ def _cut(text: str, pos: int, stop: int, spans: list[tuple[int, int]]) -> int:
     return stop
 
 
-def _looks(bounds: list[int], claims: list[dict[str, Any]],
-           names: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _looks(bounds: list[int], claims: list[dict[str, Any]], names: list[dict[str, Any]],
+           marks: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
     """How each stretch between consecutive ``bounds`` is shown, and the badges after it.
 
     Every claim and name starts and ends on a bound, so one sweep over the bounds knows which
@@ -541,7 +543,7 @@ def _looks(bounds: list[int], claims: list[dict[str, Any]],
     closing: dict[int, list[dict[str, Any]]] = {}
     badges: dict[int, list[str]] = {}
     for c in claims:
-        for m in _marks(c):
+        for m in marks[c["id"]]:
             opening.setdefault(m["start"], []).append(m)
             closing.setdefault(m["end"], []).append(m)
         badges.setdefault(c["end"], []).append(c["verdict"])

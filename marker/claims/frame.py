@@ -145,10 +145,14 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     covered = [(d.start, d.end) for d in details] + taken
     covered.extend((c.start, c.end) for c, _ in group
                    if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans")))
-    refs = {r for c, _ in group for r in c.refs}
-    details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
-                   if not any(s <= d.start < e or d.start <= s < d.end for s, e in covered))
-    details.extend(_immediacy(ctx, group, knowledge))
+    if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details}:
+        # Only a claim that could still be confirmed needs the rest of its clause read:
+        # a wrong detail decides the verdict, and with nothing checked there is no ✓.
+        refs = {r for c, _ in group for r in c.refs}
+        details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
+                       if not any(s <= d.start < e or d.start <= s < d.end
+                                  for s, e in covered))
+        details.extend(_immediacy(ctx, group, knowledge))
     details.sort(key=lambda d: (d.start, d.end))
     statuses = {d.status for d in details}
     wrong = [(c, v) for c, v in group if v.verdict == CONTRADICTED]
@@ -244,12 +248,13 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     last = doc[indices[-1]]
     lo, hi = doc[indices[0]].idx, last.idx + len(last)
     inside = set(indices)
-    named = {i for m in ctx.mentions_between(lo, hi) if m.kb_id in refs
-             for i in range(m.start, m.end)}
+    mentions = ctx.mentions_between(lo, hi)
+    named = {i for m in mentions if m.kb_id in refs for i in range(m.start, m.end)}
     claim_tokens = {i for c, _ in group for i in ctx.token_range(c.start, c.end)}
     first_at = min(c.start for c, _ in group)
     last_at = max(c.end for c, _ in group)
-    for d in ctx.dates_between(lo, hi):
+    dates = ctx.dates_between(lo, hi)
+    for d in dates:
         if (0 <= first_at - d.end_char <= 12
                 and _LISTED_BESIDE.fullmatch(text[d.end_char:first_at])) or (
                 0 <= d.start_char - last_at <= 12
@@ -265,17 +270,18 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             continue  # "soon after Hitler became Chancellor": dates something else by it
         if lo <= r.start_char < hi and _covers(ctx, inside, r.start_char, r.end_char):
             yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
-    dated = [(d.start_char, d.end_char) for d in ctx.dates_between(lo, hi)]
+    dated = [(d.start_char, d.end_char) for d in dates]
     subject = knowledge.get(group[0][0].subject or "")
     if getattr(subject, "section", None) == "figures":
         subject = knowledge.get(subject.subject or "")  # a figure is about its event
     about_a_person = getattr(subject, "section", None) in ("people", "writers")
-    own_tokens = {i for m in ctx.mentions_between(lo, hi) if m.kb_id == group[0][0].subject
-                  for i in range(m.start, m.end)}
-    own_tokens.update(m.verb.i for m in ctx.mentions_between(lo, hi)
-                      if m.kb_id == group[0][0].subject and m.verb is not None)
-    for ent in ctx.ents_between(lo, hi):
-        if ent.start not in inside or any(i in named for i in range(ent.start, ent.end)):
+    mine = [m for m in mentions if m.kb_id == group[0][0].subject]
+    own_tokens = {i for m in mine for i in range(m.start, m.end)}
+    own_tokens.update(m.verb.i for m in mine if m.verb is not None)
+    ents = ctx.ents_between(lo, hi)
+    for ent in ents:
+        e_start = ent.start
+        if e_start not in inside or e_start in named or ent.end - 1 in named:
             continue
         if any(s <= ent.start_char < e for s, e in dated):
             continue
@@ -315,7 +321,7 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         for m in _THEN.finditer(text, lo, hi):
             yield Detail("time", m.group(0), m.start(), m.end(), UNCHECKED)
     if about_a_person:
-        for ent in ctx.ents_between(lo, hi):
+        for ent in ents:
             if ent.label_ == "NORP" and ent.start in inside and _describes(doc, ent):
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
