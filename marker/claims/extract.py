@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -142,8 +143,11 @@ class _Context:
         """Spans of known book titles ("The Origins of the Second World War"), with the
         writer each belongs to: names inside a title are not claims about events."""
         low = _text(self.doc).lower()
+        words = _WORD_RE.findall(low)
+        present = {*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))}
         return [(m.start(), m.end(), writer) for variant, pattern, writer in _titles(self.topic)
-                if variant in low for m in pattern.finditer(low)]
+                if _opening(variant) in present and variant in low
+                for m in pattern.finditer(low)]
 
     def dates_between(self, start: int, end: int) -> list[DateSpan]:
         """The dates that begin from ``start`` up to ``end`` (they are in text order)."""
@@ -179,6 +183,11 @@ class _Context:
 
     @functools.cached_property
     def _ranges(self) -> dict[tuple[int, int], range]:
+        return {}
+
+    @functools.cached_property
+    def clause_heads(self) -> dict[tuple[int, int], Token]:
+        """The clause head of each claim's words, filled in by the frames."""
         return {}
 
     @functools.cached_property
@@ -316,6 +325,16 @@ class _Context:
 
 
 _TITLES: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening(title: str) -> str:
+    """A title's first two words ("the origins"), as an index: the essay's word pairs are
+    collected once, and only titles whose opening is among them are searched for."""
+    return " ".join(_WORD_RE.findall(title)[:2])
 
 
 def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
