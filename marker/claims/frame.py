@@ -74,8 +74,8 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     checked = {id(c): list(v.details or _checked_details(ctx, c, v)) for c, v in verdicts}
     # Words another claim checks (its date, its office, its parties) are that claim's
     # details, not unchecked details of a neighbour in the same sentence.
-    taken = [(d.start, d.end) for c, _ in verdicts for d in checked[id(c)]
-             if (d.start, d.end) != (c.start, c.end)]
+    taken = {i for c, _ in verdicts for d in checked[id(c)]
+             if (d.start, d.end) != (c.start, c.end) for i in range(d.start, d.end)}
     frames = [_frame(ctx, group, topic.knowledge, taken, checked)
               for group in _groups(ctx, verdicts)]
     frames.sort(key=lambda f: (f["start"], f["end"]))
@@ -144,19 +144,19 @@ def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
 
 
 def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: Knowledge,
-           taken: list[tuple[int, int]], checked: dict[int, list[Detail]]) -> dict[str, Any]:
+           taken: set[int], checked: dict[int, list[Detail]]) -> dict[str, Any]:
     details = [d for claim, _ in group for d in checked[id(claim)]]
     first = group[0][0]
-    covered = [(d.start, d.end) for d in details] + taken
-    covered.extend((c.start, c.end) for c, _ in group
-                   if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans")))
+    # The characters other details already stand on (as a set: a clause has many names).
+    covered = taken.union(*(range(d.start, d.end) for d in details), *(
+        range(c.start, c.end) for c, _ in group
+        if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans"))))
     if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details}:
         # Only a claim that could still be confirmed needs the rest of its clause read:
         # a wrong detail decides the verdict, and with nothing checked there is no ✓.
         refs = {r for c, _ in group for r in c.refs}
         details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
-                       if not any(s <= d.start < e or d.start <= s < d.end
-                                  for s, e in covered))
+                       if covered.isdisjoint(range(d.start, d.end)))
         details.extend(_immediacy(ctx, group, knowledge))
     details.sort(key=lambda d: (d.start, d.end))
     statuses = {d.status for d in details}
