@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,11 +142,8 @@ class _Context:
         """Spans of known book titles ("The Origins of the Second World War"), with the
         writer each belongs to: names inside a title are not claims about events."""
         low = _text(self.doc).lower()
-        words = _WORD_RE.findall(low)
-        present = {*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))}
         return [(m.start(), m.end(), writer) for variant, pattern, writer in _titles(self.topic)
-                if _opening(variant) in present and variant in low
-                for m in pattern.finditer(low)]
+                if variant in low for m in pattern.finditer(low)]
 
     def dates_between(self, start: int, end: int) -> list[DateSpan]:
         """The dates that begin from ``start`` up to ``end`` (they are in text order)."""
@@ -327,16 +323,6 @@ class _Context:
 _TITLES: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
 
 
-_WORD_RE = re.compile(r"\w+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _opening(title: str) -> str:
-    """A title's first two words ("the origins"), as an index: the essay's word pairs are
-    collected once, and only titles whose opening is among them are searched for."""
-    return " ".join(_WORD_RE.findall(title)[:2])
-
-
 def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
     """(lower-case title, its pattern, writer id) for every work title in the knowledge
     worth finding, worked out once per topic and process."""
@@ -445,17 +431,23 @@ ExtractContext = _Context
 def _states_nothing(ctx: _Context, sent: Span) -> bool:
     """A question ("Why did Stalin sign the pact?") or a heading ("The 1920s: Socialism in
     One Country") asserts nothing, whatever names and dates it holds."""
-    words = ctx.text[sent.start_char:sent.end_char].strip()
-    if words.endswith("?"):
+    text, end = ctx.text, sent.end_char
+    while end > sent.start_char and text[end - 1].isspace():
+        end -= 1
+    last = text[end - 1:end]
+    if last == "?":
         return True
-    para = ctx.paragraph_of(sent.start_char)
-    start = ctx.para_starts[para]
-    end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(ctx.text)
-    if sent.start_char - start > 8 or end - sent.end_char > 8 or words[-1:] in ".!;:\"'”’)":
-        return False  # not a paragraph of its own (without slicing a long paragraph)
-    if ctx.text[start:end].strip() != words:
+    if last in ".!;:\"'”’)":
         return False
-    alpha = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words)]
+    para = ctx.paragraph_of(sent.start_char)
+    p_start = ctx.para_starts[para]
+    p_end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(text)
+    if sent.start_char - p_start > 8 or p_end - end > 8:
+        return False  # not a paragraph of its own
+    words = text[sent.start_char:end].strip()
+    if text[p_start:p_end].strip() != words:
+        return False
+    alpha = re.findall(r"[^\W\d_][\w'’-]*", words)
     capital = [w for w in alpha if w[0].isupper()]
     return 0 < len(alpha) <= 10 and len(capital) >= 0.6 * len(alpha)
 
@@ -1545,13 +1537,15 @@ def _number_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[C
         hi = min([a for a, b in bounds if a >= e] + [e + 50])
         window = low[lo:hi]
         best = None
-        counted = _counted_noun(text, e)
-        losses = any(_says(w, window) for w in LOSS_WORDS)
+        counted, losses = _UNSET, _UNSET
         for fig in figures:
             if fig.unit != unit:
                 continue
             if not any(_says(k, window) for k in fig.keywords):
                 continue
+            if losses is _UNSET:  # worked out only for a number some figure may be about
+                counted = _counted_noun(text, e)
+                losses = any(_says(w, window) for w in LOSS_WORDS)
             if losses and not any(_says(w, _figure_words(fig)) for w in LOSS_WORDS):
                 continue  # "lost 1,200 aircraft" is not the size of the air force
             if counted and not any(w.rstrip("s") == counted for k in fig.keywords
@@ -1599,6 +1593,7 @@ _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", 
                "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
 
 
+_UNSET: Any = object()
 # Words that make a number a loss: it is then checked only against a figure of losses.
 LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed", "died",
               "dead", "casualties", "wounded", "shot down")
