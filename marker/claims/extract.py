@@ -513,9 +513,10 @@ def clause_head(tok: Token) -> Token:
             "ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "acl", "pcomp", "csubj"
         ):
             return cur
-        if cur.head is cur:
+        head = cur.head
+        if head.i == cur.i:  # the root (a new Token object each time: compare indices)
             return cur
-        cur = cur.head
+        cur = head
     return cur
 
 

@@ -29,7 +29,7 @@ from ..verify import (
     verify,
 )
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
-from .extract import Claim, ExtractContext, claims_in, clause_head, context
+from .extract import Claim, ExtractContext, claims_in, context
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
 
@@ -55,6 +55,8 @@ SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
 # date claim, whoever else it names).
 LEAD_KINDS = ("date", "office", "sequence", "era", "number", "party", "outcome", "work",
               "attribution")
+# The labels of a verb that heads a clause (as extract.clause_head reads them).
+CLAUSE_HEADS = ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "acl", "pcomp", "csubj")
 # Child clauses that state something else (about another thing): their details are not
 # this claim's, unless the claim itself reaches into them.
 OTHER_CLAUSES = {"relcl", "advcl", "ccomp", "parataxis", "csubj", "xcomp"}
@@ -134,12 +136,20 @@ def _groups(ctx: ExtractContext, verdicts: list[tuple[Claim, Verdict]]
 
 def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
     """The verb heading the clause a claim is in (asked twice per claim: kept)."""
-    heads = ctx.clause_heads
-    found = heads.get((claim.start, claim.end))
+    known = ctx.clause_heads
+    found = known.get((claim.start, claim.end))
     if found is None:
+        heads, deps, pos, _ = ctx.parse
         words = ctx.token_range(claim.start, claim.end)
-        root = ctx.doc[words.start:words.stop].root if words else ctx.doc[0]
-        found = heads[(claim.start, claim.end)] = clause_head(root)
+        # the claim's root: its first word whose head lies outside it (as Span.root would)
+        i = next((j for j in words if not words.start <= heads[j] < words.stop
+                  or heads[j] == j), words.start if words else 0)
+        ids = _ids(ctx.doc)
+        for _ in range(40):  # up to the verb heading the clause (as clause_head does)
+            if (pos[i] in ids["verbs"] and deps[i] in ids["heads"]) or heads[i] == i:
+                break
+            i = heads[i]
+        found = known[(claim.start, claim.end)] = ctx.doc[i]
     return found
 
 
@@ -386,6 +396,7 @@ def _ids(doc: Doc) -> dict[str, Any]:
             "other": frozenset(map(add, OTHER_CLAUSES)),
             "conj": add("conj"),
             "verbs": frozenset(map(add, ("VERB", "AUX"))),
+            "heads": frozenset(map(add, CLAUSE_HEADS)),
         }
     return found
 
