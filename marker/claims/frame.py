@@ -265,7 +265,6 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     inside = set(indices)
     mentions = ctx.mentions_between(lo, hi)
     named = {i for m in mentions if m.kb_id in refs for i in range(m.start, m.end)}
-    claim_tokens = {i for c, _ in group for i in ctx.token_range(c.start, c.end)}
     first_at = min(c.start for c, _ in group)
     last_at = max(c.end for c, _ in group)
     dates = ctx.dates_between(lo, hi)
@@ -279,6 +278,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
     claimed = [(c.start, c.end) for c, _ in group]
+    claimed.extend((m.start_char, m.end_char) for m in mentions
+                   if m.kb_id == group[0][0].subject)
     for r in ctx.relatives:
         anchor = (r.anchor_start_char, r.anchor_end_char)
         if anchor[0] is not None and any(s < anchor[1] and anchor[0] < e for s, e in claimed):
@@ -325,10 +326,12 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         # claim checks it when the other event is known.
         if tok.lower_ in ORDER_WORDS and tok.dep_ in ("prep", "mark") and tok.i in inside:
             sub = list(tok.subtree) if tok.dep_ == "prep" else list(tok.head.subtree)
-            if tok.dep_ == "mark" and any(t.i in claim_tokens for t in sub):
+            pronoun = [t for t in doc[tok.i + 1:tok.i + 2] if t.lower_ in ("that", "this", "it")]
+            if tok.dep_ == "mark" and pronoun:
                 # "and straight after that he replaced ...": the words of the order only
-                sub = [*tok.subtree, *(t for t in doc[tok.i + 1:tok.i + 2]
-                                       if t.lower_ in ("that", "this", "it"))]
+                sub = [*tok.subtree, *pronoun]
+            elif any(i in own_tokens for i in range(sub[0].i, sub[-1].i + 1)):
+                continue  # "after Hitler became Chancellor": this event dates another
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
             if not any(start <= s < end for s, _ in dated):
                 yield Detail("order", text[start:end], start, end, UNCHECKED)
