@@ -63,6 +63,7 @@ class Mention:
     verb: Token | None = None
     agent: str | None = None  # the trigger's matched doer ("Germany" in "Germany invaded")
     described: bool = False  # linked by a description ("the alliance with France"): a guess
+    head_i: int | None = None  # where the mention joins the sentence (see _mention_head)
 
     @property
     def root(self) -> int:
@@ -530,8 +531,11 @@ def _mention_head(doc: Doc, m: Mention) -> Token:
     outside the span (spaCy's span.root can pick a misattached inner word)."""
     if m.by_trigger and m.verb is not None:
         return m.verb
-    outside = [t for t in doc[m.start:m.end] if not (m.start <= t.head.i < m.end) or t.head == t]
-    return outside[0] if outside else doc[m.start:m.end].root
+    if m.head_i is None:  # worked out once per mention: it is asked for many times
+        outside = [t for t in doc[m.start:m.end]
+                   if not (m.start <= t.head.i < m.end) or t.head == t]
+        m.head_i = (outside[0] if outside else doc[m.start:m.end].root).i
+    return doc[m.head_i]
 
 
 def _date_head(doc: Doc, d: DateSpan) -> Token:
@@ -1292,8 +1296,9 @@ def _appointment_cue(doc: Doc, sent: Span, o_start: int, o_end: int) -> tuple[in
 def _holder_in_next_sentence(ctx: _Context, sent: Span, office_id: str) -> Mention | None:
     """"... a new foreign commissar brought in. Under the new Commissar of Foreign Affairs,
     Maxim Litvinov, ...": the person named with the same office in the next sentence."""
-    nxt = sent.doc[sent.end:].sents if sent.end < len(sent.doc) else iter(())
-    following = next(iter(nxt), None)
+    at = bisect.bisect_left([s.start for s in ctx.sents], sent.end)
+    following = ctx.sents[at] if at < len(ctx.sents) else None  # (not doc[end:].sents:
+    # that would split the whole rest of the essay into sentences again)
     if following is None or ctx.paragraph_of(following.start_char) != ctx.paragraph_of(
             sent.start_char):
         return None
