@@ -157,8 +157,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
            taken: set[int], checked: dict[int, list[Detail]]) -> dict[str, Any]:
     details = [d for claim, _ in group for d in checked[id(claim)]]
     first = group[0][0]
-    # The characters other details already stand on (as a set: a clause has many names).
-    covered = taken.union(*(range(d.start, d.end) for d in details), *(
+    # The characters other details already stand on (sets: a clause has many names).
+    mine = set().union(*(range(d.start, d.end) for d in details), *(
         range(c.start, c.end) for c, _ in group
         if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans"))))
     if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details}:
@@ -166,7 +166,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         # a wrong detail decides the verdict, and with nothing checked there is no ✓.
         refs = {r for c, _ in group for r in c.refs}
         details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
-                       if covered.isdisjoint(range(d.start, d.end)))
+                       if taken.isdisjoint(range(d.start, d.end))
+                       and mine.isdisjoint(range(d.start, d.end)))
         details.extend(_immediacy(ctx, group, knowledge))
     details.sort(key=lambda d: (d.start, d.end))
     statuses = {d.status for d in details}
