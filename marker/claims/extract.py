@@ -438,6 +438,8 @@ def _states_nothing(ctx: _Context, sent: Span) -> bool:
     last = text[end - 1:end]
     if last == "?":
         return True
+    if len(_STUTTER.findall(text, sent.start_char, end)) >= 2:
+        return True  # "pact pact signed signed in in": a word salad, not a sentence
     if last in ".!;:\"'”’)":
         return False
     para = ctx.paragraph_of(sent.start_char)
@@ -453,6 +455,7 @@ def _states_nothing(ctx: _Context, sent: Span) -> bool:
     return 0 < len(alpha) <= 10 and len(capital) >= 0.6 * len(alpha)
 
 
+_STUTTER = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
 _CITATION = re.compile(r"[(\[]\s*(?:[A-Z][\w'’.-]+(?:\s+(?:and|&)\s+[A-Z][\w'’.-]+)?"
                        r"(?:\s+et\s+al\.?)?(?:,[^()\[\]]{0,100}?)?,?\s+)?(?:\d{4}[a-z]?)"
                        r"(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:[-–]\d+)?)?\s*[)\]]")
@@ -618,6 +621,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
                 else sorted((d.end_char, m.start_char))
             between = _text(doc)[gap_start:gap_end]
+            if "\n" in between or _in_a_row(ctx, d):
+                continue  # another line or paragraph, or "1938 1939": nothing binds them
             if not attached and _said_of_another(d_head, m, m_head, between, d_clause):
                 continue
             if _joined_later(ctx, m, d_clause):
@@ -692,6 +697,17 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
         return (prep.lower_ == "of" or noun.lemma_.lower() in HAPPENING_NOUNS
                 or any(c.dep_ == "poss" for c in noun.children))
     return False
+
+
+def _in_a_row(ctx: _Context, d: DateSpan) -> bool:
+    """A date written right beside another ("Munich, Berlin 1938 1939"): a list whose items
+    cannot be told apart, so none of them is any event's date."""
+    near = ctx.dates_between(max(0, d.start_char - 12), d.end_char + 12)
+    return any(o is not d and (0 <= d.start_char - o.end_char <= 3
+                               or 0 <= o.start_char - d.end_char <= 3)
+               and not ctx.text[min(o.end_char, d.end_char):max(o.start_char, d.start_char)]
+               .strip(" ,;")
+               for o in near)
 
 
 JOIN_VERBS = {"join", "accede", "adhere", "enter", "sign"}

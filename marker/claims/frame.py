@@ -259,6 +259,10 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     """Details the group's clause states besides the ones its checks settled."""
     doc, text = ctx.doc, ctx.text
     indices, run = _clause_tokens(ctx, group)
+    # A clause never runs into another paragraph (a list or a heading without a full stop
+    # can leave the parser one sentence across several).
+    para = ctx.paragraph_of(group[0][0].start)
+    indices = [i for i in indices if ctx.paragraph_of(doc[i].idx) == para]
     if not indices:
         return
     last = doc[indices[-1]]

@@ -67,3 +67,18 @@ def test_nothing_is_called_wrong_either(text: str) -> None:
 def test_an_invasion_is_dated_by_its_start(text: str, verdict: str) -> None:
     found = [c for c in claims_of(text) if c["subject"] == "winter_war"]
     assert [c["verdict"] for c in found] == [verdict]
+
+
+def test_a_date_never_binds_across_lines_or_paragraphs() -> None:
+    claims = claims_of("The key treaty years were listed as follows, 1941\n\n"
+                       "Stalin and the Nazi-Soviet Pact were the climax.")
+    assert all(c["verdict"] != "contradicted" for c in claims)
+    assert all("\n" not in c["text"] for c in claims)
+
+
+def test_dates_in_a_row_bind_to_nothing() -> None:
+    assert wrong("Munich, Rapallo 1938 1939 were turning points.") == []
+
+
+def test_a_word_salad_states_nothing() -> None:
+    assert claims_of("Stalin Hitler pact pact signed signed in Berlin 1941.") == []
