@@ -29,6 +29,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -72,6 +73,16 @@ def locate_folded(text: str, quote: str) -> tuple[int, int] | None:
     return (where[at], where[at + len(needle) - 1] + 1) if at >= 0 else None
 
 
+def located(text: str, labels: list[dict], find: Any) -> list[tuple[tuple[int, int], dict]]:
+    """Each labelled quote that ``find`` locates in the report's text, with its span."""
+    return [(where, lab) for lab in labels if (where := find(text, lab["quote"])) is not None]
+
+
+def over(claim: dict, where: tuple[int, int]) -> bool:
+    """The claim's span overlaps the quote's."""
+    return claim["start"] < where[1] and where[0] < claim["end"]
+
+
 @dataclass
 class DevScore:
     """Scores on a set labelled correct / incorrect / partly / unverifiable, per kind."""
@@ -89,19 +100,9 @@ class DevScore:
         return self.kinds.setdefault(name, {"wrong": 0, "caught": 0, "false_confirm": 0})
 
     def add(self, report: dict, labels: list[dict], name: str) -> None:
-        text = report["text"]
-        spans = []
-        for lab in labels:
-            where = locate_folded(text, lab["quote"])
-            if where is None:
-                self.missing_quotes += 1
-                continue
-            spans.append((where, lab))
+        spans = located(report["text"], labels, locate_folded)
+        self.missing_quotes += len(labels) - len(spans)
         claims = report["claims"]
-
-        def over(c: dict, w: tuple[int, int]) -> bool:
-            return c["start"] < w[1] and w[0] < c["end"]
-
         for c in claims:
             if c["verdict"] != "contradicted":
                 continue
@@ -186,19 +187,11 @@ class Score:
     confirmations: list[str] = field(default_factory=list)
 
     def add(self, report: dict, labels: list[dict], name: str) -> None:
-        text = report["text"]
-        spans = []
+        spans = located(report["text"], labels, locate)
         for lab in labels:
-            where = locate(text, lab["quote"])
-            if where is None:
+            if not any(lab is found for _, found in spans):
                 print(f"  {name}: quote not found: {lab['quote'][:60]!r}", file=sys.stderr)
-                continue
-            spans.append((where, lab))
         claims = report["claims"]
-
-        def over(c: dict, w: tuple[int, int]) -> bool:
-            return c["start"] < w[1] and w[0] < c["end"]
-
         for c in claims:
             if c["verdict"] != "contradicted":
                 continue

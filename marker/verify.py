@@ -260,11 +260,10 @@ def _event_fact(event: Any) -> str:
     if getattr(event, "clause", None):
         return f"{event.clause} {_when_done(event, event.clause, when)}"
     name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
-    m = re.match(r"(\w+) of (.+)$", name)
-    if m and m.group(1).lower() in _ACTION_NAMES:
-        subject = m.group(2)
-        verb = _agree(subject, _ACTION_NAMES[m.group(1).lower()])
-        return f"{subject[0].upper()}{subject[1:]} {verb} {_when_done(event, verb, when)}"
+    action = _action(name)
+    if action:
+        subject, verb = action
+        return f"{subject} {verb} {_when_done(event, verb, when)}"
     if _CLAUSE_NAME.search(name):
         # Names that are already clauses: "Litvinov dismissed; Molotov appointed ...".
         return f"{name[0].upper()}{name[1:]} {when}"
@@ -276,17 +275,24 @@ def _event_fact(event: Any) -> str:
     return f"{name[0].upper()}{name[1:]} {verb} {when}"
 
 
+def _action(name: str) -> tuple[str, str] | None:
+    """A name of the form "Founding of X" as a subject and its verb: ("The Communist
+    International", "was founded")."""
+    m = re.match(r"(\w+) of (.+)$", name)
+    if not (m and m.group(1).lower() in _ACTION_NAMES):
+        return None
+    subject = m.group(2)
+    return f"{subject[0].upper()}{subject[1:]}", _agree(subject, _ACTION_NAMES[m.group(1).lower()])
+
+
 def place_fact(event: Any, place: str) -> str:
     """Where an event happened, as one clause: 'The Nazi-Soviet Pact was signed in Moscow',
     'The Communist International was founded in Moscow'."""
     if getattr(event, "clause", None):
         return f"{event.clause} in {place}"
-    name = re.sub(r"\s*\([^)]*\)", "", event.name).strip()
-    m = re.match(r"(\w+) of (.+)$", name)
-    if m and m.group(1).lower() in _ACTION_NAMES:
-        subject = m.group(2)
-        return f"{subject[0].upper()}{subject[1:]} " \
-               f"{_agree(subject, _ACTION_NAMES[m.group(1).lower()])} in {place}"
+    action = _action(re.sub(r"\s*\([^)]*\)", "", event.name).strip())
+    if action:
+        return f"{action[0]} {action[1]} in {place}"
     name = event_name(event)
     verb = _verb(event, name)
     if verb.endswith("lasted"):

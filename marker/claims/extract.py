@@ -657,7 +657,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
     return pairs
 
 
-_LISTED = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", re.I)
+# Only a comma or "and" between two things: they are items of a list.
+LISTED = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", re.I)
 _SUBORDINATE = re.compile(r",\s*(?:while|whereas|although|though|because|when|as|since|but|"
                           r"yet)\b", re.I)
 # What happens to an agreement later is not when it was made: "the pact failed on 22 June
@@ -681,7 +682,7 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
     summer of 1939"), a clause of its own (", while ..."), the noun it hangs on ("the talks
     of 1939", "Germany's defeat in November 1918"), or what became of the event later ("the
     pact failed in 1941")."""
-    if _LISTED.fullmatch(between):
+    if LISTED.fullmatch(between):
         return True
     if _SUBORDINATE.search(between):
         return True

@@ -29,7 +29,7 @@ from ..verify import (
     verify,
 )
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
-from .extract import Claim, ExtractContext, claims_in, context
+from .extract import LISTED, Claim, ExtractContext, claims_in, context
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
 
@@ -275,9 +275,9 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     dates = ctx.dates_between(lo, hi)
     for d in dates:
         if (0 <= first_at - d.end_char <= 12
-                and _LISTED_BESIDE.fullmatch(text[d.end_char:first_at])) or (
+                and LISTED.fullmatch(text[d.end_char:first_at])) or (
                 0 <= d.start_char - last_at <= 12
-                and _LISTED_BESIDE.fullmatch(text[last_at:d.start_char])):
+                and LISTED.fullmatch(text[last_at:d.start_char])):
             continue  # "1936 and the Anschluss": two items of a list
         if _covers(ctx, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
@@ -352,7 +352,6 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
 
 
 ORDER_WORDS = {"after", "before", "following", "preceding"}
-_LISTED_BESIDE = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", re.IGNORECASE)
 # "at the time" and the like date a clause by its context, which is not checked here.
 _THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|by\s+then|"
                    r"by\s+that\s+time)\b", re.IGNORECASE)
