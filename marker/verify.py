@@ -11,38 +11,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .claims import NATIONALITIES, Claim, title_variants
+from .claims import NATIONALITIES, Claim, number, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
+from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
 from .dates import OPEN_DAYS, iso_span
 
 if TYPE_CHECKING:
     from .topic import Knowledge
 
-SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
-VERDICTS = (SUPPORTED, CONTRADICTED, UNVERIFIABLE)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 ERA_TOLERANCE = dt.timedelta(days=365)
 SEQUENCE_TOLERANCE = dt.timedelta(days=30)
 NEW_IN_OFFICE = dt.timedelta(days=2 * 365)
 OPENING_DAYS = dt.timedelta(days=7)  # an invasion's first week is when it was launched
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the knowledge says about one claim."""
-
-    verdict: str
-    correction: str | None = None
-    sources: tuple[str, ...] = ()
-    expected: str | None = None
-    note: str | None = None
-    details: tuple[Detail, ...] = ()  # when a check settles several details at once
-    wrong: str | None = None  # the one slot found wrong when the rest of the claim is right
 
 
 def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
@@ -877,26 +862,6 @@ def _join(items: list[str]) -> str:
 # -- numbers ------------------------------------------------------------------------------
 
 
-def _check_number(claim: Claim, knowledge: Knowledge) -> Verdict:
-    fig = knowledge.get(claim.subject)
-    if fig is None:
-        return Verdict(UNVERIFIABLE)
-    acc = fig.accepted
-    value = claim.detail["value"]
-    of = claim.detail.get("of")
-    sources = tuple(fig.sources)
-    if fig.unit == "ratio":
-        ok = value == acc.get("value") and (of is None or of == acc.get("of"))
-    else:
-        lo = float(acc.get("min", acc.get("value", 0)))
-        hi = float(acc.get("max", acc.get("value", 0)))
-        slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
-        ok = lo - slack <= value <= hi + slack
-    if ok:
-        return Verdict(SUPPORTED, sources=sources, expected=fig.correct)
-    return Verdict(CONTRADICTED, fig.correct, sources, fig.correct)
-
-
 # -- attributions -------------------------------------------------------------------------
 
 
@@ -1013,6 +978,6 @@ _CHECKS = {
     "sequence": _check_sequence,
     "office": _check_office,
     "party": _check_party,
-    "number": _check_number,
+    "number": number.check,
     "attribution": _check_attribution,
 }

@@ -1,8 +1,11 @@
 """Claims: the checkable statements of an essay, as frames of details.
 
-``extract`` finds each claim's span, kind and stated value in the parse; ``frame`` (used
-after :mod:`marker.verify`) finds every detail a claim's clause states, marks each as
-checked or not, and gives the claim one verdict from them.
+``extract`` finds each claim's span, kind and stated value in the parse, handing each kind
+that has its own module (``number``: finding and checking beside each other) its sentences;
+``frame`` (used after :mod:`marker.verify`) finds every detail a claim's clause states,
+marks each as checked or not, and gives the claim one verdict from them. ``span``,
+``place`` and ``parties`` settle the details frames find; ``base``, ``details`` and
+``verdict`` hold the shared types, so every module imports downward.
 """
 
 from .extract import NATIONALITIES, Claim, Mention, extract_claims, title_variants

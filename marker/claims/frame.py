@@ -19,19 +19,12 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..verify import (
-    CONTRADICTED,
-    SUPPORTED,
-    UNVERIFIABLE,
-    Verdict,
-    event_intervals,
-    place_fact,
-    verify,
-)
+from ..verify import event_intervals, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import LISTED, Claim, ExtractContext, claims_in, context
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
+from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

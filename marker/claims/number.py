@@ -1,0 +1,232 @@
+"""Numbers: "90% of the officers", "three of the five marshals", "20,000 soldiers died".
+
+A number is matched to a figure in the knowledge by the figure's keywords near it, its
+qualifiers ("shot", "killed") and its subject event in the paragraph; then checked against
+the range the figure accepts. A count of another thing ("ten years", "21 conditions"), a
+loss set against a strength, or a figure of another agreement is not matched.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..regex import scanner
+from .base import Claim
+from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+    from ..topic import Knowledge
+    from .base import Mention
+    from .extract import ExtractContext
+
+KINDS = ("number",)
+PERCENT = scanner(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
+OF_RATIO = scanner(
+    r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+(?:out\s+)?of\s+"
+    r"(?:the\s+|its\s+|their\s+)?(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b",
+    re.I,
+)
+FRACTIONS = {"half": 50.0, "a quarter": 25.0, "a third": 33.3, "one third": 33.3,
+             "two thirds": 66.7, "two-thirds": 66.7, "three quarters": 75.0,
+             "three-quarters": 75.0, "a tenth": 10.0}
+FRACTION = scanner(rf"\b({'|'.join(FRACTIONS)})\s+(?:of\s+)?(?:the|its|their|all)\b", re.I)
+COUNT = scanner(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m\b|k\b)?", re.I)
+WORD_NUMBERS = {w: i for i, w in enumerate((
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty").split())}
+
+
+def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
+    """Percentages, "N of the M" and counts, matched to a figure in the knowledge by its
+    keywords near the number and its subject event in the sentence."""
+    base = sent.start_char
+    text = ctx.text[base:sent.end_char]  # Span.text joins its tokens afresh
+    low = text.lower()
+    figures = list(getattr(ctx.knowledge, "figures", ()))
+    para = ctx.paragraph_of(sent.start_char)
+    linked = ctx.linked_in_paragraph(para)
+    out = []
+    numbers: list[tuple[int, int, str, float, float | None]] = []
+    # Each scan only when the sentence holds a word its pattern cannot match without.
+    if "%" in text or "cent" in low:
+        for mt in PERCENT.finditer(text):
+            numbers.append((mt.start(), mt.end(), "percent", float(mt.group(1)), None))
+    if any(unit in low for unit in _COUNT_UNITS):
+        for mt in WORD_COUNT.finditer(text):
+            numbers.append((mt.start(), mt.end(), "count", _word_number(mt.group(0)), None))
+    if any(part in low for part in _FRACTION_WORDS):
+        for mt in FRACTION.finditer(text):
+            numbers.append((mt.start(), mt.end(), "percent", FRACTIONS[mt.group(1).lower()],
+                            None))
+    for mt in OF_RATIO.finditer(text):
+        numbers.append((mt.start(), mt.end(), "ratio", _num(mt.group(1)), _num(mt.group(2))))
+    taken = [(s, e) for s, e, *_ in numbers]
+    for mt in COUNT.finditer(text):
+        if any(s <= mt.start() < e for s, e in taken):
+            continue
+        value = float(mt.group(1).replace(",", ""))
+        scale = (mt.group(2) or "").lower()
+        value *= {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}.get(scale, 1)
+        if 1000 <= value <= 2099 and not scale and "," not in mt.group(1):
+            continue  # a year
+        if value < 10:
+            continue
+        numbers.append((mt.start(), mt.end(), "count", value, None))
+    if not numbers:
+        return out
+    named_events = {m.kb_id for m in mentions if m.section == "events"}
+    in_dates = [(d.start_char - base, d.end_char - base)
+                for d in ctx.dates_between(sent.start_char, sent.end_char)]
+    numbers = [n for n in numbers if not any(a < n[1] and n[0] < b for a, b in in_dates)]
+    bounds = sorted([(n[0], n[1]) for n in numbers] + in_dates)
+    for s, e, unit, value, of in numbers:
+        # The words around this number only: up to the neighbouring numbers or dates.
+        lo = max([b for a, b in bounds if b <= s] + [max(0, s - 50)])
+        hi = min([a for a, b in bounds if a >= e] + [e + 50])
+        window = low[lo:hi]
+        best = None
+        counted, losses = _UNSET, _UNSET
+        for fig in figures:
+            if fig.unit != unit:
+                continue
+            if not any(_says(k, window) for k in fig.keywords):
+                continue
+            if losses is _UNSET:  # worked out only for a number some figure may be about
+                counted = _counted_noun(text, e)
+                losses = any(_says(w, window) for w in LOSS_WORDS)
+            if losses and not any(_says(w, _figure_words(fig)) for w in LOSS_WORDS):
+                continue  # "lost 1,200 aircraft" is not the size of the air force
+            if counted and not any(w.rstrip("s") == counted for k in fig.keywords
+                                   for w in k.lower().split()):
+                continue  # "ten years", "21 conditions": not a count of states or aircraft
+            qualified = any(_says(q, window) for q in fig.qualifiers)
+            if fig.qualifiers and not qualified:
+                continue
+            # The number must be about the figure's subject: it is named in the paragraph,
+            # or the phrase is specific on its own ("3 of the 5 marshals", "officers shot").
+            specific = qualified or (unit == "ratio" and of is not None
+                                     and fig.accepted.get("of") == of)
+            if fig.subject is not None and fig.subject not in linked and not specific:
+                continue
+            if fig.subject is not None and fig.subject not in named_events and \
+                    _kind(ctx, fig.subject) in AGREEMENT_KINDS and any(
+                    _kind(ctx, e) == _kind(ctx, fig.subject) for e in named_events):
+                continue  # "the Neutrality Pact was to last ten years": not the other pact's
+            score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
+                1 for q in fig.qualifiers if _says(q, window))
+            if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
+                continue
+            if best is None or score > best[0]:
+                best = (score, fig)
+        if best is None:
+            continue
+        fig = best[1]
+        start, end = base + s, base + e
+        # Extend to the keyword phrase so the claim reads as a fact.
+        for k in fig.keywords:
+            km = _word(k).search(low[e: e + 40])
+            if km:
+                end = max(end, base + e + km.end())
+                break
+        out.append(Claim(
+            kind="number", start=start, end=end, text=ctx.text[start:end],
+            subject=fig.id, refs=(fig.id, *([fig.subject] if fig.subject else [])),
+            stated=ctx.text[base + s: base + e],
+            detail={"unit": unit, "value": value, "of": of},
+        ))
+    return out
+
+
+_NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", "less",
+               "million", "thousand", "hundred", "m", "k", "were", "was", "had", "have"}
+
+
+_UNSET: Any = object()
+# Words that make a number a loss: it is then checked only against a figure of losses.
+LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed", "died",
+              "dead", "casualties", "wounded", "shot down")
+# Kinds of event whose figures (a term of years, a number of signatories) a sentence about
+# another of the same kind must not borrow.
+AGREEMENT_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _figure_words(fig: Any) -> str:
+    """Everything a figure says of what it counts, lower case (for the loss test)."""
+    return " ".join((*fig.keywords, *fig.qualifiers, fig.topic, fig.correct or "")).lower()
+
+
+def _kind(ctx: ExtractContext, event_id: str) -> str | None:
+    return getattr(ctx.knowledge.get(event_id), "kind", None)
+
+
+def _counted_noun(text: str, end: int) -> str | None:
+    """The word a count counts, when a common noun follows the number ("ten years" ->
+    "year", "a third of its population" -> "population"); None for a name or adjective
+    ("20,000 Soviet soldiers", "30 million Poles") or a word that is not the thing."""
+    m = re.match(r"\s*(?:of\s+(?:its|their|the|his)\s+)?([A-Za-z][a-z-]+)", text[end:end + 40])
+    if m is None or m.group(1)[0].isupper() or m.group(1) in _NOT_COUNTED:
+        return None
+    return m.group(1).rstrip("s") or None
+
+
+def _says(phrase: str, text: str) -> bool:
+    """``phrase`` as whole words in lower-cased ``text`` (a substring test first: most
+    figures' words are not near most numbers)."""
+    return phrase.lower() in text and _word(phrase).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _word(phrase: str) -> re.Pattern[str]:
+    """A figure's keyword or qualifier as a whole-word pattern over lower-cased text
+    (compiled once: every number in every essay is tried against every figure)."""
+    return re.compile(rf"\b{re.escape(phrase.lower())}\b")
+
+
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+WORD_COUNT = scanner(
+    rf"\b(?:(?:{'|'.join(TENS)})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
+    r"(?=\s+(?:years?|months?|days?|divisions?|marshals?|states?|countries)\b)", re.I)
+_COUNT_UNITS = ("year", "month", "day", "division", "marshal", "state", "countries")
+_FRACTION_WORDS = ("half", "quarter", "third", "tenth")  # every key of FRACTIONS has one
+
+
+def _word_number(words: str) -> float:
+    """'twenty-five' -> 25."""
+    parts = re.split(r"[- ]", words.lower())
+    return float(sum(TENS.get(p, WORD_NUMBERS.get(p, 0)) for p in parts))
+
+
+def _num(word: str) -> float:
+    w = word.lower()
+    return float(WORD_NUMBERS[w]) if w in WORD_NUMBERS else float(w)
+
+
+def check(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """A number against the figure the knowledge accepts (with a little slack)."""
+    fig = knowledge.get(claim.subject)
+    if fig is None:
+        return Verdict(UNVERIFIABLE)
+    acc = fig.accepted
+    value = claim.detail["value"]
+    of = claim.detail.get("of")
+    sources = tuple(fig.sources)
+    if fig.unit == "ratio":
+        ok = value == acc.get("value") and (of is None or of == acc.get("of"))
+    else:
+        lo = float(acc.get("min", acc.get("value", 0)))
+        hi = float(acc.get("max", acc.get("value", 0)))
+        slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
+        ok = lo - slack <= value <= hi + slack
+    if ok:
+        return Verdict(SUPPORTED, sources=sources, expected=fig.correct)
+    return Verdict(CONTRADICTED, fig.correct, sources, fig.correct)
