@@ -565,7 +565,7 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         fact = f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
     else:
         fact = f"{pname} was never {title}"
-    correction = f"{fact}; {when} the post was held by {_join(holders)}."
+    correction = f"{fact}; {when} the post was held by {join_words(holders)}."
     return Verdict(CONTRADICTED, correction, sources, fact)
 
 
@@ -762,15 +762,15 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     its, it_was = ("their", "they were") if _plural(name) else ("its", "it was")
     if event.parties_complete and parties:
         fact_bits.append(
-            f"{its} parties were {_join(_names(knowledge, list(event.parties), day))}")
+            f"{its} parties were {join_words(_names(knowledge, list(event.parties), day))}")
     if signatories:
-        who = _join(_names(knowledge, list(event.signatories)))
+        who = join_words(_names(knowledge, list(event.signatories)))
         fact_bits.append(f"{it_was} signed by {who}" if event.signatories_complete
                          else f"{its} signatories included {who}")
     late = [joined[p] for p, st in zip(claim.detail["parties"], statuses, strict=False)
             if p in joined and st == CONTRADICTS]
     if late:
-        fact_bits.append("; ".join(f"{_join(_names(knowledge, [j.party]))} joined only "
+        fact_bits.append("; ".join(f"{join_words(_names(knowledge, [j.party]))} joined only "
                                    f"{_on(j.date)}" for j in late))
     fact = f"{name[0].upper()}{name[1:]}: " + " and ".join(fact_bits) if fact_bits else None
     details = _party_details(claim, statuses, fact)
@@ -779,7 +779,7 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
             return Verdict(UNVERIFIABLE, details=details)
         verdict = SUPPORTED if set(statuses) == {AGREES} else UNVERIFIABLE
         return Verdict(verdict, sources=sources, expected=fact, details=details)
-    bad = _join(_names(knowledge, wrong))
+    bad = join_words(_names(knowledge, wrong))
     correction = (f"{fact} — not {bad}." if fact else f"{bad} did not take part in {name}.")
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id), details=details)
@@ -816,7 +816,7 @@ def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:
     if not took_part:
         return Verdict(UNVERIFIABLE)
     name = event_name(event)
-    who = _join(_names(knowledge, took_part, event.date.start if event.date else None))
+    who = join_words(_names(knowledge, took_part, event.date.start if event.date else None))
     fact = f"{who[0].upper()}{who[1:]} took part in {name}"
     note = getattr(event, "date_note", None)
     correction = f"{fact} ({_event_fact(event)})." if not note else f"{fact}: {note}"
@@ -855,11 +855,9 @@ def state_name(state: Any, day: dt.date | None) -> str:
 _NEEDS_THE = re.compile(r"^(Soviet Union|United |Ottoman|USSR|Weimar Republic|Third Reich)")
 
 
-def _join(items: list[str]) -> str:
+def join_words(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-# -- numbers ------------------------------------------------------------------------------
 
 
 # -- attributions -------------------------------------------------------------------------
@@ -903,7 +901,7 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE)
     mine = {entry.id} | ({entry.same_as} if getattr(entry, "same_as", None) else set())
     title = _listed_title(claim.detail["work"], owners)
-    by = _join([o.name for o in owners])
+    by = join_words([o.name for o in owners])
     sources = tuple(dict.fromkeys(s for o in owners for s in o.sources))
     fact = f"{title} is by {by}"
     if mine & {o.id for o in owners} or any(

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..verify import event_intervals, place_fact, verify
+from ..verify import event_intervals, join_words, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import LISTED, Claim, ExtractContext, claims_in, context
 from .parties import involved
@@ -78,25 +78,22 @@ def checked_claims(doc: Doc, topic: Topic) -> list[dict[str, Any]]:
     _withhold_over_unchecked(frames)
     for i, f in enumerate(frames, start=1):
         f["id"] = f"c{i}"
+        f["details"] = [d.to_dict() for d in f["details"]]
     return frames
 
 
 def _names_of_their_own_claims(frames: list[dict[str, Any]]) -> None:
     """"Britain, Italy and France recognised the USSR in 1924" is three recognitions: each
     state agrees as the party of its own, and is no unchecked detail of the other two."""
-    agreeing = {(d["start"], d["end"]) for f in frames for d in f["details"]
-                if d["status"] == AGREES and d["slot"] in ("parties", "actor")}
+    agreeing = {(d.start, d.end) for f in frames for d in f["details"]
+                if d.status == AGREES and d.slot in ("parties", "actor")}
     for f in frames:
         kept = [d for d in f["details"] if not (
-            d["status"] == UNCHECKED and d["slot"] in ("parties", "actor")
-            and (d["start"], d["end"]) in agreeing)]
-        if len(kept) == len(f["details"]):
-            continue
-        f["details"] = kept
-        if f["verdict"] == UNVERIFIABLE and {d["status"] for d in kept} == {AGREES}:
-            f["verdict"], f["checked"] = SUPPORTED, None
-        elif f["verdict"] == UNVERIFIABLE:
-            f["checked"] = _what_was_checked([Detail(**d) for d in kept])
+            d.status == UNCHECKED and d.slot in ("parties", "actor")
+            and (d.start, d.end) in agreeing)]
+        if len(kept) < len(f["details"]):
+            f["details"] = kept
+            _settle(f)
 
 
 def _withhold_over_unchecked(frames: list[dict[str, Any]]) -> None:
@@ -109,12 +106,10 @@ def _withhold_over_unchecked(frames: list[dict[str, Any]]) -> None:
         inner = [g for g in frames if g is not f and g["verdict"] != SUPPORTED
                  and f["start"] <= g["start"] and g["end"] <= f["end"]]
         if inner:
-            f["verdict"] = UNVERIFIABLE
-            f["details"].extend(
-                Detail("statement", g["text"], g["start"], g["end"], UNCHECKED).to_dict()
-                for g in inner)
-            f["details"].sort(key=lambda d: (d["start"], d["end"]))
-            f["checked"] = _what_was_checked([Detail(**d) for d in f["details"]])
+            f["details"].extend(Detail("statement", g["text"], g["start"], g["end"],
+                                       UNCHECKED) for g in inner)
+            f["details"].sort(key=lambda d: (d.start, d.end))
+            _settle(f)
 
 
 def _groups(ctx: ExtractContext, verdicts: list[tuple[Claim, Verdict]]
@@ -163,14 +158,7 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
                        and mine.isdisjoint(range(d.start, d.end)))
         details.extend(_immediacy(ctx, group, knowledge))
     details.sort(key=lambda d: (d.start, d.end))
-    statuses = {d.status for d in details}
     wrong = [(c, v) for c, v in group if v.verdict == CONTRADICTED]
-    if CONTRADICTS in statuses:
-        verdict = CONTRADICTED
-    elif statuses == {AGREES}:
-        verdict = SUPPORTED
-    else:
-        verdict = UNVERIFIABLE
     rank = {k: i for i, k in enumerate(LEAD_KINDS)}
     lead_claim, lead = min(wrong or group, key=lambda cv: rank.get(cv[0].kind, len(rank)))
     # The claim is the whole frame: its words run over every detail it states.
@@ -180,7 +168,7 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     corrections.extend(_place_correction(knowledge, first.subject, d) for d in details
                        if d.slot == "place" and d.status == CONTRADICTS)
     sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
-    return {
+    return _settle({
         "id": "",
         "text": ctx.text[start:end],
         "start": start,
@@ -191,14 +179,29 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         "refs": list(dict.fromkeys(r for c, _ in group for r in c.refs)),
         "stated": lead_claim.stated,
         "inherited": lead_claim.inherited,
-        "verdict": verdict,
+        "verdict": UNVERIFIABLE,
         "correction": " ".join(corrections) if corrections else None,
         "expected": lead.expected,
         "note": lead.note,
         "sources": sources,
-        "details": [d.to_dict() for d in details],
-        "checked": _what_was_checked(details) if verdict == UNVERIFIABLE else None,
-    }
+        "details": details,
+        "checked": None,
+    })
+
+
+def _settle(frame: dict[str, Any]) -> dict[str, Any]:
+    """The verdict from the details (one wrong: contradicted; all agree: supported; else
+    not checked) and, with no verdict, the sentence saying what was checked."""
+    statuses = {d.status for d in frame["details"]}
+    if CONTRADICTS in statuses:
+        frame["verdict"] = CONTRADICTED
+    elif statuses == {AGREES}:
+        frame["verdict"] = SUPPORTED
+    else:
+        frame["verdict"] = UNVERIFIABLE
+    frame["checked"] = (_what_was_checked(frame["details"])
+                        if frame["verdict"] == UNVERIFIABLE else None)
+    return frame
 
 
 def _place_correction(knowledge: Knowledge, subject: str | None, d: Detail) -> str:
@@ -214,15 +217,11 @@ def _what_was_checked(details: list[Detail]) -> str | None:
                                  for d in details if d.status == UNCHECKED))
     if not right or not unknown:
         return None
-    right_words = _join(right)
+    right_words = join_words(right)
     verb = "are" if len(unknown) > 1 else "is"
     return (f"{right_words[0].upper()}{right_words[1:]} {'are' if len(right) > 1 else 'is'} "
-            f"right; {_join(unknown)} {verb} not in the reference knowledge, so this is "
+            f"right; {join_words(unknown)} {verb} not in the reference knowledge, so this is "
             f"not marked correct.")
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Detail]:
@@ -315,7 +314,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if lo <= o_start < hi and _covers(ctx, inside, o_start, o_end):
             yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
     lemmas = ctx.parse[3]
-    reporting, order = _lemma_ids(doc)
+    ids = _ids(doc)
+    reporting, order = ids["reporting"], ids["order"]
     if any(lemmas[i] in reporting for i in indices):
         yield from _views(ctx, [doc[i] for i in indices])
     ordering = any(lemmas[i] in order for i in indices)
@@ -358,7 +358,7 @@ def _circumstances(ctx: ExtractContext, inside: set[int], run: range,
     doc = ctx.doc
     heads, deps, _, _ = ctx.parse
     claimed = [(c.start, c.end) for c, _ in group]
-    clauses = _when_labels(doc)
+    clauses = _ids(doc)["when"]
     for i in run:
         if deps[i] not in clauses or heads[i] not in inside or i in inside:
             continue
@@ -370,16 +370,6 @@ def _circumstances(ctx: ExtractContext, inside: set[int], run: range,
         if not any(s < end and start < e for s, e in claimed):
             slot = "order" if ORDER_WORDS.intersection(marks) else "time"
             yield Detail(slot, ctx.text[start:end], start, end, UNCHECKED)
-
-
-def _lemma_ids(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
-    """The ids of the reporting verbs' and order words' lemmas in this vocabulary."""
-    ids = _ids(doc)
-    return ids["reporting"], ids["order"]
-
-
-def _when_labels(doc: Doc) -> frozenset[int]:
-    return _ids(doc)["when"]
 
 
 def _ids(doc: Doc) -> dict[str, Any]:
@@ -543,7 +533,8 @@ def _clause_tokens(ctx: ExtractContext, group: list[tuple[Claim, Verdict]]
             edges.update((found.start, found.stop - 1))
     if not own:
         return [], range(0)
-    other, conj, verbs = _clause_labels(doc)
+    ids = _ids(doc)
+    other, conj, verbs = ids["other"], ids["conj"], ids["verbs"]
     for i in range(min(own), max(own) + 1):
         if deps[i] in other and i in own:
             tok = doc[i]
@@ -560,10 +551,3 @@ def _clause_tokens(ctx: ExtractContext, group: list[tuple[Claim, Verdict]]
             keep.difference_update(range(tok.left_edge.i, tok.right_edge.i + 1))
     keep |= own
     return sorted(keep), run
-
-
-def _clause_labels(doc: Doc) -> tuple[frozenset[int], int, frozenset[int]]:
-    """The dependency labels of other clauses, 'conj', and the verb tags, as the ids the
-    parse stores (comparing ids is cheaper than comparing each token's label text)."""
-    ids = _ids(doc)
-    return ids["other"], ids["conj"], ids["verbs"]
