@@ -27,9 +27,10 @@ from marker.errors import MarkerError
 
 DEFAULT_TOPIC = "soviet-foreign-policy-1917-1941"
 TOPIC_FILES = ("topic.yaml", "knowledge.yaml", "essay.md")
+KNOWLEDGE_DIR = "knowledge"  # optional: more knowledge files (*.yaml), merged in name order
 SECTIONS = (
     "events", "people", "writers", "states", "organisations", "offices", "figures",
-    "misconceptions",
+    "misconceptions", "quotations",
 )
 NAMED_SECTIONS = ("events", "people", "writers", "states", "organisations", "offices")
 PERSON_CATEGORIES = (
@@ -222,6 +223,17 @@ class Misconception(Entry):
 
 
 @dataclass(frozen=True)
+class Quotation(Entry):
+    """Words someone is well known for, so a quotation given to the wrong speaker or year
+    can be corrected. ``name`` is the words as usually quoted; ``aliases`` other wordings."""
+
+    speakers: tuple[str, ...]  # people / writers ids: who said or wrote it
+    date: DateValue | None
+    occasion: str | None
+    event: str | None
+
+
+@dataclass(frozen=True)
 class Rule:
     """Choose an entry for an ambiguous alias when the pattern or a context word matches."""
 
@@ -250,6 +262,7 @@ class Knowledge:
     figures: tuple[Figure, ...]
     misconceptions: tuple[Misconception, ...]
     disambiguation: tuple[Disambiguation, ...]
+    quotations: tuple[Quotation, ...] = ()
     _index: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -306,7 +319,7 @@ class Topic:
     key_content: tuple[KeyContent, ...]
     knowledge: Knowledge
     essay_paragraphs: tuple[str, ...]
-    sha256: str  # of topic.yaml, knowledge.yaml and essay.md concatenated, in that order
+    sha256: str  # of topic.yaml, knowledge.yaml, essay.md and knowledge/*.yaml, in that order
 
 
 @dataclass(frozen=True)
@@ -361,7 +374,8 @@ def list_topics() -> list[str]:
 def load_topic(name_or_path: str | Path) -> Topic:
     """Loads a topic by id or folder path; raises MarkerError if the pack has any problem."""
     folder = _resolve(name_or_path)
-    stamps = tuple(_stamp(folder / name) for name in TOPIC_FILES)
+    names = [*TOPIC_FILES, *_knowledge_parts(folder)]
+    stamps = tuple(_stamp(folder / name) for name in names)
     return _load_cached(folder, stamps)
 
 
@@ -377,6 +391,15 @@ def _resolve(name_or_path: str | Path) -> Path:
         if shipped.is_dir() or not Path(name_or_path).is_dir():
             return shipped
     return Path(name_or_path).expanduser().resolve()
+
+
+def _knowledge_parts(folder: Path) -> list[str]:
+    """The extra knowledge files of a pack (``knowledge/*.yaml``), relative, in name order."""
+    part_dir = folder / KNOWLEDGE_DIR
+    if not part_dir.is_dir():
+        return []
+    return [f"{KNOWLEDGE_DIR}/{p.name}" for p in sorted(part_dir.glob("*.yaml"))
+            if not p.name.startswith((".", "_"))]
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -398,7 +421,7 @@ def _load_cached(folder: Path, stamps: tuple[tuple[int, int] | None, ...]) -> To
 
 def _summary(folder: Path, problems: list[Problem]) -> str:
     first = problems[0]
-    if first.file in TOPIC_FILES:
+    if first.file in TOPIC_FILES or first.file.startswith(f"{KNOWLEDGE_DIR}/"):
         first = replace(first, file=str(folder / first.file))
     if len(problems) == 1:
         return str(first)
@@ -896,6 +919,12 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
          "sources": _SOURCES},
         None,
     ),
+    "quotations": (
+        {"id": _ID, "name": _TEXT.needed, "aliases": _TEXTS,
+         "speakers": _refs("people", "writers").needed, "date": _DATE,
+         "occasion": _TEXT, "event": _one_ref("events"), "sources": _SOURCES},
+        None,
+    ),
 }
 _KNOWLEDGE: dict[str, _Field] = {
     **{
@@ -914,33 +943,50 @@ _KNOWLEDGE: dict[str, _Field] = {
 }
 
 
-def _check_knowledge(chk: _Check, text: str) -> tuple[_Map | None, dict[str, str]]:
-    """Validates knowledge.yaml; returns it (if a mapping) and every id with its section."""
+def _read_knowledge(chk: _Check, text: str) -> _Map | None:
+    """Parses and validates one knowledge file's sections (ids are checked across files)."""
     top = _parse_yaml(chk, text)
     if top is None:
-        return None, {}
+        return None
     if not isinstance(top, _Map):
         chk.add("", "", f"top level is {_describe(top)}, not a mapping",
                 "start with section names such as `events:` at the left margin")
-        return None, {}
+        return None
     _check_mapping(chk, "", "", top, _KNOWLEDGE, noun="section")
-    ids = _check_duplicate_ids(chk)
-    _check_shared_names(chk)
-    _resolve_refs(chk, ids)
-    return top, ids
+    return top
 
 
-def _check_duplicate_ids(chk: _Check) -> dict[str, str]:
+def _check_knowledge(parts: list[tuple[_Check, str]]) -> tuple[_Map | None, dict[str, str]]:
+    """Validates knowledge.yaml and any knowledge/*.yaml together (ids, names and references
+    span the files); returns the sections merged in file order, and every id's section."""
+    tops = [(chk, _read_knowledge(chk, text)) for chk, text in parts]
+    if any(top is None for _chk, top in tops):
+        return None, {}
+    checks = [chk for chk, _top in tops]
+    ids = _check_duplicate_ids(checks)
+    _check_shared_names(checks)
+    _resolve_refs(checks, ids)
+    merged = _Map(1)
+    for _chk, top in tops:
+        for section, entries in (top or {}).items():
+            if isinstance(entries, list):
+                merged.setdefault(section, []).extend(entries)
+    return merged, ids
+
+
+def _check_duplicate_ids(checks: list[_Check]) -> dict[str, str]:
     """Reports each id used twice, naming both places; returns id -> section (first use)."""
-    first: dict[str, tuple[str, int]] = {}
-    for entry_id, where, line in chk.ids:
-        if entry_id in first:
-            other, other_line = first[entry_id]
-            chk.add(entry_id, "id", f"duplicate id {entry_id!r}: {other} (line {other_line}) and "
-                    f"{where} (line {line})", "give each entry its own id")
-        else:
-            first[entry_id] = (where, line)
-    return {entry_id: where.split("[")[0] for entry_id, (where, _line) in first.items()}
+    first: dict[str, tuple[str, str, int]] = {}
+    for chk in checks:
+        for entry_id, where, line in chk.ids:
+            if entry_id in first:
+                file, other, other_line = first[entry_id]
+                at = f"line {other_line}" if file == chk.file else f"{file} line {other_line}"
+                chk.add(entry_id, "id", f"duplicate id {entry_id!r}: {other} ({at}) and "
+                        f"{where} (line {line})", "give each entry its own id")
+            else:
+                first[entry_id] = (chk.file, where, line)
+    return {entry_id: where.split("[")[0] for entry_id, (_f, where, _l) in first.items()}
 
 
 def _raw_names(section: str, raw: _Map) -> Iterator[tuple[str, str]]:
@@ -954,16 +1000,19 @@ def _raw_names(section: str, raw: _Map) -> Iterator[tuple[str, str]]:
             yield from ((f"{key}[{i}]", t) for i, t in enumerate(raw[key]) if isinstance(t, str))
 
 
-def _check_shared_names(chk: _Check) -> None:
+def _check_shared_names(checks: list[_Check]) -> None:
     """A name two sections share makes linking a guess unless a disambiguation entry decides it."""
     covered = {
         normalise_name(raw["alias"])
+        for chk in checks
         for section, _label, raw in chk.entries
         if section == "disambiguation" and isinstance(raw.get("alias"), str)
     }
-    seen_alias: dict[str, tuple[str, int]] = {}
+    seen_alias: dict[str, tuple[str, int]] = {}  # normalised -> (label, line)
     owners: dict[str, tuple[str, str, str]] = {}  # normalised -> (label, section, text)
-    for section, label, raw in chk.entries:
+    for chk, section, label, raw in (
+        (owner, *entry) for owner in checks for entry in owner.entries
+    ):
         if section == "disambiguation":
             alias = raw.get("alias")
             if isinstance(alias, str) and alias.strip():
@@ -988,12 +1037,14 @@ def _check_shared_names(chk: _Check) -> None:
                 covered.add(key)  # one report per shared name
 
 
-def _resolve_refs(chk: _Check, ids: Mapping[str, str]) -> None:
-    for entry, field_name, target, sections in chk.refs:
+def _resolve_refs(checks: list[_Check], ids: Mapping[str, str]) -> None:
+    for chk, (entry, field_name, target, sections) in (
+        (owner, ref) for owner in checks for ref in owner.refs
+    ):
         section = ids.get(target)
         if section is None:
             close = difflib.get_close_matches(target, list(ids), n=1, cutoff=_CLOSE)
-            chk.add(entry, field_name, f"{target!r} is not an id in knowledge.yaml",
+            chk.add(entry, field_name, f"{target!r} is not an id in the topic's knowledge",
                     f"did you mean '{close[0]}'?" if close
                     else "use the id of an existing entry, or add the entry")
         elif sections and section not in sections:
@@ -1064,9 +1115,9 @@ def _check_topic_file(
     if isinstance(topic_id, str) and topic_id != folder.name:
         chk.add("", "id", f"{topic_id!r} does not match the folder name {folder.name!r}",
                 "make the id and the folder name the same")
-    _check_duplicate_ids(chk)
+    _check_duplicate_ids([chk])
     if ids is not None:
-        _resolve_refs(chk, ids)
+        _resolve_refs([chk], ids)
     return top
 
 
@@ -1112,10 +1163,11 @@ def _analyse(folder: Path) -> tuple[list[Problem], _Parsed | None]:
         return [Problem(str(folder), "", "", "no such topic folder",
                         f"give a topic id ({shipped}) or the path of a folder holding "
                         f"{', '.join(TOPIC_FILES)}")], None
-    checks = {name: _Check(name) for name in TOPIC_FILES}
+    names = [*TOPIC_FILES, *_knowledge_parts(folder)]
+    checks = {name: _Check(name) for name in names}
     texts: dict[str, str] = {}
     digest = hashlib.sha256()
-    for name in TOPIC_FILES:
+    for name in names:
         path = folder / name
         if not path.is_file():
             checks[name].add("", "", f"not found in {folder}",
@@ -1128,9 +1180,10 @@ def _analyse(folder: Path) -> tuple[list[Problem], _Parsed | None]:
         except UnicodeDecodeError as exc:
             checks[name].add("", "", f"is not UTF-8 (bad byte at offset {exc.start})",
                              "save the file as UTF-8")
+    parts = [name for name in names[1:] if name not in ("essay.md",)]
     knowledge, ids = (
-        _check_knowledge(checks["knowledge.yaml"], texts["knowledge.yaml"])
-        if "knowledge.yaml" in texts else (None, {})
+        _check_knowledge([(checks[name], texts[name]) for name in parts])
+        if all(name in texts for name in parts) else (None, {})
     )
     topic = (
         _check_topic_file(checks["topic.yaml"], texts["topic.yaml"], folder,
@@ -1262,6 +1315,9 @@ def _build_knowledge(top: _Map) -> Knowledge:
         misconceptions=section("misconceptions", lambda raw: Misconception(
             **_common("misconceptions", raw, raw["error"]),
             error=raw["error"], correct=raw["correct"], refs=_texts(raw.get("refs")))),
+        quotations=section("quotations", lambda raw: Quotation(
+            **_common("quotations", raw), speakers=_texts(raw["speakers"]),
+            date=_date(raw.get("date")), occasion=raw.get("occasion"), event=raw.get("event"))),
         disambiguation=section("disambiguation", lambda raw: Disambiguation(
             alias=raw["alias"], default=raw.get("default"),
             rules=tuple(Rule(r.get("pattern"), _texts(r.get("context")), r.get("choose"))

@@ -186,7 +186,7 @@ def test_normalise_name_ignores_case_dashes_apostrophes_spacing_and_the() -> Non
 
 # --- one edit, one precise problem -----------------------------------------------------
 
-_REF = "is not an id in knowledge.yaml"
+_REF = "is not an id in the topic's knowledge"
 
 CASES = [
     # (case id, file edited, old, new, expected file, entry, field, phrase in message)
