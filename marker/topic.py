@@ -41,6 +41,7 @@ WRITER_CATEGORIES = (
     "historian", "journalist", "politician", "writer", "textbook_author", "unverified",
 )
 FIGURE_UNITS = ("percent", "count", "ratio")
+FATES = ("natural", "executed", "assassinated", "suicide", "died_in_custody", "killed_in_war")
 TRIGGER_ROLES = ("subject", "object", "any")
 
 _CLOSE = 0.75  # how alike a typo and a known word must be to suggest it (difflib ratio)
@@ -164,6 +165,8 @@ class Person(Entry):
     offices: tuple[OfficeTerm, ...]
     roles: tuple[str, ...]  # other things the person was ("journalist", "historian")
     led: tuple[Era, ...]  # periods in which the person led a state
+    fate: str | None = None  # how they died (FATES), when the sources agree
+    death_place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -880,6 +883,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "category": _Field(_choice(PERSON_CATEGORIES), "a person category").needed,
             "description": _TEXT, "nationality": _TEXT,
             "born": _DATE, "died": _DATE, "accepted_born": _DATES, "accepted_died": _DATES,
+            "fate": _Field(_choice(FATES), "how they died"), "death_place": _TEXT,
             "offices": _Field(_list_of(_nested(_TERM, _term_order), "a list of office terms"),
                               "a list of office terms"),
             "roles": _TEXTS,
@@ -1275,6 +1279,7 @@ def _person(raw: _Map) -> Person:
         roles=_texts(raw.get("roles")),
         led=tuple(Era(raw["id"], t["state"], DateValue.parse(str(t["start"])),
                       DateValue.parse(str(t["end"]))) for t in raw.get("led") or ()),
+        fate=raw.get("fate"), death_place=raw.get("death_place"),
     )
 
 
