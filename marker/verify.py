@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .claims import NATIONALITIES, Claim, number, title_variants
+from .claims import NATIONALITIES, Claim, number, quote, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -977,5 +977,6 @@ _CHECKS = {
     "office": _check_office,
     "party": _check_party,
     "number": number.check,
+    "quote": quote.check,
     "attribution": _check_attribution,
 }

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import DateSpan, RelativeDate, find_dates, find_relative
 from ..nlp import sentence
 from ..regex import scanner
-from . import number
+from . import number, quote
 from .base import Claim, Mention
 
 if TYPE_CHECKING:
@@ -451,6 +451,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods, dated))
     out.extend(_party_claims(ctx, sent, events, mentions))
     out.extend(number.extract(ctx, sent, mentions))
+    out.extend(quote.extract(ctx, sent, mentions))
     out.extend(_attribution_claims(ctx, sent, mentions))
     return out
 
