@@ -561,7 +561,7 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             # said of it, even when the parser hangs it on another clause.
             adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
                 r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
-            attached = _modifies(d_head, m, m_head) or adjacent
+            attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m)
             same_clause = clause_head(m_head) == d_clause
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
@@ -645,6 +645,23 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
         return (prep.lower_ == "of" or noun.lemma_.lower() in HAPPENING_NOUNS
                 or any(c.dep_ == "poss" for c in noun.children))
     return False
+
+
+def _fronted(ctx: _Context, d: DateSpan, m: Mention) -> bool:
+    """"..., because on 22 June 1941 Germany attacked the USSR": a date that opens a clause,
+    followed only by the subject of the verb naming the event, is that event's date, even
+    when the parser hangs it on the clause before."""
+    if not m.by_trigger or m.verb is None or not 0 <= m.start_char - d.end_char <= 60:
+        return False
+    doc = ctx.doc
+    before = ctx.text[max(0, d.start_char - 4):d.start_char].lower()
+    if not re.search(r"\b(?:on|in)\s*$", before):
+        return False
+    subjects = {t.i for c in m.verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                for t in c.subtree}
+    between = [t for t in doc[_token_at(doc, d.end_char - 1).i + 1:m.verb.i]
+               if not t.is_punct]
+    return bool(between) and all(t.i in subjects for t in between)
 
 
 def _in_a_row(ctx: _Context, d: DateSpan) -> bool:

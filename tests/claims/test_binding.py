@@ -82,3 +82,15 @@ def test_dates_in_a_row_bind_to_nothing() -> None:
 
 def test_a_word_salad_states_nothing() -> None:
     assert claims_of("Stalin Hitler pact pact signed signed in Berlin 1941.") == []
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("The pact did not last, since on 22 June 1941 Germany attacked the USSR.", "supported"),
+    ("The pact did not last, since on 22 June 1940 Germany attacked the USSR.",
+     "contradicted"),
+])
+def test_a_date_opening_a_clause_dates_that_clause(text: str, verdict: str) -> None:
+    """The parser may hang a date that opens a clause on the clause before; followed only by
+    the subject of the verb naming an event, it is that event's date."""
+    dated = [c for c in claims_of(text) if c["kind"] == "date"]
+    assert [c["verdict"] for c in dated] == [verdict]
