@@ -938,3 +938,33 @@ def resolve_relative(rel: RelativeDate, anchor: DateSpan) -> DateSpan:
         open_start=open_start or anchor.open_start,
         open_end=open_end or anchor.open_end,
     )
+
+
+# A day and month with no year: "on 3 May", "September 17th", "the 1st of September".
+_YEARLESS = re.compile(
+    rf"(?:(?<![\w.,])(?:the\s+)?(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+"
+    rf"(?P<m1>{_MONTH_WORDS})\b"
+    rf"|\b(?P<m2>{_MONTH_WORDS})\b\.?\s+(?:the\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\b)"
+    rf"(?!\s*,?\s*(?:[0-9]|in\s+[0-9]|of\s+[0-9]))",
+    _FLAGS,
+)
+YEARLESS_YEAR = 1904  # a leap year: "29 February" is a day; checks give it the event's year
+
+
+def find_yearless(text: str) -> list[DateSpan]:
+    """Days written without a year ("on 3 May"), dated in YEARLESS_YEAR: the year is the
+    event's own (the student leaves it to the context), so only the day and month can be
+    checked. A month name needs a capital ("March 3", not "march 3")."""
+    norm = text.translate(_NORMALISE)
+    out = []
+    for m in _YEARLESS.finditer(norm):
+        month_word = m.group("m1") or m.group("m2")
+        if not month_word[0].isupper():
+            continue
+        day = int(m.group("d1") or m.group("d2"))
+        try:
+            when = date(YEARLESS_YEAR, _MONTHS.index(month_word.lower()[:3]) + 1, day)
+        except ValueError:
+            continue
+        out.append(DateSpan(when, when, "day", text[m.start():m.end()], m.start(), m.end()))
+    return out

@@ -14,6 +14,8 @@ a misread one can become a false accusation.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..dates import DateSpan, RelativeDate, find_dates, find_relative
+from ..dates import DateSpan, RelativeDate, find_dates, find_relative, find_yearless
 from ..nlp import sentence
 from ..regex import scanner
 from . import number, quote
@@ -30,7 +32,7 @@ from .base import Claim, Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from ..topic import Topic
+    from ..topic import DateValue, Topic
 
 
 PARTY_PREPS = {"with", "between", "by"}
@@ -71,6 +73,8 @@ class _Context:
         self.dates = [d for d in find_dates(text)
                       if 1000 <= d.start.year <= 2099 and not _citation(text, d)]
         self.date_starts = [d.start_char for d in self.dates]
+        self.yearless = [d for d in find_yearless(text) if not any(
+            o.start_char < d.end_char and d.start_char < o.end_char for o in self.dates)]
         self.relatives = find_relative(text)
         self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
         self.sents = [sentence(doc, s.start, s.end, text) for s in doc.sents]
@@ -445,6 +449,9 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     free_dates = [d for d in dates if (d.start_char, d.end_char) not in office_dates]
     out.extend(offices)
     out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
+    yearless = [d for d in ctx.yearless if sent.start_char <= d.start_char < sent.end_char]
+    if yearless:
+        out.extend(_yearless_claims(ctx, sent, events, yearless))
     out.extend(_outcome_claims(ctx, sent, events))
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
     dated = {c.subject for c in out if c.kind == "date"}
@@ -758,6 +765,35 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
                     **_alternatives(m)},
         ))
     return out
+
+
+def _yearless_claims(ctx: _Context, sent: Span, events: list[Mention],
+                     days: list[DateSpan]) -> list[Claim]:
+    """"Litvinov was dismissed on 3 May": a day written without its year is checked in the
+    event's own year, so only the day and month can be wrong ("In 1939 Litvinov was
+    dismissed on 4 May" is one frame with two times: the year right, the day wrong)."""
+    out = []
+    for claim in _date_claims(ctx, sent, events, days, []):
+        event = ctx.knowledge.get(claim.subject or "")
+        years = {v.start.year for v in _event_dates(event)} | {
+            v.end.year for v in _event_dates(event)}
+        if claim.when is None or len(years) != 1 or claim.detail.get("alternatives"):
+            continue  # which year the student means is not certain: no claim
+        d = claim.when
+        year = years.pop()
+        with contextlib.suppress(ValueError):  # 29 February in a year without one
+            d = dataclasses.replace(d, start=d.start.replace(year=year),
+                                    end=d.end.replace(year=year))
+            out.append(dataclasses.replace(claim, when=d))
+    return out
+
+
+def _event_dates(event: object) -> list[DateValue]:
+    """Every date the knowledge gives an event: its start, end and accepted alternatives."""
+    out = [getattr(event, key, None) for key in ("date", "end")]
+    out.extend(getattr(event, "accepted_dates", ()) or ())
+    out.extend(getattr(event, "accepted_ends", ()) or ())
+    return [v for v in out if v is not None]
 
 
 DURATION_VERBS = {"last", "run", "rage", "continue", "go", "span", "stretch"}
