@@ -614,6 +614,10 @@ class KnowledgeLinker:
                     year = prev.text
                 elif prev.is_alpha and prev.text.islower() and prev.pos_ in ("NOUN", "ADJ"):
                     words.append(prev.lower_)
+                elif prev.text == "-" and words and first >= 2 and doc[first - 2].is_alpha \
+                        and taken.free(first - 2, first - 1):
+                    words[-1] = f"{doc[first - 2].lower_}-{words[-1]}"  # "non-aggression"
+                    first -= 1
                 else:
                     break
                 first -= 1
@@ -649,7 +653,7 @@ class KnowledgeLinker:
         include the party; when several do, the only one of them dated in the year."""
         hits = []
         for event, names in self._event_words:
-            if not any(head in n and all(w in n for w in words) for n in names) \
+            if not any(head in n and all(_has_word(n, w) for w in words) for n in names) \
                     and not (head == "treaty" and event.kind == "treaty" and not words):
                 continue
             if party is not None and party not in self._sides(event):
@@ -837,3 +841,9 @@ def make_linker(nlp: Language, name: str, topic_path: str) -> KnowledgeLinker:
 def add_to_pipeline(nlp: Language, topic: Topic) -> None:
     """Add the linker after the statistical NER."""
     nlp.add_pipe("marker_linker", after="ner", config={"topic_path": str(topic.path)})
+
+
+def _has_word(name_words: list[str], word: str) -> bool:
+    """A name holds the word itself or as the last part of a hyphened one ("aggression" in
+    "non-aggression": the parser splits the hyphen off the student's words)."""
+    return any(x == word or x.endswith("-" + word) for x in name_words)

@@ -75,6 +75,9 @@ def entity(doc: Doc, text: str) -> Any:
      "battle_of_warsaw_1920"),
     ("Britain gave recognition in the trade agreement of 1921.", "trade agreement of 1921",
      "anglo_soviet_trade_agreement"),
+    # a hyphened word of the description ("non-aggression") matches the names' own
+    ("Moscow made a non-aggression pact with Germany.", "non-aggression pact with Germany",
+     "nazi_soviet_pact"),
 ])
 def test_names_and_aliases_link(nlp: Language, sentence: str, mention: str, kb_id: str) -> None:
     assert links(nlp, sentence).get(mention) == kb_id
