@@ -321,6 +321,9 @@ def DateValue_from(iso: str) -> dt.date:
     return iso_span(str(iso))[0]
 
 
+PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
+
+
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
     """(role, token) for the subject and object heads of a verb, through conjunctions and
     the agent of a passive ("was replaced by Molotov")."""
@@ -336,6 +339,10 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
         elif child.dep_ == "prep" and (child.lower_ in ("into", "from", "out") or (
                 child.lower_ == "of" and verb.lemma_.lower() == "rid")):  # "got rid of X"
             out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
+    for role, tok in list(out):
+        if tok.lower_ in PART_WORDS:  # "occupied the rest of Czechoslovakia": Czechoslovakia
+            out.extend((role, g) for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
+                       for g in p.children if g.dep_ == "pobj")
     for _, tok in list(out):
         out.extend((r, c) for r, t in list(out) if t is tok for c in tok.conjuncts)
     if verb.dep_ == "conj" and not any(r == "subject" for r, _ in out):

@@ -94,3 +94,12 @@ def test_a_date_opening_a_clause_dates_that_clause(text: str, verdict: str) -> N
     the subject of the verb naming an event, it is that event's date."""
     dated = [c for c in claims_of(text) if c["kind"] == "date"]
     assert [c["verdict"] for c in dated] == [verdict]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("In March 1939 Germany occupied the remainder of Czechoslovakia.", "supported"),
+    ("Hitler seized the rest of Czechoslovakia in 1937.", "contradicted"),
+])
+def test_the_rest_of_a_state_is_that_state(text: str, verdict: str) -> None:
+    """"occupied the rest of X": the verb's object is X, for naming the event."""
+    assert [c["verdict"] for c in claims_of(text) if c["kind"] == "date"] == [verdict]
