@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .claims import NATIONALITIES, Claim, number, quote, title_variants
+from .claims import NATIONALITIES, Claim, fate, number, quote, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -978,5 +978,6 @@ _CHECKS = {
     "party": _check_party,
     "number": number.check,
     "quote": quote.check,
+    "fate": fate.check,
     "attribution": _check_attribution,
 }

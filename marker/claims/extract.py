@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import DateSpan, RelativeDate, find_dates, find_relative, find_yearless
 from ..nlp import sentence
 from ..regex import scanner
-from . import number, quote
+from . import fate, number, quote
 from .base import Claim, Mention
 
 if TYPE_CHECKING:
@@ -449,7 +449,13 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     relatives = [r for r in ctx.relatives if sent.start_char <= r.start_char < sent.end_char]
     out: list[Claim] = []
     anchors = _anchor_mentions(ctx, sent, mentions, relatives)
-    events = [m for m in mentions if m.section == "events" and id(m) not in anchors]
+    fates = fate.extract(ctx, sent, mentions)
+    # "Tukhachevsky was shot in 1937": the death is checked as his; the verb does not also
+    # name the event it triggers (the affair, the trial) for a second claim on the words.
+    killing = {c.detail["verb_at"][0] for c in fates
+               if getattr(ctx.knowledge.get(c.subject or ""), "died", None) is not None}
+    events = [m for m in mentions if m.section == "events" and id(m) not in anchors
+              and not (m.by_trigger and m.verb is not None and m.verb.idx in killing)]
     anchored = [m for m in mentions if id(m) in anchors]
     offices = _office_claims(ctx, sent, mentions, dates, periods)
     office_dates = {(c.when.start_char, c.when.end_char) for c in offices if c.when is not None}
@@ -466,6 +472,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(_party_claims(ctx, sent, events, mentions))
     out.extend(number.extract(ctx, sent, mentions))
     out.extend(quote.extract(ctx, sent, mentions))
+    out.extend(fates)
     out.extend(_attribution_claims(ctx, sent, mentions))
     return out
 
