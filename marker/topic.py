@@ -132,6 +132,8 @@ class Event(Entry):
     clause: str | None  # how feedback states it before its date: "Hitler became Führer"
     places: tuple[str, ...] = ()  # where it happened, most specific first; state ids allowed
     joined: tuple[Joined, ...] = ()  # parties that joined later, and when
+    happened: bool = True  # False: a thing students say happened that did not
+    correct: str | None = None  # for one that did not happen: what did
 
 
 @dataclass(frozen=True)
@@ -783,6 +785,12 @@ def _event_post(chk: _Check, entry: str, where: str, raw: _Map) -> None:
     if raw.get("parties_complete") is True and not raw.get("parties"):
         chk.add(entry, "parties_complete", "is true but no parties are listed",
                 "list the parties or remove parties_complete")
+    if raw.get("happened") is False and not raw.get("correct"):
+        chk.add(entry, "correct", "missing for an event that did not happen",
+                "add `correct:` saying what did happen (the report's correction)")
+    if raw.get("happened") is False and raw.get("date") is not None:
+        chk.add(entry, "date", "given for an event that did not happen",
+                "remove the date (a thing that did not happen has none)")
 
 
 def _figure_post(chk: _Check, entry: str, where: str, raw: _Map) -> None:
@@ -872,6 +880,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "places": _TEXTS,
             "joined": _Field(_list_of(_nested(_JOINED), "a list of {party, date}"),
                              "a list of {party, date}"),
+            "happened": _BOOL, "correct": _TEXT,
             "sources": _SOURCES,
         },
         _event_post,
@@ -1253,6 +1262,7 @@ def _event(raw: _Map) -> Event:
         ratified=raw.get("ratified"), date_note=raw.get("date_note"),
         clause=raw.get("clause"), places=_texts(raw.get("places")),
         joined=tuple(Joined(j["party"], _date(j["date"])) for j in raw.get("joined") or ()),
+        happened=raw.get("happened") is not False, correct=raw.get("correct"),
     )
 
 

@@ -969,6 +969,15 @@ def _check_outcome(claim: Claim, knowledge: Knowledge) -> Verdict:
                    _misconception_note(knowledge, event.id))
 
 
+def _check_existence(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """A thing the knowledge says did not happen."""
+    event = knowledge.get(claim.subject)
+    if event is None or getattr(event, "happened", True):
+        return Verdict(UNVERIFIABLE)
+    return Verdict(CONTRADICTED, event.correct, tuple(event.sources), event.correct,
+                   _misconception_note(knowledge, event.id))
+
+
 _CHECKS = {
     "outcome": _check_outcome,
     "date": _check_date,
@@ -979,5 +988,6 @@ _CHECKS = {
     "number": number.check,
     "quote": quote.check,
     "fate": fate.check,
+    "existence": _check_existence,
     "attribution": _check_attribution,
 }

@@ -321,6 +321,18 @@ def DateValue_from(iso: str) -> dt.date:
     return iso_span(str(iso))[0]
 
 
+def _misread_opening(verb: Token, subject: Token) -> Token:
+    """"After Munich the USSR left the League": with no comma the parser takes the time
+    ("Munich") for the subject and the real subject for its apposition; the apposition is
+    the subject."""
+    appos = [c for c in subject.children if c.dep_ == "appos" and c.i > subject.i]
+    opener = subject.doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
+    if appos and opener is not None and opener.dep_ == "mark" and opener.head == verb \
+            and opener.lower_ in ("after", "before", "since", "until", "following"):
+        return appos[0]
+    return subject
+
+
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 
@@ -331,7 +343,7 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
     for child in verb.children:
         if child.dep_ in ("nsubj",):
-            out.append(("subject", child))
+            out.append(("subject", _misread_opening(verb, child)))
         elif child.dep_ in ("nsubjpass",) or child.dep_ in ("dobj", "obj", "attr"):
             out.append(("object", child))
         elif child.dep_ == "agent" and passive:
@@ -461,6 +473,8 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     office_dates = {(c.when.start_char, c.when.end_char) for c in offices if c.when is not None}
     free_dates = [d for d in dates if (d.start_char, d.end_char) not in office_dates]
     out.extend(offices)
+    out.extend(_existence_claims(ctx, events))
+    events = [m for m in events if getattr(ctx.knowledge.get(m.kb_id), "happened", True)]
     out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
     yearless = [d for d in ctx.yearless if sent.start_char <= d.start_char < sent.end_char]
     if yearless:
@@ -778,6 +792,24 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
                     "attached": _written_on(ctx, m, d), "described": m.described,
                     **_alternatives(m)},
         ))
+    return out
+
+
+def _existence_claims(ctx: _Context, events: list[Mention]) -> list[Claim]:
+    """Things the knowledge says never happened ("Stalin met Hitler", "the USSR left the
+    League"), stated as fact: not denied, wished, hedged or asked about."""
+    out = []
+    for m in events:
+        event = ctx.knowledge.get(m.kb_id)
+        if getattr(event, "happened", True):
+            continue
+        verb = m.verb if m.verb is not None else clause_head(_mention_head(ctx.doc, m))
+        head = _mention_head(ctx.doc, m)
+        if not fate.stated_as_fact(verb) or any(
+                c.lower_ in ("no", "any") for c in head.children):
+            continue
+        out.append(Claim(kind="existence", start=m.start_char, end=m.end_char, text=m.text,
+                         subject=m.kb_id, refs=(m.kb_id,), stated=m.text))
     return out
 
 

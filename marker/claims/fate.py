@@ -51,7 +51,7 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
             continue
         head = ctx.doc[m.end - 1]
         verb = _fate_verb(head)
-        if verb is None or not _stated_as_fact(verb):
+        if verb is None or not stated_as_fact(verb):
             continue
         when = _date_on(ctx, sent, verb)
         place = _place_on(verb)
@@ -94,7 +94,7 @@ def _is_object(tok: Token, verb: Token) -> bool:
                                   and verb.head.lemma_.lower() in ("have", "get"))
 
 
-def _stated_as_fact(verb: Token) -> bool:
+def stated_as_fact(verb: Token) -> bool:
     """Not denied, hoped for, feared or hedged ("was nearly shot", "may have died")."""
     if any(c.dep_ == "neg" or c.lower_ in ("never", "nearly", "almost") for c in verb.children):
         return False

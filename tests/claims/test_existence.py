@@ -1,0 +1,47 @@
+"""Things that did not happen, stated as fact, are corrected; denied, wished or hedged,
+they state nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims_of
+
+
+def existence(text: str) -> list[str]:
+    return [c["verdict"] for c in claims_of(text) if c["kind"] == "existence"]
+
+
+@pytest.mark.parametrize("text", [
+    "Angry at the Western powers, the USSR quit the League of Nations in 1938.",
+    "Before the war the USSR left the League of Nations.",  # no comma after the opening
+    "Stalin met Hitler in 1940 to divide Europe.",
+    "Hitler and Stalin met to shake hands over the pact.",
+    "Germany was expelled from the League of Nations.",
+])
+def test_what_did_not_happen_is_corrected(text: str) -> None:
+    assert existence(text) == ["contradicted"]
+
+
+@pytest.mark.parametrize("text", [
+    "The USSR never left the League of Nations.",
+    "Stalin refused to meet Hitler.",
+    "Stalin may have hoped to meet Hitler one day.",
+    "If the USSR had left the League, little would have changed.",
+    "Germany left the League of Nations in 1933.",  # what did happen
+    "The League expelled the USSR in December 1939.",
+])
+def test_denied_wished_or_real_events_are_not_corrected(text: str) -> None:
+    assert existence(text) == []
+
+
+def test_the_correction_says_what_did_happen() -> None:
+    (claim,) = [c for c in claims_of("Stalin met Hitler in 1940.") if c["kind"] == "existence"]
+    assert "never met" in claim["correction"] and "Molotov" in claim["correction"]
+
+
+def test_an_expulsion_of_another_state_is_not_the_ussrs() -> None:
+    """The League's expulsion of the USSR is not read into 'the League expelled Germany'."""
+    dated = [c for c in claims_of("The League of Nations expelled Germany in 1933.")
+             if c["kind"] == "date"]
+    assert dated == []
