@@ -52,6 +52,15 @@ def test_an_assassination_is_not_checked_against_the_weapon() -> None:
     assert claim["verdict"] == "unverifiable"
 
 
+@pytest.mark.parametrize("text", [
+    "Lenin was shot in 1918 and never fully recovered.",
+    "In August 1918 Lenin was shot by an assassin.",
+])
+def test_shot_need_not_mean_killed(text: str) -> None:
+    """Someone shot who lived on (or died otherwise) is no wrong fate and no wrong date."""
+    assert [c["verdict"] for c in fates(text)] in ([], ["unverifiable"])
+
+
 def test_a_place_the_record_does_not_give_is_unchecked() -> None:
     (claim,) = fates("Trotsky was murdered in Spain in 1940.")
     assert claim["verdict"] == "unverifiable"
