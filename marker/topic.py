@@ -108,6 +108,7 @@ class Trigger:
     role: str  # "subject" | "object" | "any"
     agents: tuple[str, ...]  # the verb's logical subject must link to one of these (if any)
     requires: tuple[str, ...]  # the sentence must also link to one of these (if any)
+    words: tuple[str, ...] = ()  # the verb's object must be one of these ("seized power")
 
 
 @dataclass(frozen=True)
@@ -827,6 +828,7 @@ _TRIGGER = {
     "role": _Field(_choice(TRIGGER_ROLES), "subject, object or any"),
     "agent": _Field(_one_or_list(_ref(())), "an id or a list of ids"),
     "requires": _refs(),
+    "words": _TEXTS,
 }
 _TERM = {
     "office": _one_ref("offices").needed,
@@ -1252,7 +1254,8 @@ def _event(raw: _Map) -> Event:
         signatories=_texts(raw.get("signatories")), leader=raw.get("leader"),
         triggers=tuple(
             Trigger(t["entity"], _texts(t["verbs"]), t.get("role") or "any",
-                    _ids(t.get("agent")), _texts(t.get("requires")))
+                    _ids(t.get("agent")), _texts(t.get("requires")),
+                    tuple(w.lower() for w in _texts(t.get("words"))))
             for t in raw.get("triggers") or ()
         ),
         significance=raw.get("significance"), misconceptions=_texts(raw.get("misconceptions")),

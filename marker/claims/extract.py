@@ -254,6 +254,8 @@ class _Context:
                         if not matched:
                             continue
                         agent = f"{matched[0].kb_id}@{matched[0].start}"
+                    if trig.words and not _has_object_word(tok, trig.words):
+                        continue
                     if trig.requires:
                         sent = tok.sent
                         if not any(m.kb_id in trig.requires and
@@ -351,6 +353,11 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
         elif child.dep_ == "prep" and (child.lower_ in ("into", "from", "out") or (
                 child.lower_ == "of" and verb.lemma_.lower() == "rid")):  # "got rid of X"
             out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
+    if verb.lemma_.lower() == "declare":  # "declared war on Germany": Germany is acted on
+        out.extend(("object", g) for w in verb.children if w.dep_ == "dobj"
+                   and w.lower_ == "war" for p in w.children
+                   if p.dep_ == "prep" and p.lower_ in ("on", "against")
+                   for g in p.children if g.dep_ == "pobj")
     for role, tok in list(out):
         if tok.lower_ in PART_WORDS:  # "occupied the rest of Czechoslovakia": Czechoslovakia
             out.extend((role, g) for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
@@ -371,6 +378,18 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
                    and t.lower_ != "that"]
             out.append((rel[0], verb.head))
     return out
+
+
+def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:
+    """"seized power", "came to power", "declared war": the verb's object, or the object of
+    its preposition, is one of the words."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj", "attr", "nsubjpass") and child.lower_ in words:
+            return True
+        if child.dep_ in ("prep", "dative") and any(
+                g.dep_ == "pobj" and g.lower_ in words for g in child.children):
+            return True
+    return False
 
 
 def extract_claims(doc: Doc, topic: Topic) -> list[Claim]:

@@ -103,3 +103,23 @@ def test_a_date_opening_a_clause_dates_that_clause(text: str, verdict: str) -> N
 def test_the_rest_of_a_state_is_that_state(text: str, verdict: str) -> None:
     """"occupied the rest of X": the verb's object is X, for naming the event."""
     assert [c["verdict"] for c in claims_of(text) if c["kind"] == "date"] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a trigger's object word: "seized power", "came to power"
+    ("Lenin's party seized power in Petrograd in 1917, and the Bolsheviks took power "
+     "in November 1917.", "supported"),
+    ("The Bolsheviks seized power in 1919.", "contradicted"),
+    # "declared war on X": X is the one acted on
+    ("Britain and France declared war on Germany on 3 September 1939.", "supported"),
+    ("France and Britain declared war on Germany in 1938.", "contradicted"),
+    # the same words name the declaration of 1914 too: either year is right
+    ("Britain declared war on Germany in 1914.", "supported"),
+])
+def test_idioms_name_their_event(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}
+
+
+def test_a_trigger_word_must_be_there() -> None:
+    """"seized Kazan" is not "seized power"."""
+    assert claims_of("The Bolsheviks seized Kazan in 1919.") == []
