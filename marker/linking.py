@@ -622,14 +622,17 @@ class KnowledgeLinker:
                     break
                 first -= 1
             end = tok.i + 1
+            day = None
             if end + 1 < len(doc) and doc[end].lower_ in ("of", "in") \
                     and _YEAR.fullmatch(doc[end + 1].text) and taken.free(end, end + 2):
                 year, end = year or doc[end + 1].text, end + 2
+            elif end + 1 < len(doc) and doc[end].lower_ == "of" and year is None:
+                day = _day_after(doc, end + 1)
             party = by_start.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ == "with" \
                 else None
-            if party is None and (year is None or not words):
+            if party is None and day is None and (year is None or not words):
                 continue
-            key = (tok.lower_, tuple(words), year, party.kb_id_ if party else None)
+            key = (tok.lower_, tuple(words), year or day, party.kb_id_ if party else None)
             if key not in self._descriptions_found:  # the same few phrases in every essay
                 if len(self._descriptions_found) > 100_000:  # bounded for long batch runs
                     self._descriptions_found.clear()
@@ -659,7 +662,10 @@ class KnowledgeLinker:
             if party is not None and party not in self._sides(event):
                 continue
             hits.append(event)
-        if len(hits) > 1 and year is not None:
+        if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
+            hits = [e for e in hits
+                    if any(d.iso == year for d in (e.date, *e.accepted_dates) if d)]
+        elif len(hits) > 1 and year is not None:
             hits = [e for e in hits
                     if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
         return hits[0].id if len(hits) == 1 else None
@@ -749,6 +755,19 @@ class KnowledgeLinker:
                         (chosen,) if chosen else tuple(ids)))
             last_end = e
         return out
+
+
+def _day_after(doc: Doc, i: int) -> str | None:
+    """"the pact of 23 August 1939": the ISO day a description's "of" is followed by, which
+    alone may pick the event out (a wrong day then links nothing, so is never called
+    wrong)."""
+    from .dates import find_dates
+
+    tail = doc[i:min(i + 5, len(doc))]
+    found = find_dates(tail.text)
+    if found and found[0].start_char == 0 and found[0].precision == "day":
+        return found[0].start.isoformat()
+    return None
 
 
 class _Occupancy:

@@ -78,9 +78,17 @@ def entity(doc: Doc, text: str) -> Any:
     # a hyphened word of the description ("non-aggression") matches the names' own
     ("Moscow made a non-aggression pact with Germany.", "non-aggression pact with Germany",
      "nazi_soviet_pact"),
+    # a kind and the day it happened: the one event of that kind on that day
+    ("Few foresaw the treaty of 3 March 1918.", "treaty",
+     "treaty_of_brest_litovsk"),
 ])
 def test_names_and_aliases_link(nlp: Language, sentence: str, mention: str, kb_id: str) -> None:
     assert links(nlp, sentence).get(mention) == kb_id
+
+
+def test_a_kind_and_a_day_no_event_has_links_nothing(nlp: Language) -> None:
+    """A wrong day picks out no event, so it is never called wrong."""
+    assert "treaty" not in links(nlp, "Few foresaw the treaty of 5 March 1918.")
 
 
 @pytest.mark.parametrize("apostrophe", ["'", "’"])
