@@ -305,8 +305,11 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if detail is None or (about_a_person and detail.slot in ("actor", "parties", "place")):
             continue  # who else acts in a clause about someone's office is the act's detail
         if detail.slot == "place":
+            own = _on_the_event(ent, doc, own_tokens)
             status, where = place_status(knowledge, subject, detail.stated,
-                                         _on_the_event(ent, doc, own_tokens))
+                                         own or _on_the_object(ent, doc, own_tokens))
+            if status == CONTRADICTS and not own:
+                status = UNCHECKED
             if status == UNCHECKED and ent.kb_id_:
                 status = involved(knowledge, subject, ent.kb_id_)
             detail = dataclasses.replace(detail, status=status, expected=where)
@@ -487,6 +490,16 @@ def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
     return attach.pos_ in ("VERB", "AUX") and attach.lemma_.lower() in MAKING_VERBS and any(
         c.i in event_tokens or any(t.i in event_tokens for t in c.subtree)
         for c in attach.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "obj"))
+
+
+def _on_the_object(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
+    """"seized power in Petrograd", "signed the pact in Moscow": the place hangs on the
+    object of the event's verb. Enough to agree, not to be called wrong (the parser may
+    have hung it there for another reason)."""
+    head = _outside_head(doc, ent.start, ent.end)
+    attach = head.head.head
+    return head.dep_ == "pobj" and attach.dep_ in ("dobj", "obj") \
+        and attach.head.i in event_tokens
 
 
 def _role(tok: Token) -> str | None:

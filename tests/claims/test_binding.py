@@ -123,3 +123,10 @@ def test_idioms_name_their_event(text: str, verdict: str) -> None:
 def test_a_trigger_word_must_be_there() -> None:
     """"seized Kazan" is not "seized power"."""
     assert claims_of("The Bolsheviks seized Kazan in 1919.") == []
+
+
+def test_a_place_on_the_verbs_object_can_agree() -> None:
+    """"seized power in Petrograd": the place hangs on "power", the verb's object."""
+    (claim,) = claims_of("The Bolsheviks seized power in Petrograd in November 1917.")
+    assert claim["verdict"] == "supported"
+    assert {(d["slot"], d["status"]) for d in claim["details"]} >= {("place", "agrees")}
