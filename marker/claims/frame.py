@@ -316,9 +316,14 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         elif detail.slot in ("actor", "parties") and ent.kb_id_:
             detail = dataclasses.replace(detail, status=involved(knowledge, subject, ent.kb_id_))
         yield detail
-    for o_start, o_end, *_ in ctx.offices:
+    people = [m for m in mentions if m.section == "people" and m.start in inside]
+    for o_start, o_end, _, candidates in ctx.offices:
         if lo <= o_start < hi and _covers(ctx, inside, o_start, o_end):
-            yield Detail("office", text[o_start:o_end], o_start, o_end, UNCHECKED)
+            if set(ctx.token_range(o_start, o_end)) <= named:
+                continue  # the event's own name says it: "Hitler's appointment as Chancellor"
+            held = _held_then(knowledge, subject, people, candidates)
+            yield Detail("office", text[o_start:o_end], o_start, o_end,
+                         AGREES if held else UNCHECKED, held)
     lemmas = ctx.parse[3]
     ids = _ids(doc)
     reporting, order = ids["reporting"], ids["order"]
@@ -490,6 +495,24 @@ def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
     return attach.pos_ in ("VERB", "AUX") and attach.lemma_.lower() in MAKING_VERBS and any(
         c.i in event_tokens or any(t.i in event_tokens for t in c.subtree)
         for c in attach.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "obj"))
+
+
+def _held_then(knowledge: Knowledge, event: Any, people: list[Any],
+               offices: tuple[str, ...]) -> str | None:
+    """"Hitler's appointment as Chancellor in January 1933", "Chicherin, the foreign
+    commissar, signed Rapallo": the one person the clause names held the office on the
+    event's day (a term that begins that day counts). Said how, when it did; else None."""
+    if getattr(event, "section", None) != "events" or event.date is None \
+            or len({m.kb_id for m in people}) != 1:
+        return None
+    person = knowledge.get(people[0].kb_id)
+    day = event.date.start
+    for term in getattr(person, "offices", ()):
+        end = term.end.end if term.end is not None else None
+        if term.office in offices and term.start.start <= day and (end is None or day <= end):
+            office = knowledge.get(term.office)
+            return f"{person.name} was {getattr(office, 'name', term.office)} then"
+    return None
 
 
 def _on_the_object(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:

@@ -130,3 +130,14 @@ def test_a_place_on_the_verbs_object_can_agree() -> None:
     (claim,) = claims_of("The Bolsheviks seized power in Petrograd in November 1917.")
     assert claim["verdict"] == "supported"
     assert {(d["slot"], d["status"]) for d in claim["details"]} >= {("place", "agrees")}
+
+
+@pytest.mark.parametrize("text", [
+    # the office is part of the event's own name
+    "Hitler's appointment as Chancellor in January 1933 alarmed Moscow.",
+    # the one person named held the office on the event's day
+    "Chicherin, the foreign commissar, signed the Treaty of Rapallo in 1922.",
+])
+def test_an_office_the_clause_gives_is_checked_against_the_event_day(text: str) -> None:
+    claims = claims_of(text)
+    assert claims and all(c["verdict"] == "supported" for c in claims)
