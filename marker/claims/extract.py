@@ -1502,8 +1502,9 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                                                 PARTY_VERBS | DEED_VERBS):
                     continue
                 named.append(a)
-            elif any(v.lemma_ in PARTY_VERBS | PRESENCE_VERBS and _is_subject_of(atok, v)
-                     for v in verbs):
+            elif any((v.lemma_ in PARTY_VERBS | PRESENCE_VERBS or (
+                    entry.kind in IDEA_KINDS and v.lemma_ in AUTHOR_VERBS))
+                     and _is_subject_of(atok, v) for v in verbs):
                 (negated if any(_negated(v) for v in verbs if _is_subject_of(atok, v))
                  else named).append(a)
             elif any(v.lemma_ in REFUSAL_VERBS and _is_subject_of(atok, v) and any(
@@ -1542,6 +1543,12 @@ PARTY_VERBS = {"sign", "conclude", "negotiate", "agree", "make", "join", "ratify
 DEED_VERBS = {"carry", "commit", "order", "perpetrate", "organise", "organize", "launch",
               "execute", "plan"}
 PRESENCE_VERBS = {"be", "attend", "participate", "represent"}
+# A doctrine or policy is someone's: "Stalin put forward socialism in one country", "Lenin
+# introduced the NEP". Its subject is named as its author (a party of it).
+IDEA_KINDS = {"doctrine", "policy", "decree", "diplomatic_declaration", "speech"}
+AUTHOR_VERBS = {"announce", "propose", "put", "advance", "introduce", "adopt", "proclaim",
+                "develop", "devise", "champion", "advocate", "launch", "bring", "declare",
+                "set", "issue", "pursue", "follow", "favour", "favor", "want"}
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject"}
 
 

@@ -45,3 +45,24 @@ def test_a_later_member_is_wrong_among_the_makers_and_right_as_one_who_joined() 
     assert "Italy joined only on 6 November 1937" in made["correction"]
     joined = about("Italy joined the Anti-Comintern Pact in 1937.", "anti_comintern_pact")
     assert all(c["verdict"] != "contradicted" for c in joined)
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Stalin announced socialism in one country.", "agrees"),
+    ("Stalin and Bukharin put forward socialism in one country.", "agrees"),
+    # one of its known opponents given as its author
+    ("Trotsky proposed socialism in one country.", "contradicts"),
+    # an author the knowledge does not list: not known to be wrong
+    ("Molotov announced socialism in one country.", "unchecked"),
+])
+def test_a_doctrine_has_an_author(text: str, status: str) -> None:
+    (claim,) = about(text, "socialism_in_one_country")
+    name = text.split()[0]
+    assert details(claim)[f"actor:{name}"] == status
+
+
+def test_opposing_a_doctrine_is_not_authoring_it() -> None:
+    from .helpers import claims_of
+
+    assert [c for c in claims_of("Trotsky attacked socialism in one country.")
+            if c["verdict"] == "contradicted"] == []
