@@ -264,8 +264,11 @@ class _Context:
                     if any(f.kb_id == event.id and f.verb.i == tok.i for f in found):
                         continue
                     arg = role_ok[0][1]
-                    start = min(tok.i, arg.start)
-                    end = max(tok.i + 1, arg.end)
+                    if any(a.head.i == tok.i or a.head.head.i == tok.i
+                           for a in self.doc[arg.start:arg.end]):
+                        start, end = min(tok.i, arg.start), max(tok.i + 1, arg.end)
+                    else:  # an argument it shares with another verb: the verb alone
+                        start, end = tok.i, tok.i + 1
                     span = self.doc[start:end]
                     found.append(Mention(event.id, "events", start, end, span.start_char,
                                          span.end_char, span.text, by_trigger=True, verb=tok,
@@ -335,6 +338,10 @@ def _misread_opening(verb: Token, subject: Token) -> Token:
     return subject
 
 
+# "sent troops to help the Whites": verbs whose subject also does the purpose clause's
+# deed (not "hoped to", "wanted to": a wish is no deed).
+PURPOSE_HEADS = {"send", "dispatch", "use", "land", "intervene", "move", "mobilise",
+                 "mobilize", "join", "unite", "combine", "ally"}
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 
@@ -364,9 +371,20 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
                        for g in p.children if g.dep_ == "pobj")
     for _, tok in list(out):
         out.extend((r, c) for r, t in list(out) if t is tok for c in tok.conjuncts)
+    if verb.dep_ == "conj" and verb.head.lemma_ == verb.lemma_ and not any(
+            c.dep_ in ("dobj", "obj", "nsubjpass") for c in verb.children):
+        # "Germany invaded Poland, and the Red Army invaded from the east": the same verb
+        # again, its object left out, has the first one's.
+        out.extend(("object", c) for c in verb.head.children if c.dep_ in ("dobj", "obj"))
     if verb.dep_ == "conj" and not any(r == "subject" for r, _ in out):
         head = verb.head
         out.extend(("subject", c) for c in head.children if c.dep_ == "nsubj")
+    elif verb.dep_ in ("xcomp", "advcl") and verb.head.lemma_.lower() in PURPOSE_HEADS \
+            and not any(r == "subject" for r, _ in out) and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Britain sent troops to help the Whites": who sent is who helped.
+        out.extend(("subject", t) for c in verb.head.children if c.dep_ == "nsubj"
+                   for t in (c, *c.conjuncts))
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         # "the Comintern, set up in 1919" / "the treaty, which it signed" / "Litvinov, who
         # replaced Chicherin": the modified noun stands in for the relative pronoun.
@@ -1502,6 +1520,14 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                                                 PARTY_VERBS | DEED_VERBS):
                     continue
                 named.append(a)
+            elif m.agent is not None and m.verb is not None and m.verb in verbs \
+                    and _is_subject_of(atok, m.verb) and not _negated(m.verb) \
+                    and not _acts_on_others(ctx, m):
+                # "Britain, France and Japan helped the Whites": each doer the trigger
+                # accepts is a party the event's verb names (others stay unchecked).
+                if any(a.kb_id in t.agents for t in entry.triggers):
+                    named.append(a)
+
             elif any((v.lemma_ in PARTY_VERBS | PRESENCE_VERBS or (
                     entry.kind in IDEA_KINDS and v.lemma_ in AUTHOR_VERBS))
                      and _is_subject_of(atok, v) for v in verbs):
@@ -1537,6 +1563,17 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                     "verbs": sorted({v.lemma_.lower() for v in verbs})},
         ))
     return out
+
+
+def _acts_on_others(ctx: _Context, m: Mention) -> bool:
+    """"declared war on Germany and the USSR": the verb also acts on something the trigger
+    did not check, so its doers are no confirmed parties."""
+    entry = ctx.knowledge.get(m.kb_id)
+    entities = {t.entity for t in getattr(entry, "triggers", ())}
+    linked = {i: x for x in ctx.mentions_between(m.verb.sent.start_char, m.verb.sent.end_char)
+              for i in range(x.start, x.end)}
+    return any(role == "object" and (x := linked.get(t.i)) is not None
+               and x.kb_id not in entities for role, t in _arguments(m.verb))
 
 
 PARTY_VERBS = {"sign", "conclude", "negotiate", "agree", "make", "join", "ratify", "accede"}

@@ -141,3 +141,21 @@ def test_a_place_on_the_verbs_object_can_agree() -> None:
 def test_an_office_the_clause_gives_is_checked_against_the_event_day(text: str) -> None:
     claims = claims_of(text)
     assert claims and all(c["verdict"] == "supported" for c in claims)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the same verb again with its object left out has the first one's object
+    ("Germany invaded Poland first, and the Red Army invaded from the east on "
+     "17 September 1939.", "supported"),
+    ("Germany invaded Poland first, and the Red Army invaded from the east on "
+     "17 October 1939.", "contradicted"),
+])
+def test_a_left_out_object_is_the_one_before(text: str, verdict: str) -> None:
+    dated = [c for c in claims_of(text) if "17" in c["text"]]
+    assert [c["verdict"] for c in dated] == [verdict]
+
+
+def test_a_purpose_clause_has_the_senders_subject() -> None:
+    """"Britain sent troops to help the Whites": Britain helped."""
+    (claim,) = claims_of("Britain sent troops to help the Whites in 1930.")
+    assert claim["verdict"] == "contradicted"

@@ -66,3 +66,21 @@ def test_opposing_a_doctrine_is_not_authoring_it() -> None:
 
     assert [c for c in claims_of("Trotsky attacked socialism in one country.")
             if c["verdict"] == "contradicted"] == []
+
+
+def test_doers_a_trigger_accepts_are_its_parties() -> None:
+    (claim,) = about("Britain, France and Japan helped the Whites.", "allied_intervention")
+    assert claim["verdict"] == "supported"
+    assert set(details(claim).values()) == {"agrees"}
+
+
+@pytest.mark.parametrize("text", [
+    # the verb also acts on something the trigger did not check
+    "Britain and France declared war on Germany and the USSR.",
+    # denied: not a claim that they took part
+    "Germany would not attack the USSR.",
+])
+def test_no_party_is_confirmed_for_what_was_not_checked(text: str) -> None:
+    from .helpers import claims_of
+
+    assert [c for c in claims_of(text) if c["verdict"] != "unverifiable"] == []
