@@ -91,10 +91,19 @@ class _Context:
 
     def _work_titles(self) -> list[tuple[int, int, str]]:
         """Spans of known book titles ("The Origins of the Second World War"), with the
-        writer each belongs to: names inside a title are not claims about events."""
-        low = _text(self.doc).lower()
-        return [(m.start(), m.end(), writer) for variant, pattern, writer in _titles(self.topic)
-                if variant in low for m in pattern.finditer(low)]
+        writer each belongs to: names inside a title are not claims about events.
+
+        Many titles are also the names of events or plain words ("The Great Terror",
+        "Comrades", "The Dictators"), so a title is one only when it is written as one:
+        in quotation marks, or capitalised as the title is and said of a book ("wrote",
+        "in his book", "Conquest's")."""
+        text = _text(self.doc)
+        low = text.lower()
+        surnames = _writer_surnames(self.topic)
+        return [(m.start(), m.end(), writer)
+                for variant, pattern, writer, written in _titles(self.topic)
+                if variant in low for m in pattern.finditer(low)
+                if _written_as_title(text, m.start(), m.end(), written, surnames)]
 
     def dates_between(self, start: int, end: int) -> list[DateSpan]:
         """The dates that begin from ``start`` up to ``end`` (they are in text order)."""
@@ -276,11 +285,52 @@ class _Context:
         return found
 
 
-_TITLES: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+_TITLES: dict[str, list[tuple[str, re.Pattern[str], str, str]]] = {}
+_SURNAMES: dict[str, frozenset[str]] = {}
+# Words that say the title that follows is a book's.
+_BOOK_CUE = re.compile(
+    r"\b(wrote|writes|write|written|writing|author|authors|authored|book|books|study|"
+    r"studies|biography|published|publishes|classic|volume|volumes|titled|entitled|"
+    r"argue in|argues in|argued in|in his|in her|in their|title|history of)\b[^.;:!?]*$",
+    re.IGNORECASE)
+_QUOTES = "\"'“”‘’*_«»"
 
 
-def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
-    """(lower-case title, its pattern, writer id) for every work title in the knowledge
+def _writer_surnames(topic: Topic) -> frozenset[str]:
+    """The last word of every writer's names: "Conquest's The Great Terror"."""
+    found = _SURNAMES.get(topic.sha256)
+    if found is None:
+        found = frozenset(n.split()[-1].lower() for w in topic.knowledge.writers
+                          for n in (w.name, *w.aliases) if n.split())
+        _SURNAMES[topic.sha256] = found
+    return found
+
+
+def _written_as_title(text: str, start: int, end: int, written: str,
+                      surnames: frozenset[str]) -> bool:
+    """In quotation marks; or capitalised as the title is (a first "The" may be lower
+    case) after words that make it a book, or after a writer's possessive."""
+    before = text[:start].rstrip()
+    if before[-1:] in _QUOTES and text[end:end + 1] in _QUOTES:
+        return True
+    found = text[start:end]
+    if found != written and found != written[:1].lower() + written[1:]:
+        return False
+    window = text[max(0, start - 80):start]
+    window = re.split(r"[.;:!?\n]", window)[-1]
+    if _BOOK_CUE.search(window):
+        return True
+    if found == written and re.search(r"\w,?\s+in\s+$", window):
+        return True  # "Norman Davies, in White Eagle, Red Star"
+    if found.startswith("The ") and window.strip() and not re.search(r"[.!?\n]\s*$", before):
+        return True  # "Taylor, in The Origins of ...": a capital "The" inside a sentence
+    owner = re.search(r"(\w+)['’]s?\s*$", window)
+    return owner is not None and owner.group(1).lower() in surnames
+
+
+def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
+    """(lower-case title, its pattern, writer id, the title as written) for every work
+    title in the knowledge
     worth finding, worked out once per topic and process."""
     found = _TITLES.get(topic.sha256)
     if found is not None:
@@ -305,7 +355,7 @@ def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str]]:
                 if len(variant) < 8 or only_names(variant):
                     continue
                 low = variant.lower()
-                found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id))
+                found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id, variant))
     _TITLES[topic.sha256] = found
     return found
 
@@ -520,12 +570,26 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
     dated = {c.subject for c in out if c.kind == "date"}
     out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods, dated))
-    out.extend(_party_claims(ctx, sent, events, mentions))
+    # "After the pact was signed by A and B, ...": an anchor's own clause states who took
+    # part as plainly as a main clause would ("within a year of Munich" states nothing).
+    acting = [m for m in anchored if m.by_trigger or _acts_in_its_clause(ctx, m)]
+    out.extend(_party_claims(ctx, sent, events + acting, mentions))
     out.extend(number.extract(ctx, sent, mentions))
     out.extend(quote.extract(ctx, sent, mentions))
     out.extend(fates)
     out.extend(_attribution_claims(ctx, sent, mentions))
     return out
+
+
+def _acts_in_its_clause(ctx: _Context, m: Mention) -> bool:
+    """"After the pact was signed by ...": the mention is its own clause's subject or
+    object, with no comma between it and the verb (a comma says the parser has joined
+    two clauses: "a year after Munich, Poland had been divided")."""
+    head = _mention_head(ctx.doc, m)
+    if head.dep_ not in ("nsubj", "nsubjpass", "dobj", "obj"):
+        return False
+    lo, hi = sorted((head.i, head.head.i))
+    return not any(t.text == "," for t in ctx.doc[lo:hi])
 
 
 def clause_head(tok: Token) -> Token:

@@ -1,0 +1,37 @@
+"""A book's title is one only when written as one: many titles are also the names of
+events or plain words ("The Great Terror", "Comrades", "The Dictators")."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims_of
+
+
+def verdicts(text: str) -> list[tuple[str, str]]:
+    return [(c["kind"], c["verdict"]) for c in claims_of(text)]
+
+
+@pytest.mark.parametrize("text", [
+    # an event's name, a plain word or a phrase that is also a title
+    "Stalin launched the Great Terror in 1936.",
+    "Trotsky played a leading part in the Russian Revolution.",
+    "Stalin told the comrades to work harder.",
+    "Hitler and Stalin were the dictators of the age.",
+])
+def test_a_title_in_ordinary_prose_is_not_a_book(text: str) -> None:
+    assert ("attribution", "contradicted") not in verdicts(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Stalin wrote The Great Terror.", "contradicted"),
+    ("Conquest's The Great Terror showed the scale of the purges.", "supported"),
+    ("Taylor, in 'The Great Terror', blamed Stalin.", "contradicted"),
+    ("A. J. P. Taylor, in The Origins of the Second World War, blamed the West.", "supported"),
+])
+def test_a_title_written_as_one_is_checked(text: str, verdict: str) -> None:
+    assert ("attribution", verdict) in verdicts(text)
+
+
+def test_an_event_named_like_a_book_keeps_its_date_check() -> None:
+    assert ("date", "contradicted") in verdicts("The Great Terror began in 1930.")
