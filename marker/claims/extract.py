@@ -1778,6 +1778,17 @@ def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int, str | None] | Non
         if k < len(doc) and doc[k].lower_ in ROLE_WORDS and doc[k].head.i in range(m.start, m.end):
             nat = doc[k - 1].lower_ if doc[k - 1].lower_ in NATIONALITIES else None
             return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k]), nat
+    # "Kennan, who was a British diplomat", "Kennan was a British diplomat"
+    j = m.end + (1 if m.end < len(doc) and doc[m.end].text == "," else 0)
+    j += 1 if j < len(doc) and doc[j].lower_ == "who" else 0
+    if j < len(doc) - 1 and doc[j].lemma_ == "be" and not any(
+            c.dep_ == "neg" for c in doc[j].children):
+        for k in range(j + 1, min(j + 6, len(doc))):
+            if doc[k].text in ",.;":
+                break
+            if doc[k].lower_ in ROLE_WORDS and doc[k].dep_ == "attr" and doc[k].head.i == j:
+                nat = doc[k - 1].lower_ if doc[k - 1].lower_ in NATIONALITIES else None
+                return doc[k].text, doc[k].idx, doc[k].idx + len(doc[k]), nat
     return None
 
 

@@ -35,3 +35,17 @@ def test_a_title_written_as_one_is_checked(text: str, verdict: str) -> None:
 
 def test_an_event_named_like_a_book_keeps_its_date_check() -> None:
     assert ("date", "contradicted") in verdicts("The Great Terror began in 1930.")
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # what a writer was, said in a relative clause or with "was"
+    ("George Kennan, who was a British diplomat, wrote the Long Telegram.", "contradicted"),
+    ("George Kennan was an American diplomat.", "supported"),
+    ("E. H. Carr, who was a British historian, wrote a lot.", "supported"),
+])
+def test_what_a_writer_was(text: str, verdict: str) -> None:
+    assert ("attribution", verdict) in verdicts(text)
+
+
+def test_a_denied_role_is_not_a_claim() -> None:
+    assert verdicts("Taylor was not a Soviet historian.") == []
