@@ -220,6 +220,7 @@ def _date_of_saying(ctx: ExtractContext, doc: object, sayer: Token, branch: Toke
     if sayer.pos_ == "NOUN" and sayer.head.lemma_.lower() in UTTERING:
         anchors.add(sayer.head.i)  # "the statement was made in 1928"
     inside = {t.i for t in branch.subtree} if branch is not None else set()
+    inside -= {t.i for t in sayer.subtree}  # "As Stalin put it in 1930, ...": the As-clause
     sent = sayer.sent
     for d in ctx.dates_between(sent.start_char, sent.end_char):
         if start <= d.start_char < end:

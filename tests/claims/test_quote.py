@@ -1,0 +1,50 @@
+"""Quotations: well-known words given to the wrong speaker (or day) are corrected; a
+historian quoting them, a pronoun or a denial says nothing about who said them."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims_of
+
+
+def quotes(text: str) -> list[dict]:
+    return [c for c in claims_of(text) if c["kind"] == "quote"]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ('In 1931 Stalin warned: "We are fifty or a hundred years behind the advanced '
+     'countries."', "supported"),
+    ('Molotov warned that the USSR was "fifty or a hundred years behind the advanced '
+     'countries".', "contradicted"),
+    ("Litvinov told the League that peace is indivisible.", "supported"),
+    ("It was Molotov who told the League that peace is indivisible.", "contradicted"),
+    ('As Stalin put it in March 1930, the party was "dizzy with success".', "supported"),
+    ("Chamberlain called Czechoslovakia a far away country of people of whom we know "
+     "nothing.", "supported"),
+])
+def test_the_speaker_is_checked(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in quotes(text)] == [verdict]
+
+
+def test_the_correction_names_who_said_it() -> None:
+    (claim,) = quotes("Trotsky declared that peace is indivisible.")
+    assert "Litvinov" in claim["correction"]
+
+
+def test_a_day_that_is_recorded_is_checked() -> None:
+    (claim,) = quotes('On 10 March 1935 Stalin said the West wanted others to "pull the '
+                      'chestnuts out of the fire".')
+    assert claim["verdict"] == "contradicted"
+
+
+@pytest.mark.parametrize("text", [
+    # a historian quoting the words
+    'Haslam argues that "peace is indivisible" was more than a slogan.',
+    # a pronoun: who "he" is, is not settled here
+    "He said that peace is indivisible.",
+    # denied
+    "Molotov never said that peace is indivisible.",
+])
+def test_no_speaker_claim_without_a_speaker(text: str) -> None:
+    assert [c for c in quotes(text) if c["verdict"] == "contradicted"] == []
