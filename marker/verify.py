@@ -221,6 +221,8 @@ def _plural(name: str) -> bool:
     if re.search(rf"\b(?:{'|'.join(_DOCUMENTS)})\s+and\s+\w", _OF.split(name)[0],
                  re.IGNORECASE):
         return True
+    if re.search(r"\band (?:his|her|their) \w+$", name):
+        return True  # "Nicholas II and his family"
     return _plural_word(_head_word(name))
 
 

@@ -113,7 +113,9 @@ def test_coverage_reports_missing_key_content_with_dates(marked: Marked, topic) 
     assert label in data["feedback"]["missing"]
     by_label = {k.label: k for k in topic.key_content}
     for step in coverage["next_steps"]:
-        item = next(k for lab, k in by_label.items() if step.startswith(f"Add {lab}"))
+        # a label's opening "The" reads "the" inside the sentence
+        item = next(k for lab, k in by_label.items()
+                    if step.startswith((f"Add {lab}", f"Add {lab[:1].lower()}{lab[1:]}")))
         assert item.id in missing
         events = [e for e in map(topic.knowledge.get, item.refs)
                   if isinstance(e, Event) and e.date is not None]
