@@ -556,6 +556,11 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
                 # A title given to someone doing something, at a time not stated: true
                 # of some time is not true of that one.
                 return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
+            if claim.when is not None and claim.detail.get("acting") and not any(
+                    _within_term(t, claim) for t in terms):
+                # "Eden, then Foreign Secretary, visited Moscow in 1935": he held it for
+                # part of 1935, which may not be when he acted.
+                return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
             return Verdict(SUPPORTED, sources=sources, expected=fact)
     holders = _holders(knowledge, offices, claim)
     if not holders:
@@ -670,6 +675,15 @@ def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
         if t_start <= w_end and w_start <= t_end:
             return True
     return False
+
+
+def _within_term(term: Any, claim: Claim) -> bool:
+    """The whole stated time lies inside the term (by its widest accepted dates)."""
+    assert claim.when is not None
+    start = min(s.start for s in [term.start, *term.accepted_starts])
+    ends = [e.end for e in [term.end, *term.accepted_ends] if e is not None]
+    end = max(ends) if ends else dt.date(2100, 1, 1)
+    return start <= claim.when.start and claim.when.end <= end
 
 
 def _holders(knowledge: Knowledge, offices: list[Any], claim: Claim) -> list[str]:
