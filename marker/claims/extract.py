@@ -237,6 +237,7 @@ class _Context:
         from spacy.attrs import POS
         from spacy.symbols import AUX, VERB
 
+        arguments: dict[int, list[tuple[str, Token]]] = {}
         by_lemma: dict[str, list[Token]] = {}  # the verbs, indexed once (not per trigger)
         pos = self.doc.to_array(POS)  # read as one array: a Token object per word is slow
         for i in ((pos == VERB) | (pos == AUX)).nonzero()[0]:
@@ -247,7 +248,9 @@ class _Context:
                 verbs = {v.lower() for v in trig.verbs}
                 for tok in sorted((t for v in verbs for t in by_lemma.get(v, ())),
                                   key=lambda t: t.i):
-                    args = _arguments(tok)
+                    args = arguments.get(tok.i)
+                    if args is None:  # many events' triggers share a verb: read it once
+                        args = arguments[tok.i] = _arguments(tok)
                     role_ok = [
                         (role, m) for role, t in args
                         if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
@@ -1654,7 +1657,10 @@ REFUSAL_VERBS = {"refuse", "decline", "fail", "reject"}
 
 
 def _negated(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in verb.children)
+    """"did not sign", "never signed", "Nor did ...", "Neither A nor B signed"."""
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in verb.children) or any(
+        c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "neither" for g in c.children)
+        for c in verb.children)
 
 
 def _governing_prep(tok: Token) -> Token | None:

@@ -54,12 +54,14 @@ STOP = {
     "them", "its", "his", "their", "by", "as", "will", "would", "not", "no", "then", "so",
     "but", "from", "all", "one", "have", "has", "had", "do", "does", "did", "there", "what",
 }
-_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, re.Pattern[str]]]]] = {}
+_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, re.Pattern[str], str]]]] = {}
 
 
-def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str]]]:
+def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], str]]:
     """One pattern per wording of each quotation: its telling words in order, a couple of
-    other words allowed between them and a plural ending on each (students misquote)."""
+    other words allowed between them and a plural ending on each (students misquote); with
+    the rarest-looking telling word, which a sentence must hold for the pattern to be tried
+    (most sentences quote nothing)."""
     known = _CACHE.get(id(knowledge))
     if known is not None and known[0] is knowledge:
         return known[1]
@@ -74,7 +76,8 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str]]]:
                 telling = words
             gap = r"[\W_]+(?:[\w'’]+[\W_]+){0,2}?"
             body = gap.join(re.escape(w) + r"(?:e?s)?" for w in telling)
-            out.append((q, re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)))
+            out.append((q, re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE),
+                        max(telling, key=len)))
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, out)
     return out
@@ -86,10 +89,11 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
         return []
     base = sent.start_char
     text = ctx.text[base:sent.end_char]
+    low = text.lower()
     out: list[Claim] = []
     seen: set[str] = set()
-    for q, pattern in _patterns(ctx.knowledge):
-        if q.id in seen:
+    for q, pattern, needed in _patterns(ctx.knowledge):
+        if q.id in seen or needed not in low:
             continue
         m = pattern.search(text)
         if m is None:
@@ -205,6 +209,8 @@ def _denied(tok: Token) -> bool:
     words = [*tok.children]
     if any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in tok.children):
         words.extend(tok.head.children)  # the cleft's own 'was not'
+        if tok.dep_ == "relcl":
+            words.extend(tok.head.head.children)  # "It was not Stalin who said"
     return any(w.dep_ == "neg" or w.lower_ in ("never", "not", "n't") for w in words)
 
 

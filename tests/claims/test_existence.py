@@ -45,3 +45,12 @@ def test_an_expulsion_of_another_state_is_not_the_ussrs() -> None:
     dated = [c for c in claims_of("The League of Nations expelled Germany in 1933.")
              if c["kind"] == "date"]
     assert dated == []
+
+
+@pytest.mark.parametrize("text", [
+    "Neither Britain nor France declared war on the USSR.",
+    "Nor did the USA join the League of Nations.",
+    "Neither Stalin nor Hitler ever met the other.",
+])
+def test_neither_and_nor_deny(text: str) -> None:
+    assert [c for c in claims_of(text) if c["verdict"] == "contradicted"] == []

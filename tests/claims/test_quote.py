@@ -48,3 +48,7 @@ def test_a_day_that_is_recorded_is_checked() -> None:
 ])
 def test_no_speaker_claim_without_a_speaker(text: str) -> None:
     assert [c for c in quotes(text) if c["verdict"] == "contradicted"] == []
+
+
+def test_a_cleft_denial_says_nothing_about_the_speaker() -> None:
+    assert quotes("It was not Stalin who said that peace is indivisible.") == []
