@@ -523,6 +523,12 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     exhaustive, but the list of holders of a one-holder office can be."""
     person = knowledge.get(claim.subject)
     office_ids = claim.detail.get("offices") or [claim.detail["office"]]
+    if len(office_ids) > 1 and person is not None:
+        # "Molotov, foreign minister": of the offices the title can name, the one this
+        # person ever held is meant.
+        held = [o for o in office_ids if any(t.office == o for t in getattr(person, "offices", ()))]
+        if len(held) == 1:
+            office_ids = held
     offices = [knowledge.get(o) for o in office_ids]
     if person is None or not all(offices) or not hasattr(person, "offices"):
         return Verdict(UNVERIFIABLE)

@@ -1533,7 +1533,29 @@ def _office_time(ctx: _Context, o_start: int, o_end: int, person: Mention,
         dist = min(abs(d.start_char - o_end), abs(o_start - d.end_char))
         if best is None or dist < best[0]:
             best = (dist, d)
-    return (best[1], "stated") if best else (None, "none")
+    if best is None:
+        then = _time_of_the_deed(ctx, o_start, o_end, person, dates)
+        return (then, "then") if then is not None else (None, "none")
+    return best[1], "stated"
+
+
+_THEN_WORDS = re.compile(r"\b(?:at the time|at that time|at this time|then|by then)\b",
+                         re.IGNORECASE)
+
+
+def _time_of_the_deed(ctx: _Context, o_start: int, o_end: int, person: Mention,
+                      dates: list[DateSpan]) -> DateSpan | None:
+    """"Molotov, who was foreign commissar at the time, took the USSR into the League in
+    1934": the title is claimed for the time of what the person does in the main clause,
+    when that clause has one date of its own."""
+    if not _THEN_WORDS.search(ctx.text, max(0, o_start - 30), min(len(ctx.text), o_end + 20)):
+        return None
+    doc = ctx.doc
+    deed = clause_head(doc[person.start])
+    if deed.lemma_.lower() in ("be", "become", "serve", "remain", "hold", "stay", "continue"):
+        return None  # "X was foreign commissar then": no deed to date it
+    own = [d for d in dates if clause_head(_date_head(doc, d)) == deed]
+    return own[0] if len(own) == 1 else None
 
 
 # -- parties -----------------------------------------------------------------------------

@@ -159,3 +159,17 @@ def test_a_purpose_clause_has_the_senders_subject() -> None:
     """"Britain sent troops to help the Whites": Britain helped."""
     (claim,) = claims_of("Britain sent troops to help the Whites in 1930.")
     assert claim["verdict"] == "contradicted"
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "at the time": the time of what the person does in the main clause
+    ("Molotov, who was foreign commissar at the time, took the USSR into the League of "
+     "Nations in 1934.", "contradicted"),
+    ("Litvinov, who was foreign commissar at the time, took the USSR into the League of "
+     "Nations in 1934.", "supported"),
+    # a title several offices share means the one the person held
+    ("Litvinov, who was foreign minister at the time, spoke at Geneva in 1936.", "supported"),
+])
+def test_an_office_held_at_the_time_of_the_deed(text: str, verdict: str) -> None:
+    offices = [c for c in claims_of(text) if c["kind"] == "office"]
+    assert [c["verdict"] for c in offices] == [verdict]
