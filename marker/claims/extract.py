@@ -285,7 +285,48 @@ class _Context:
                     found.append(Mention(event.id, "events", start, end, span.start_char,
                                          span.end_char, span.text, by_trigger=True, verb=tok,
                                          agent=agent))
+        found.extend(self._objectless(by_lemma, by_token, arguments, found))
         return found
+
+    def _objectless(self, by_lemma: dict[str, list[Token]], by_token: dict[int, Mention],
+                    arguments: dict[int, list[tuple[str, Token]]], found: list[Mention]
+                    ) -> list[Mention]:
+        """"Germany invaded on 22 June 1941", "the USSR joined in September 1934": a verb
+        whose object is left out, done by a doer the trigger names, may mean any event of
+        that doer and verb. Each is a reading; a date that fits one is right, and since
+        which was meant is a guess, a date that fits none is not called wrong."""
+        named = {m.verb.i for m in found if m.verb is not None}
+        readings: dict[int, list[str]] = {}
+        agents: dict[int, str] = {}
+        for event in self.knowledge.events:
+            if not event.happened:
+                continue  # a correction needs to know what was said
+            for trig in event.triggers:
+                if trig.role != "object" or not trig.agents or trig.words or trig.requires:
+                    continue
+                for tok in (t for v in trig.verbs for t in by_lemma.get(v.lower(), ())):
+                    if tok.i in named or _has_object(tok):
+                        continue
+                    args = arguments.get(tok.i)
+                    if args is None:
+                        args = arguments[tok.i] = _arguments(tok)
+                    doers = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                             for role, t in args if role == "subject"]
+                    doer = next((d for d in doers if d is not None and d.kb_id in trig.agents),
+                                None)
+                    if doer is None or tok.tag_ in ("VBG", "VB") or not fate.stated_as_fact(tok):
+                        continue
+                    readings.setdefault(tok.i, [])
+                    if event.id not in readings[tok.i]:
+                        readings[tok.i].append(event.id)
+                    agents[tok.i] = f"{doer.kb_id}@{doer.start}"
+        out = []
+        for i, ids in sorted(readings.items()):
+            tok = self.doc[i]
+            out.append(Mention(ids[0], "events", i, i + 1, tok.idx, tok.idx + len(tok), tok.text,
+                               tuple(ids) if len(ids) > 1 else (), by_trigger=True, verb=tok,
+                               agent=agents[i], described=True))
+        return out
 
 
 _TITLES: dict[str, list[tuple[str, re.Pattern[str], str, str]]] = {}
@@ -449,6 +490,12 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
                    and t.lower_ != "that"]
             out.append((rel[0], verb.head))
     return out
+
+
+def _has_object(verb: Token) -> bool:
+    """The verb says what it acted on (an object, a passive subject, "into X")."""
+    return any(c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "dative") or (
+        c.dep_ == "prep" and c.lower_ in ("into", "from", "out")) for c in verb.children)
 
 
 def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:

@@ -173,3 +173,19 @@ def test_a_purpose_clause_has_the_senders_subject() -> None:
 def test_an_office_held_at_the_time_of_the_deed(text: str, verdict: str) -> None:
     offices = [c for c in claims_of(text) if c["kind"] == "office"]
     assert [c["verdict"] for c in offices] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the object left out: any event of that doer and verb may be meant
+    ("Germany invaded on 22 June 1941.", "supported"),
+    ("The USSR joined in September 1934.", "supported"),
+    # a date that fits none is not called wrong: which was meant is a guess
+    ("Germany invaded in 1923.", "unverifiable"),
+    ("The USSR joined in 1936.", "unverifiable"),
+])
+def test_a_verb_without_its_object(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+def test_a_wished_deed_without_its_object_is_no_claim() -> None:
+    assert claims_of("Germany wanted to invade in 1940.") == []
