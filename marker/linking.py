@@ -39,7 +39,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import LOWER, POS
 from spacy.language import Language
@@ -82,7 +82,10 @@ DERIVED_ENDINGS = (
 # What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
 DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord"}
-_DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in DESCRIPTIVE_HEADS}  # as in Doc arrays
+# "treaties with France and Czechoslovakia": one of each kind per party.
+_PLURAL_HEADS = {"pacts": "pact", "treaties": "treaty", "agreements": "agreement",
+                 "alliances": "alliance", "accords": "accord"}
+_DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in (*DESCRIPTIVE_HEADS, *_PLURAL_HEADS)}
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -605,8 +608,9 @@ class KnowledgeLinker:
         out = list(spans)
         for i in _where(doc, LOWER, _DESCRIPTIVE_HEAD_IDS):
             tok = tokens[i]
-            if tok.tag_ not in ("NN", "NNP") or not taken.free(tok.i, tok.i + 1):
+            if tok.tag_ not in ("NN", "NNP", "NNS") or not taken.free(tok.i, tok.i + 1):
                 continue
+            head = _PLURAL_HEADS.get(tok.lower_, tok.lower_)
             first, words, year = tok.i, [], None
             while first > 0 and taken.free(first - 1, first):
                 prev = doc[first - 1]
@@ -628,11 +632,19 @@ class KnowledgeLinker:
                 year, end = year or doc[end + 1].text, end + 2
             elif end + 1 < len(doc) and doc[end].lower_ == "of" and year is None:
                 day = _day_after(doc, end + 1)
-            party = by_start.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ == "with" \
-                else None
+                after = end + 1  # "a treaty of mutual assistance with France"
+                while day is None and after < len(doc) and doc[after].is_lower \
+                        and doc[after].pos_ in ("NOUN", "ADJ") and taken.free(after, after + 1):
+                    after += 1
+                if day is None and after > end + 1 and after < len(doc) \
+                        and doc[after].lower_ == "with":
+                    words.extend(t.lower_ for t in doc[end + 1:after])
+                    end = after
+            party = by_start.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ in (
+                "with", "to") else None
             if party is None and day is None and (year is None or not words):
                 continue
-            key = (tok.lower_, tuple(words), year or day, party.kb_id_ if party else None)
+            key = (head, tuple(words), year or day, party.kb_id_ if party else None)
             if key not in self._descriptions_found:  # the same few phrases in every essay
                 if len(self._descriptions_found) > 100_000:  # bounded for long batch runs
                     self._descriptions_found.clear()
@@ -641,14 +653,46 @@ class KnowledgeLinker:
             if found is None:
                 continue
             if party is not None:
+                second = self._second_party(doc, by_start, taken, out, party,
+                                            (head, tuple(words), year or day))
+                if second is None and tok.lower_ in _PLURAL_HEADS:
+                    continue  # "agreements with Britain and Germany": the other is unknown
                 end = party.end
                 out.remove(party)
+                out.extend(second or ())
             span = Span(doc, first, end, label="EVENT", kb_id=found)
             # "the alliance with France": a bare kind and side only guess at the event.
             span._.link = "context" if words else "description"
             out.append(span)
             taken.add(first, end)
         return out
+
+    def _second_party(self, doc: Doc, by_start: dict[int, Span], taken: _Occupancy,
+                      out: list[Span], party: Span, key: tuple[Any, ...]) -> list[Span] | None:
+        """"treaties with France and (with) Czechoslovakia": the second party names the
+        same kind of event with it, which its name then stands for ([] when no second
+        party is named, None when the one named has no such event)."""
+        at = party.end
+        if at < len(doc) and doc[at].lower_ == "and":
+            at += 1
+            if at < len(doc) and doc[at].lower_ in ("with", "to"):
+                at += 1
+        other = by_start.get(at)
+        if at == party.end:
+            return []
+        if other is None or other not in out:
+            return None
+        found = self._descriptions_found.get((*key, other.kb_id_))
+        if found is None:
+            found = self._descriptions_found[(*key, other.kb_id_)] = self._described(
+                *key, other.kb_id_)
+        if found is None:
+            return None
+        out.remove(other)
+        span = Span(doc, other.start, other.end, label="EVENT", kb_id=found)
+        span._.link = "description"
+        taken.add(other.start, other.end)
+        return [span]
 
     def _described(self, head: str, words: tuple[str, ...], year: str | None,
                    party: str | None) -> str | None:

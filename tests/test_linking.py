@@ -87,6 +87,24 @@ def test_names_and_aliases_link(nlp: Language, sentence: str, mention: str, kb_i
     assert links(nlp, sentence).get(mention) == kb_id
 
 
+def test_treaties_with_two_parties_are_one_each(nlp: Language) -> None:
+    found = links(nlp, "In May 1935 the USSR signed mutual assistance treaties with France "
+                       "and Czechoslovakia.")
+    assert set(found.values()) >= {"franco_soviet_pact", "soviet_czechoslovak_pact"}
+
+
+def test_a_treaty_of_a_kind_with_a_party(nlp: Language) -> None:
+    found = links(nlp, "In May 1935 Litvinov secured a treaty of mutual assistance with France.")
+    assert "franco_soviet_pact" in found.values()
+
+
+def test_a_second_party_with_no_such_treaty_links_nothing(nlp: Language) -> None:
+    """"trade agreements with Britain and Portugal": Portugal's is unknown, so neither is
+    guessed (Portugal is no party of the British agreement)."""
+    found = links(nlp, "Moscow signed trade agreements with Britain and Portugal.")
+    assert "anglo_soviet_trade_agreement" not in found.values()
+
+
 def test_a_kind_and_a_day_no_event_has_links_nothing(nlp: Language) -> None:
     """A wrong day picks out no event, so it is never called wrong."""
     assert "treaty" not in links(nlp, "Few foresaw the treaty of 5 March 1918.")
