@@ -758,6 +758,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
                 continue  # another line or paragraph, or "1938 1939": nothing binds them
             if not attached and _said_of_another(d_head, m, m_head, between, d_clause):
                 continue
+            if _befallen(m_head, d_clause, between):
+                continue
             if _joined_later(ctx, m, d_clause):
                 continue
             distance = len(between)
@@ -798,6 +800,7 @@ _SUBORDINATE = re.compile(r",\s*(?:while|whereas|although|though|because|when|as
 # 1941", "renewed in 1926", "ratified in 1935", "published in 1948", its anniversary.
 AFTERLIFE_VERBS = {"fail", "collapse", "break", "breach", "violate", "renew", "ratify",
                    "extend", "denounce", "abandon", "repudiate", "expire", "lapse", "revive",
+                   "renounce", "invoke", "terminate", "end", "ignore", "abrogate",
                    "reaffirm", "publish", "reveal", "discover", "celebrate", "commemorate",
                    "mark", "honour", "honor", "tear", "scrap", "cancel", "annul", "prolong"}
 # Nouns that are events of their own: a date hung on one of them is that event's.
@@ -806,6 +809,15 @@ HAPPENING_NOUNS = {
     "election", "revolution", "collapse", "surrender", "armistice", "offensive", "victory",
     "renewal", "ratification", "anniversary", "accession", "extension", "visit", "speech",
     "publication", "death", "murder", "trial", "raid", "occupation", "annexation", "entry"}
+
+
+def _befallen(m_head: Token, d_clause: Token, between: str) -> bool:
+    """"Hitler broke the Nazi-Soviet Pact in June 1941": the agreement is what a later act
+    befell, and the date that act's, even written straight after the name (but "broke the
+    pact of 1939" still names it by its year)."""
+    verb = m_head.head if m_head.dep_ in ("dobj", "obj", "nsubjpass") else None
+    return verb is not None and verb == d_clause and verb.lemma_.lower() in AFTERLIFE_VERBS \
+        and not re.match(r"\s*of\b", between)
 
 
 def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
