@@ -243,48 +243,48 @@ class _Context:
         for i in ((pos == VERB) | (pos == AUX)).nonzero()[0]:
             tok = self.doc[int(i)]
             by_lemma.setdefault(tok.lemma_.lower(), []).append(tok)
-        for event in self.knowledge.events:
-            for trig in event.triggers:
-                verbs = {v.lower() for v in trig.verbs}
-                for tok in sorted((t for v in verbs for t in by_lemma.get(v, ())),
-                                  key=lambda t: t.i):
-                    args = arguments.get(tok.i)
-                    if args is None:  # many events' triggers share a verb: read it once
-                        args = arguments[tok.i] = _arguments(tok)
-                    role_ok = [
-                        (role, m) for role, t in args
-                        if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
-                        and (trig.role in (None, "any") or trig.role == role)
-                    ]
-                    if not role_ok:
+        for event, trig, verbs in _triggers(self.topic):
+            if not any(v in by_lemma for v in verbs):
+                continue
+            for tok in sorted((t for v in verbs for t in by_lemma.get(v, ())),
+                              key=lambda t: t.i):
+                args = arguments.get(tok.i)
+                if args is None:  # many events' triggers share a verb: read it once
+                    args = arguments[tok.i] = _arguments(tok)
+                role_ok = [
+                    (role, m) for role, t in args
+                    if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
+                    and (trig.role in (None, "any") or trig.role == role)
+                ]
+                if not role_ok:
+                    continue
+                agent = None
+                if trig.agents:
+                    agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                              for role, t in args if role == "subject"]
+                    matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
+                    if not matched:
                         continue
-                    agent = None
-                    if trig.agents:
-                        agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
-                                  for role, t in args if role == "subject"]
-                        matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
-                        if not matched:
-                            continue
-                        agent = f"{matched[0].kb_id}@{matched[0].start}"
-                    if trig.words and not _has_object_word(tok, trig.words):
+                    agent = f"{matched[0].kb_id}@{matched[0].start}"
+                if trig.words and not _has_object_word(tok, trig.words):
+                    continue
+                if trig.requires:
+                    sent = tok.sent
+                    if not any(m.kb_id in trig.requires and
+                               sent.start <= m.start < sent.end for m in mentions):
                         continue
-                    if trig.requires:
-                        sent = tok.sent
-                        if not any(m.kb_id in trig.requires and
-                                   sent.start <= m.start < sent.end for m in mentions):
-                            continue
-                    if any(f.kb_id == event.id and f.verb.i == tok.i for f in found):
-                        continue
-                    arg = role_ok[0][1]
-                    if any(a.head.i == tok.i or a.head.head.i == tok.i
-                           for a in self.doc[arg.start:arg.end]):
-                        start, end = min(tok.i, arg.start), max(tok.i + 1, arg.end)
-                    else:  # an argument it shares with another verb: the verb alone
-                        start, end = tok.i, tok.i + 1
-                    span = self.doc[start:end]
-                    found.append(Mention(event.id, "events", start, end, span.start_char,
-                                         span.end_char, span.text, by_trigger=True, verb=tok,
-                                         agent=agent))
+                if any(f.kb_id == event.id and f.verb.i == tok.i for f in found):
+                    continue
+                arg = role_ok[0][1]
+                if any(a.head.i == tok.i or a.head.head.i == tok.i
+                       for a in self.doc[arg.start:arg.end]):
+                    start, end = min(tok.i, arg.start), max(tok.i + 1, arg.end)
+                else:  # an argument it shares with another verb: the verb alone
+                    start, end = tok.i, tok.i + 1
+                span = self.doc[start:end]
+                found.append(Mention(event.id, "events", start, end, span.start_char,
+                                     span.end_char, span.text, by_trigger=True, verb=tok,
+                                     agent=agent))
         found.extend(self._objectless(by_lemma, by_token, arguments, found))
         return found
 
@@ -298,28 +298,27 @@ class _Context:
         named = {m.verb.i for m in found if m.verb is not None}
         readings: dict[int, list[str]] = {}
         agents: dict[int, str] = {}
-        for event in self.knowledge.events:
-            if not event.happened:
-                continue  # a correction needs to know what was said
-            for trig in event.triggers:
-                if trig.role != "object" or not trig.agents or trig.words or trig.requires:
+        for event, trig, verbs in _triggers(self.topic):
+            # a thing that never happened needs to know what was said to correct it
+            if not event.happened or trig.role != "object" or not trig.agents or trig.words \
+                    or trig.requires or not any(v in by_lemma for v in verbs):
+                continue
+            for tok in (t for v in verbs for t in by_lemma.get(v, ())):
+                if tok.i in named or _has_object(tok):
                     continue
-                for tok in (t for v in trig.verbs for t in by_lemma.get(v.lower(), ())):
-                    if tok.i in named or _has_object(tok):
-                        continue
-                    args = arguments.get(tok.i)
-                    if args is None:
-                        args = arguments[tok.i] = _arguments(tok)
-                    doers = [by_token.get(t.i) or self._pronoun_antecedent(t)
-                             for role, t in args if role == "subject"]
-                    doer = next((d for d in doers if d is not None and d.kb_id in trig.agents),
-                                None)
-                    if doer is None or tok.tag_ in ("VBG", "VB") or not fate.stated_as_fact(tok):
-                        continue
-                    readings.setdefault(tok.i, [])
-                    if event.id not in readings[tok.i]:
-                        readings[tok.i].append(event.id)
-                    agents[tok.i] = f"{doer.kb_id}@{doer.start}"
+                args = arguments.get(tok.i)
+                if args is None:
+                    args = arguments[tok.i] = _arguments(tok)
+                doers = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                         for role, t in args if role == "subject"]
+                doer = next((d for d in doers if d is not None and d.kb_id in trig.agents),
+                            None)
+                if doer is None or tok.tag_ in ("VBG", "VB") or not fate.stated_as_fact(tok):
+                    continue
+                readings.setdefault(tok.i, [])
+                if event.id not in readings[tok.i]:
+                    readings[tok.i].append(event.id)
+                agents[tok.i] = f"{doer.kb_id}@{doer.start}"
         out = []
         for i, ids in sorted(readings.items()):
             tok = self.doc[i]
@@ -327,6 +326,20 @@ class _Context:
                                tuple(ids) if len(ids) > 1 else (), by_trigger=True, verb=tok,
                                agent=agents[i], described=True))
         return out
+
+
+_TRIGGERS: dict[str, list[tuple[Any, Any, frozenset[str]]]] = {}
+
+
+def _triggers(topic: Topic) -> list[tuple[Any, Any, frozenset[str]]]:
+    """(event, trigger, its verbs in lower case) for every trigger, worked out once per topic
+    and process (every essay asks)."""
+    found = _TRIGGERS.get(topic.sha256)
+    if found is None:
+        found = _TRIGGERS[topic.sha256] = [
+            (event, trig, frozenset(v.lower() for v in trig.verbs))
+            for event in topic.knowledge.events for trig in event.triggers]
+    return found
 
 
 _TITLES: dict[str, list[tuple[str, re.Pattern[str], str, str]]] = {}
