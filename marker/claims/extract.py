@@ -472,6 +472,9 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
                    and w.lower_ == "war" for p in w.children
                    if p.dep_ == "prep" and p.lower_ in ("on", "against")
                    for g in p.children if g.dep_ == "pobj")
+    # "raided the trading company Arcos": a name in apposition is the argument too
+    out.extend((role, c) for role, tok in list(out) for c in tok.children
+               if c.dep_ == "appos" and c.pos_ == "PROPN")
     for role, tok in list(out):
         if tok.lower_ in PART_WORDS:  # "occupied the rest of Czechoslovakia": Czechoslovakia
             out.extend((role, g) for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
@@ -517,7 +520,7 @@ def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:
     for child in verb.children:
         if child.dep_ in ("dobj", "obj", "attr", "nsubjpass") and child.lower_ in words:
             return True
-        if child.dep_ in ("prep", "dative") and any(
+        if child.dep_ in ("prep", "dative", "prt") and any(
                 g.dep_ == "pobj" and g.lower_ in words for g in child.children):
             return True
     return False

@@ -193,3 +193,15 @@ def test_a_verb_without_its_object(text: str, verdict: str) -> None:
 
 def test_a_wished_deed_without_its_object_is_no_claim() -> None:
     assert claims_of("Germany wanted to invade in 1940.") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a name in apposition is the verb's argument too
+    ("In 1927 the British police raided the Soviet trading company Arcos.", "supported"),
+    ("In 1929 the British police raided the Soviet trading company Arcos.", "contradicted"),
+    # "turned on the Communists": the object of the particle is the trigger's word
+    ("Chiang Kai-shek turned on the Communists in Shanghai in April 1927.", "supported"),
+    ("In the summer of 1920 the Red Army advanced on Warsaw.", "supported"),
+])
+def test_what_a_verb_acts_on(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}
