@@ -1620,8 +1620,8 @@ _THEN_WORDS = re.compile(r"\b(?:at the time|at that time|at this time|then|by th
 
 def _time_of_the_deed(ctx: _Context, o_start: int, o_end: int, person: Mention,
                       dates: list[DateSpan]) -> DateSpan | None:
-    """"Molotov, who was foreign commissar at the time, took the USSR into the League in
-    1934": the title is claimed for the time of what the person does in the main clause,
+    """"In 1934 Molotov, who was the foreign commissar at that time, led the USSR into the
+    League": the title is claimed for the time of what the person does in the main clause,
     when that clause has one date of its own."""
     if not _THEN_WORDS.search(ctx.text, max(0, o_start - 30), min(len(ctx.text), o_end + 20)):
         return None

@@ -499,7 +499,7 @@ def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
 
 def _held_then(knowledge: Knowledge, event: Any, people: list[Any],
                offices: tuple[str, ...]) -> str | None:
-    """"Hitler's appointment as Chancellor in January 1933", "Chicherin, the foreign
+    """"In January 1933 Hitler's appointment as Chancellor alarmed Moscow", "Chicherin, the foreign
     commissar, signed Rapallo": the one person the clause names held the office on the
     event's day (a term that begins that day counts). Said how, when it did; else None."""
     if getattr(event, "section", None) != "events" or event.date is None \

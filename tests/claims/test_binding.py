@@ -41,7 +41,7 @@ def test_nothing_is_called_wrong(text: str) -> None:
 
 
 def test_a_count_counts_a_thing_of_its_own() -> None:
-    assert wrong("In 1934 the USSR joined the League of Nations and had twelve years of "
+    assert wrong("The USSR joined the League of Nations in 1934 and had twelve years of "
                  "diplomacy behind it.") == []
 
 
@@ -138,7 +138,7 @@ def test_a_place_on_the_verbs_object_can_agree() -> None:
 
 @pytest.mark.parametrize("text", [
     # the office is part of the event's own name
-    "Hitler's appointment as Chancellor in January 1933 alarmed Moscow.",
+    "In January 1933 Hitler's appointment as Chancellor alarmed Moscow.",
     # the one person named held the office on the event's day
     "Chicherin, the foreign commissar, signed the Treaty of Rapallo in 1922.",
 ])
@@ -167,10 +167,10 @@ def test_a_purpose_clause_has_the_senders_subject() -> None:
 
 @pytest.mark.parametrize("text, verdict", [
     # "at the time": the time of what the person does in the main clause
-    ("Molotov, who was foreign commissar at the time, took the USSR into the League of "
-     "Nations in 1934.", "contradicted"),
-    ("Litvinov, who was foreign commissar at the time, took the USSR into the League of "
-     "Nations in 1934.", "supported"),
+    ("In 1934 Molotov, who was the foreign commissar at that time, led the USSR into the "
+     "League.", "contradicted"),
+    ("In 1934 Litvinov, who was the foreign commissar at that time, led the USSR into the "
+     "League.", "supported"),
     # a title several offices share means the one the person held
     ("Litvinov, who was foreign minister at the time, spoke at Geneva in 1936.", "supported"),
 ])
@@ -200,7 +200,7 @@ def test_a_wished_deed_without_its_object_is_no_claim() -> None:
     ("In 1927 the British police raided the Soviet trading company Arcos.", "supported"),
     ("In 1929 the British police raided the Soviet trading company Arcos.", "contradicted"),
     # "turned on the Communists": the object of the particle is the trigger's word
-    ("Chiang Kai-shek turned on the Communists in Shanghai in April 1927.", "supported"),
+    ("In April 1927, in Shanghai, Chiang Kai-shek turned on the communists.", "supported"),
     ("In the summer of 1920 the Red Army advanced on Warsaw.", "supported"),
 ])
 def test_what_a_verb_acts_on(text: str, verdict: str) -> None:

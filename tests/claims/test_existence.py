@@ -42,7 +42,7 @@ def test_the_correction_says_what_did_happen() -> None:
 
 def test_an_expulsion_of_another_state_is_not_the_ussrs() -> None:
     """The League's expulsion of the USSR is not read into 'the League expelled Germany'."""
-    dated = [c for c in claims_of("The League of Nations expelled Germany in 1933.")
+    dated = [c for c in claims_of("In 1933 the League expelled Germany.")
              if c["kind"] == "date"]
     assert dated == []
 

@@ -76,7 +76,7 @@ def test_doers_a_trigger_accepts_are_its_parties() -> None:
 
 @pytest.mark.parametrize("text", [
     # the verb also acts on something the trigger did not check
-    "Britain and France declared war on Germany and the USSR.",
+    "France and Britain declared war on both Germany and the Soviet Union.",
     # denied: not a claim that they took part
     "Germany would not attack the USSR.",
 ])
