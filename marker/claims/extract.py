@@ -300,7 +300,7 @@ class _Context:
         agents: dict[int, str] = {}
         for event, trig, verbs in _triggers(self.topic):
             # a thing that never happened needs to know what was said to correct it
-            if not event.happened or trig.role != "object" or not trig.agents or trig.words \
+            if not event.happened or trig.role == "subject" or not trig.agents or trig.words \
                     or trig.requires or not any(v in by_lemma for v in verbs):
                 continue
             for tok in (t for v in verbs for t in by_lemma.get(v, ())):
@@ -465,8 +465,13 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
         elif child.dep_ == "agent" and passive:
             out.extend(("subject", g) for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prep" and (child.lower_ in ("into", "from", "out") or (
-                child.lower_ == "of" and verb.lemma_.lower() == "rid")):  # "got rid of X"
+                child.lower_ == "of" and (verb.lemma_.lower() == "rid" or any(  # "got rid of X"
+                    c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)))):
             out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
+            # "walked out of the League", the parser's "out" a preposition with "of" under it
+            out.extend(("object", g) for p in child.children if child.lower_ == "out"
+                       and p.dep_ == "prep" and p.lower_ == "of"
+                       for g in p.children if g.dep_ == "pobj")
     if verb.lemma_.lower() == "declare":  # "declared war on Germany": Germany is acted on
         out.extend(("object", g) for w in verb.children if w.dep_ == "dobj"
                    and w.lower_ == "war" for p in w.children

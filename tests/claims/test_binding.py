@@ -205,3 +205,14 @@ def test_a_wished_deed_without_its_object_is_no_claim() -> None:
 ])
 def test_what_a_verb_acts_on(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "walked out of X": X is what was left
+    ("Japan pulled out of the League in 1933.", "supported"),
+    ("Germany stormed out of the League in 1935.", "contradicted"),
+    # left out, with the doer a trigger names
+    ("Germany left in 1933.", "supported"),
+])
+def test_walking_out_of_something(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
