@@ -644,12 +644,8 @@ class KnowledgeLinker:
                 "with", "to") else None
             if party is None and day is None and (year is None or not words):
                 continue
-            key = (head, tuple(words), year or day, party.kb_id_ if party else None)
-            if key not in self._descriptions_found:  # the same few phrases in every essay
-                if len(self._descriptions_found) > 100_000:  # bounded for long batch runs
-                    self._descriptions_found.clear()
-                self._descriptions_found[key] = self._described(*key)
-            found = self._descriptions_found[key]
+            found = self._description((head, tuple(words), year or day,
+                                       party.kb_id_ if party else None))
             if found is None:
                 continue
             if party is not None:
@@ -682,10 +678,7 @@ class KnowledgeLinker:
             return []
         if other is None or other not in out:
             return None
-        found = self._descriptions_found.get((*key, other.kb_id_))
-        if found is None:
-            found = self._descriptions_found[(*key, other.kb_id_)] = self._described(
-                *key, other.kb_id_)
+        found = self._description((*key, other.kb_id_))
         if found is None:
             return None
         out.remove(other)
@@ -693,6 +686,14 @@ class KnowledgeLinker:
         span._.link = "description"
         taken.add(other.start, other.end)
         return [span]
+
+    def _description(self, key: tuple[Any, ...]) -> str | None:
+        """``_described(*key)``, remembered: the same few phrases come in every essay."""
+        if key not in self._descriptions_found:
+            if len(self._descriptions_found) > 100_000:  # bounded for long batch runs
+                self._descriptions_found.clear()
+            self._descriptions_found[key] = self._described(*key)
+        return self._descriptions_found[key]
 
     def _described(self, head: str, words: tuple[str, ...], year: str | None,
                    party: str | None) -> str | None:

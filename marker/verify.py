@@ -668,10 +668,7 @@ def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
             continue
         if claim.when is None:
             return True
-        starts = [t.start, *t.accepted_starts]
-        ends = [e for e in [t.end, *t.accepted_ends] if e is not None]
-        t_start = min(s.start for s in starts)
-        t_end = max((e.end for e in ends), default=dt.date(2100, 1, 1))
+        t_start, t_end = _term_bounds(t)
         if claim.when.open_end:
             w_start, w_end = _start_window(claim)  # "from 1935": held it from about then
         else:
@@ -683,12 +680,19 @@ def _fits_office(person: Any, office_id: str, claim: Claim) -> bool:
     return False
 
 
+def _term_bounds(term: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day a term may have covered, by its widest accepted dates (a
+    term with no end runs on)."""
+    start = min(s.start for s in [term.start, *term.accepted_starts])
+    end = max((e.end for e in [term.end, *term.accepted_ends] if e is not None),
+              default=dt.date(2100, 1, 1))
+    return start, end
+
+
 def _within_term(term: Any, claim: Claim) -> bool:
     """The whole stated time lies inside the term (by its widest accepted dates)."""
     assert claim.when is not None
-    start = min(s.start for s in [term.start, *term.accepted_starts])
-    ends = [e.end for e in [term.end, *term.accepted_ends] if e is not None]
-    end = max(ends) if ends else dt.date(2100, 1, 1)
+    start, end = _term_bounds(term)
     return start <= claim.when.start and claim.when.end <= end
 
 
@@ -708,9 +712,7 @@ def _holders(knowledge: Knowledge, offices: list[Any], claim: Claim) -> list[str
         return []
     p_start, p_end = (dt.date.fromisoformat(period[0]), dt.date.fromisoformat(period[1]))
     terms = sorted(
-        (min(s.start for s in [t.start, *t.accepted_starts]),
-         max((e.end for e in [t.end, *t.accepted_ends] if e is not None),
-             default=dt.date(2100, 1, 1)), _short(p.name))
+        (*_term_bounds(t), _short(p.name))
         for p in knowledge.people for t in p.offices if t.office == office_id
         and p.id != claim.subject
     )

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -227,6 +227,18 @@ class _Context:
                                        ent.end, ent.start_char, ent.end_char, ent.text)
         return None
 
+    def arguments(self, verb: Token) -> list[tuple[str, Token]]:
+        """A verb's subjects and objects (``_arguments``), read once per verb: many events'
+        triggers share a verb."""
+        found = self._arguments.get(verb.i)
+        if found is None:
+            found = self._arguments[verb.i] = _arguments(verb)
+        return found
+
+    @functools.cached_property
+    def _arguments(self) -> dict[int, list[tuple[str, Token]]]:
+        return {}
+
     def _trigger_mentions(self, mentions: list[Mention]) -> list[Mention]:
         """Events named by a verb and its argument: "Stalin dissolved the Comintern"."""
         by_token: dict[int, Mention] = {}
@@ -237,7 +249,6 @@ class _Context:
         from spacy.attrs import POS
         from spacy.symbols import AUX, VERB
 
-        arguments: dict[int, list[tuple[str, Token]]] = {}
         by_lemma: dict[str, list[Token]] = {}  # the verbs, indexed once (not per trigger)
         pos = self.doc.to_array(POS)  # read as one array: a Token object per word is slow
         for i in ((pos == VERB) | (pos == AUX)).nonzero()[0]:
@@ -248,9 +259,7 @@ class _Context:
                 continue
             for tok in sorted((t for v in verbs for t in by_lemma.get(v, ())),
                               key=lambda t: t.i):
-                args = arguments.get(tok.i)
-                if args is None:  # many events' triggers share a verb: read it once
-                    args = arguments[tok.i] = _arguments(tok)
+                args = self.arguments(tok)
                 role_ok = [
                     (role, m) for role, t in args
                     if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
@@ -285,12 +294,11 @@ class _Context:
                 found.append(Mention(event.id, "events", start, end, span.start_char,
                                      span.end_char, span.text, by_trigger=True, verb=tok,
                                      agent=agent))
-        found.extend(self._objectless(by_lemma, by_token, arguments, found))
+        found.extend(self._objectless(by_lemma, by_token, found))
         return found
 
     def _objectless(self, by_lemma: dict[str, list[Token]], by_token: dict[int, Mention],
-                    arguments: dict[int, list[tuple[str, Token]]], found: list[Mention]
-                    ) -> list[Mention]:
+                    found: list[Mention]) -> list[Mention]:
         """"Germany invaded on 22 June 1941", "the USSR joined in September 1934": a verb
         whose object is left out, done by a doer the trigger names, may mean any event of
         that doer and verb. Each is a reading; a date that fits one is right, and since
@@ -306,9 +314,7 @@ class _Context:
             for tok in (t for v in verbs for t in by_lemma.get(v, ())):
                 if tok.i in named or _has_object(tok):
                     continue
-                args = arguments.get(tok.i)
-                if args is None:
-                    args = arguments[tok.i] = _arguments(tok)
+                args = self.arguments(tok)
                 doers = [by_token.get(t.i) or self._pronoun_antecedent(t)
                          for role, t in args if role == "subject"]
                 doer = next((d for d in doers if d is not None and d.kb_id in trig.agents),
@@ -328,22 +334,24 @@ class _Context:
         return out
 
 
-_TRIGGERS: dict[str, list[tuple[Any, Any, frozenset[str]]]] = {}
+_PER_TOPIC: dict[tuple[str, str], Any] = {}
+
+
+def _per_topic(what: str, topic: Topic, build: Callable[[Topic], Any]) -> Any:
+    """``build(topic)``, worked out once per topic and process: every essay asks."""
+    key = (what, topic.sha256)
+    if key not in _PER_TOPIC:
+        _PER_TOPIC[key] = build(topic)
+    return _PER_TOPIC[key]
 
 
 def _triggers(topic: Topic) -> list[tuple[Any, Any, frozenset[str]]]:
-    """(event, trigger, its verbs in lower case) for every trigger, worked out once per topic
-    and process (every essay asks)."""
-    found = _TRIGGERS.get(topic.sha256)
-    if found is None:
-        found = _TRIGGERS[topic.sha256] = [
-            (event, trig, frozenset(v.lower() for v in trig.verbs))
-            for event in topic.knowledge.events for trig in event.triggers]
-    return found
+    """(event, trigger, its verbs in lower case) for every trigger."""
+    return _per_topic("triggers", topic, lambda t: [
+        (event, trig, frozenset(v.lower() for v in trig.verbs))
+        for event in t.knowledge.events for trig in event.triggers])
 
 
-_TITLES: dict[str, list[tuple[str, re.Pattern[str], str, str]]] = {}
-_SURNAMES: dict[str, frozenset[str]] = {}
 # Words that say the title that follows is a book's.
 _BOOK_CUE = re.compile(
     r"\b(wrote|writes|write|written|writing|author|authors|authored|book|books|study|"
@@ -355,12 +363,9 @@ _QUOTES = "\"'“”‘’*_«»"
 
 def _writer_surnames(topic: Topic) -> frozenset[str]:
     """The last word of every writer's names: "Conquest's The Great Terror"."""
-    found = _SURNAMES.get(topic.sha256)
-    if found is None:
-        found = frozenset(n.split()[-1].lower() for w in topic.knowledge.writers
-                          for n in (w.name, *w.aliases) if n.split())
-        _SURNAMES[topic.sha256] = found
-    return found
+    return _per_topic("surnames", topic, lambda t: frozenset(
+        n.split()[-1].lower() for w in t.knowledge.writers for n in (w.name, *w.aliases)
+        if n.split()))
 
 
 def _written_as_title(text: str, start: int, end: int, written: str,
@@ -387,11 +392,11 @@ def _written_as_title(text: str, start: int, end: int, written: str,
 
 def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
     """(lower-case title, its pattern, writer id, the title as written) for every work
-    title in the knowledge
-    worth finding, worked out once per topic and process."""
-    found = _TITLES.get(topic.sha256)
-    if found is not None:
-        return found
+    title in the knowledge worth finding."""
+    return _per_topic("titles", topic, _find_titles)
+
+
+def _find_titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
     knowledge = topic.knowledge
     names = {n.lower() for n, _, section, _ in knowledge.all_names()
              if section in ("people", "writers", "states")}
@@ -413,7 +418,6 @@ def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
                     continue
                 low = variant.lower()
                 found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id, variant))
-    _TITLES[topic.sha256] = found
     return found
 
 
@@ -1690,7 +1694,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                     continue
                 named.append(a)
             elif m.agent is not None and m.verb is not None and m.verb in verbs \
-                    and _is_subject_of(atok, m.verb) and not _negated(m.verb) \
+                    and _is_subject_of(atok, m.verb) and not fate.denied(m.verb) \
                     and not _acts_on_others(ctx, m):
                 # "Britain, France and Japan helped the Whites": each doer the trigger
                 # accepts is a party the event's verb names (others stay unchecked).
@@ -1700,7 +1704,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             elif any((v.lemma_ in PARTY_VERBS | PRESENCE_VERBS or (
                     entry.kind in IDEA_KINDS and v.lemma_ in AUTHOR_VERBS))
                      and _is_subject_of(atok, v) for v in verbs):
-                (negated if any(_negated(v) for v in verbs if _is_subject_of(atok, v))
+                (negated if any(fate.denied(v) for v in verbs if _is_subject_of(atok, v))
                  else named).append(a)
             elif any(v.lemma_ in REFUSAL_VERBS and _is_subject_of(atok, v) and any(
                     c.dep_ == "xcomp" and c.lemma_ in PARTY_VERBS for c in v.children)
@@ -1756,13 +1760,6 @@ AUTHOR_VERBS = {"announce", "propose", "put", "advance", "introduce", "adopt", "
                 "develop", "devise", "champion", "advocate", "launch", "bring", "declare",
                 "set", "issue", "pursue", "follow", "favour", "favor", "want"}
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject"}
-
-
-def _negated(verb: Token) -> bool:
-    """"did not sign", "never signed", "Nor did ...", "Neither A nor B signed"."""
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in verb.children) or any(
-        c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "neither" for g in c.children)
-        for c in verb.children)
 
 
 def _governing_prep(tok: Token) -> Token | None:

@@ -97,14 +97,17 @@ def _is_object(tok: Token, verb: Token) -> bool:
                                   and verb.head.lemma_.lower() in ("have", "get"))
 
 
+def denied(verb: Token) -> bool:
+    """"did not sign", "never signed", "Nor did ...", "Neither A nor B signed"."""
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "nor") for c in verb.children) or any(
+        c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "neither" for g in c.children)
+        for c in verb.children)
+
+
 def stated_as_fact(verb: Token) -> bool:
     """Not denied, hoped for, feared or hedged ("was nearly shot", "may have died")."""
-    if any(c.dep_ == "neg" or c.lower_ in ("never", "nearly", "almost", "nor")
-           for c in verb.children):
+    if denied(verb) or any(c.lower_ in ("nearly", "almost") for c in verb.children):
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass") and any(
-            g.lower_ == "neither" for g in c.children) for c in verb.children):
-        return False  # "Neither Britain nor France declared war on the USSR"
     if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may", "should", "will")
            for c in verb.children):
         return False
