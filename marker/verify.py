@@ -527,8 +527,9 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         # "Molotov, foreign minister": of the offices the title can name, the one this
         # person ever held is meant.
         held = [o for o in office_ids if any(t.office == o for t in getattr(person, "offices", ()))]
-        if len(held) == 1:
-            office_ids = held
+        own = held or _offices_of_nationality(knowledge, office_ids, person)
+        if len(own) == 1:
+            office_ids = own
     offices = [knowledge.get(o) for o in office_ids]
     if person is None or not all(offices) or not hasattr(person, "offices"):
         return Verdict(UNVERIFIABLE)
@@ -540,6 +541,8 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
     terms = [t for t in person.offices if t.office in office_ids]
     title = _office_name(offices[0])
+    if claim.when is None and claim.detail.get("at"):
+        return _check_office_at_event(claim, knowledge, person, offices, terms, title)
     if claim.detail.get("appointment"):
         return _check_appointment(claim, knowledge, person, terms, title, sources)
     if terms and claim.detail.get("anchor"):
@@ -579,7 +582,51 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     else:
         fact = f"{pname} was never {title}"
     correction = f"{fact}; {when} the post was held by {join_words(holders)}."
-    return Verdict(CONTRADICTED, correction, sources, fact)
+    return Verdict(CONTRADICTED, correction, sources, fact, wrong=None if terms else "office")
+
+
+def _offices_of_nationality(knowledge: Knowledge, office_ids: list[str],
+                            person: Any) -> list[str]:
+    """"Prime Minister Halifax": a title several states' offices share means the office of
+    the person's own country, named by its adjective ("British Prime Minister")."""
+    words = set(re.findall(r"[a-z]+", str(getattr(person, "nationality", "") or "").lower()))
+    out = []
+    for oid in office_ids:
+        office = knowledge.get(oid)
+        names = [getattr(office, "name", ""), *getattr(office, "aliases", ())]
+        if words & {w for n in names for w in re.findall(r"[a-z]+", n.lower())}:
+            out.append(oid)
+    return out
+
+
+def _check_office_at_event(claim: Claim, knowledge: Knowledge, person: Any,
+                           offices: list[Any], terms: list[Any], title: str) -> Verdict:
+    """"The German Chancellor Rathenau signed the Treaty of Rapallo": a title given to
+    someone acting in a dated event is claimed for the event's days. Wrong only when the
+    office has one holder at a time and the knowledge names another holder then."""
+    event = knowledge.get(claim.detail["at"])
+    spans = event_intervals(event)
+    sources = tuple(person.sources)
+    pname = _short(person.name)
+    if not spans:
+        return Verdict(UNVERIFIABLE)
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    if any(_overlaps(_term_bounds(t), (first, last)) for t in terms):
+        fact = f"{pname} was {title} " + " and ".join(_term_words(t) for t in terms)
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    if len(offices) != 1 or not offices[0].single_holder:
+        return Verdict(UNVERIFIABLE)
+    holders = [p for p in knowledge.people if p.id != person.id and any(
+        t.office == offices[0].id and _term_bounds(t)[0] <= first and last <= _term_bounds(t)[1]
+        for t in p.offices)]
+    if len(holders) != 1:
+        return Verdict(UNVERIFIABLE)
+    fact = (f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
+            if terms else f"{pname} was never {title}")
+    correction = (f"{fact}; {event_when(event)}, at the time of {event_name(event)}, "
+                  f"the post was held by {_short(holders[0].name)}.")
+    return Verdict(CONTRADICTED, correction, tuple(dict.fromkeys([*sources, *event.sources])),
+                   fact, wrong=None if terms else "office")
 
 
 def _check_term_span(claim: Claim, offices: list[Any], pname: str, title: str,

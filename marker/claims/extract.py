@@ -1471,7 +1471,11 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             "start": _start_cue(doc, sent, person, o_start) or bool(
                 when is not None and when.open_end and not appointment),
         }
-        if when is None and anchor is None:
+        at = _event_acted_in(ctx, person, mentions) if detail["acting"] and when is None \
+            and anchor is None else None
+        if at is not None:
+            detail["at"] = at
+        elif when is None and anchor is None:
             detail["period"] = [ctx.topic.period[0].start.isoformat(),
                                 ctx.topic.period[1].end.isoformat()]
         if anchor is not None:
@@ -1496,6 +1500,25 @@ def _acting(doc: Doc, person: Mention) -> bool:
     warned him"): the title is claimed for the time of that act, which may not be known."""
     verb = clause_head(_mention_head(doc, person))
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in HOLDING_VERBS
+
+
+def _event_acted_in(ctx: _Context, person: Mention, mentions: list[Mention]) -> str | None:
+    """The one dated event the clause has the person doing ("the German Chancellor Rathenau
+    signed the Treaty of Rapallo"): the time a title given to a doer is claimed for."""
+    doc = ctx.doc
+    head = _mention_head(doc, person)
+    if head.dep_ == "appos":  # "Chamberlain's foreign secretary, Eden, flew ..."
+        head = head.head
+    if head.dep_ not in ("nsubj", "nsubjpass") and not (
+            head.dep_ == "pobj" and head.head.dep_ == "agent"):
+        return None
+    verb = clause_head(head).i
+    events = {m.kb_id for m in mentions if m.section == "events"
+              and clause_head(_mention_head(doc, m)).i == verb}
+    if len(events) != 1:
+        return None
+    event = ctx.knowledge.get(next(iter(events)))
+    return event.id if getattr(event, "date", None) is not None else None
 
 
 START_CUE = scanner(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"

@@ -180,6 +180,40 @@ def test_an_office_held_at_the_time_of_the_deed(text: str, verdict: str) -> None
 
 
 @pytest.mark.parametrize("text, verdict", [
+    # a title given to someone doing a dated event is claimed for the event's days
+    ("The German Chancellor Walther Rathenau signed the Treaty of Rapallo with Chicherin.",
+     "contradicted"),
+    ("The German Foreign Minister Walther Rathenau signed the Treaty of Rapallo.",
+     "supported"),
+    ("Chamberlain's foreign secretary, Anthony Eden, went with him to the Munich Conference.",
+     "contradicted"),
+    ("Lord Halifax, the Foreign Secretary, was kept away from the Munich Conference.",
+     "supported"),
+    # an office with no full list of holders: another holder cannot be named
+    ("Litvinov, the Soviet delegate to the League of Nations, signed the Treaty of Rapallo.",
+     "unverifiable"),
+])
+def test_an_office_at_the_time_of_the_event_acted_in(text: str, verdict: str) -> None:
+    offices = [c for c in claims_of(text) if c["kind"] == "office"]
+    assert [c["verdict"] for c in offices] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a title several states share means the person's own country's office
+    ("In 1938 Prime Minister Halifax wanted to avoid war.", "contradicted"),
+    ("In 1938 Prime Minister Chamberlain wanted to avoid war.", "supported"),
+    ("In 1939 Prime Minister Daladier wanted to avoid war.", "supported"),
+])
+def test_a_shared_title_is_the_office_of_the_persons_country(text: str, verdict: str) -> None:
+    (office,) = [c for c in claims_of(text) if c["kind"] == "office"]
+    assert office["verdict"] == verdict
+    if verdict == "contradicted":  # he never held it: the office is wrong, not the year
+        assert {d["slot"]: d["status"] for d in office["details"]} == {
+            "time": "unchecked", "office": "contradicts"}
+        assert "Chamberlain" in office["correction"]
+
+
+@pytest.mark.parametrize("text, verdict", [
     # the object left out: any event of that doer and verb may be meant
     ("Germany invaded on 22 June 1941.", "supported"),
     ("The USSR joined in September 1934.", "supported"),
