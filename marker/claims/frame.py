@@ -15,6 +15,7 @@ sentence never carries a ✓ and a ✗ for one statement.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -278,7 +279,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             continue  # "1936 and the Anschluss": two items of a list
         if _covers(ctx, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
-            yield Detail(slot, d.text, d.start_char, d.end_char, UNCHECKED)
+            yield Detail(slot, d.text, d.start_char, d.end_char,
+                         AGREES if _within_figures_event(knowledge, group, d) else UNCHECKED)
     claimed = [(c.start, c.end) for c, _ in group]
     claimed.extend((m.start_char, m.end_char) for m in mentions
                    if m.kb_id == group[0][0].subject)
@@ -355,6 +357,18 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
     yield from _circumstances(ctx, inside, run, group)
+
+
+def _within_figures_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],
+                          date: Any) -> bool:
+    """"In 1937-38 about 700,000 were shot": the time of a figure's count agrees when it
+    lies within the event the figure counts (give or take half a year)."""
+    figure = knowledge.get(group[0][0].subject or "")
+    if getattr(figure, "section", None) != "figures" or date.open_start or date.open_end:
+        return False
+    slack = dt.timedelta(days=183)
+    return any(s - slack <= date.start and date.end <= e + slack
+               for s, e in event_intervals(knowledge.get(figure.subject or "")))
 
 
 ORDER_WORDS = {"after", "before", "following", "preceding"}

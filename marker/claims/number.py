@@ -32,6 +32,12 @@ OF_RATIO = scanner(
     r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b",
     re.I,
 )
+_SMALL = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+          "fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
+ALL_OF = scanner(rf"\ball\s+(\d{{1,3}}|{_SMALL})\b(?:\s+of\s+(?:the|its|their))?", re.I)
+# What befell those counted, for "all five ...": killed, purged, removed.
+FATE_WORDS = ("killed", "executed", "shot", "purged", "arrested", "removed", "liquidated",
+              "perished", "murdered", "died", "eliminated", "tried")
 FRACTIONS = {"half": 50.0, "a quarter": 25.0, "a third": 33.3, "one third": 33.3,
              "two thirds": 66.7, "two-thirds": 66.7, "three quarters": 75.0,
              "three-quarters": 75.0, "a tenth": 10.0}
@@ -67,6 +73,13 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
                             None))
     for mt in OF_RATIO.finditer(text):
         numbers.append((mt.start(), mt.end(), "ratio", _num(mt.group(1)), _num(mt.group(2))))
+    if "all " in low:
+        for mt in ALL_OF.finditer(text):
+            # "all five marshals were shot": five of the five, when the clause says what
+            # befell them (not "all five marshals were appointed in 1935")
+            if any(_says(w, low[mt.end():mt.end() + 60]) for w in FATE_WORDS):
+                n = _num(mt.group(1))
+                numbers.append((mt.start(), mt.end(1), "ratio", n, n))
     taken = [(s, e) for s, e, *_ in numbers]
     for mt in COUNT.finditer(text):
         if any(s <= mt.start() < e for s, e in taken):
@@ -116,9 +129,10 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
             if fig.subject is not None and fig.subject not in named_events and \
-                    _kind(ctx, fig.subject) in AGREEMENT_KINDS and any(
+                    _kind(ctx, fig.subject) in SEPARATE_KINDS and any(
                     _kind(ctx, e) == _kind(ctx, fig.subject) for e in named_events):
-                continue  # "the Neutrality Pact was to last ten years": not the other pact's
+                continue  # "the Neutrality Pact was to last ten years": not the other pact's;
+                # "in the famine of 1921 five million died": not the other famine's
             score = sum(1 for k in fig.keywords if k.lower() in window) + 2 * sum(
                 1 for q in fig.qualifiers if _says(q, window))
             if unit == "ratio" and of is not None and fig.accepted.get("of") not in (None, of):
@@ -152,9 +166,13 @@ _UNSET: Any = object()
 # Words that make a number a loss: it is then checked only against a figure of losses.
 LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed", "died",
               "dead", "casualties", "wounded", "shot down")
-# Kinds of event whose figures (a term of years, a number of signatories) a sentence about
-# another of the same kind must not borrow.
-AGREEMENT_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance"}
+
+
+# Kinds of event of which each is a thing apart (a treaty, a famine, a war): a sentence about
+# one must not borrow another's figures (a term of years, a death toll). A purge is not
+# among them: the army's purge is part of the Great Purge.
+SEPARATE_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance", "famine", "war",
+                  "battle"}
 
 
 @functools.lru_cache(maxsize=1024)

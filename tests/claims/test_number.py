@@ -16,7 +16,40 @@ def test_a_number_is_checked_against_its_figure(text: str, verdict: str) -> None
     assert [c["verdict"] for c in found] == [verdict]
 
 
+@pytest.mark.parametrize(("text", "verdict"), [
+    # "all N": N of the N, when the clause says what befell them
+    ("By 1938 Stalin had had all five of the Soviet marshals shot.", "contradicted"),
+    ("All five marshals were purged in 1937-38.", "contradicted"),
+    # the death tolls students cite: a whole-era or inflated figure is not this event's
+    ("Around 20 million people died of starvation in the famine of 1932-33 in Ukraine.",
+     "contradicted"),
+    ("In the famine of 1932-33 about 6 million people died of hunger.", "supported"),
+    ("During the Great Terror some 12 million people were killed.", "contradicted"),
+    ("During the Great Terror about 1.5 million people were killed.", "supported"),
+    ("The Comintern raised the International Brigades: 250,000 foreign volunteers.",
+     "contradicted"),
+    ("The Comintern raised the International Brigades: 35,000 foreign volunteers.",
+     "supported"),
+    # a term of years belongs to the pact the sentence names
+    ("In April 1941 Japan and the USSR signed a Neutrality Pact meant to last for ten years.",
+     "contradicted"),
+])
+def test_the_figures_students_cite(text: str, verdict: str) -> None:
+    found = [c for c in claims_of(text) if "number" in c["kinds"]]
+    assert [c["verdict"] for c in found] == [verdict]
+
+
+def test_the_time_of_a_count_agrees_when_it_lies_within_the_counted_event() -> None:
+    (claim,) = claims_of("In the famine of 1932-33 about 6 million people died of hunger.")
+    assert claim["verdict"] == "supported"
+    (other,) = claims_of("In 1926 about 6 million people died of hunger in the famine.")
+    assert other["verdict"] == "unverifiable"  # the count fits; the year is not the famine's
+
+
 @pytest.mark.parametrize("text", [
+    # another famine's death toll is not this one's
+    "In the Volga famine of 1921 about 1 million people starved to death.",
+    "In 1935 all five marshals of the Soviet Union were appointed.",
     "In 1934 the USSR joined the League and had twelve years of diplomacy behind it.",
     "On the first day of Barbarossa the air force lost 900 aircraft on the ground.",
 ])
