@@ -772,7 +772,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             # said of it, even when the parser hangs it on another clause.
             adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
                 r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
-            attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m)
+            attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m) \
+                or _participle_after(ctx, d_clause, m)
             same_clause = clause_head(m_head) == d_clause
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
@@ -868,6 +869,17 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
         return (prep.lower_ == "of" or noun.lemma_.lower() in HAPPENING_NOUNS
                 or any(c.dep_ == "poss" for c in noun.children))
     return False
+
+
+def _participle_after(ctx: _Context, verb: Token, m: Mention) -> bool:
+    """"Peace came with the Treaty of Riga, signed on 18 March 1921": a participle with no
+    subject of its own, straight after the event's name and a comma, is said of the event
+    (a reduced relative clause), even when the parser hangs it on the main verb."""
+    if verb.tag_ != "VBN" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return False
+    first = verb.left_edge
+    return first.i >= verb.i - 1 and re.fullmatch(
+        r"\s*,\s*", ctx.text[m.end_char:first.idx]) is not None
 
 
 def _fronted(ctx: _Context, d: DateSpan, m: Mention) -> bool:

@@ -250,3 +250,16 @@ def test_what_a_verb_acts_on(text: str, verdict: str) -> None:
 ])
 def test_walking_out_of_something(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a participle after the event's name and a comma is said of the event
+    ("Poland and Russia made peace in the Treaty of Riga, signed on 18 March 1920.",
+     "contradicted"),
+    ("Poland and Russia made peace in the Treaty of Riga, signed on 18 March 1921.",
+     "supported"),
+    ("The Treaty of Rapallo, agreed in 1923, shocked the West.", "contradicted"),
+])
+def test_a_participle_after_the_name_dates_the_event(text: str, verdict: str) -> None:
+    dated = [c for c in claims_of(text) if "date" in c["kinds"]]
+    assert [c["verdict"] for c in dated] == [verdict]
