@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 
 PARTY_PREPS = {"with", "between", "by"}
+# "seized Bessarabia from Romania": the state a land is taken from is a party of the taking.
+TAKING_VERBS = {"take", "seize", "annex", "capture", "win", "gain", "grab", "acquire",
+                "recover", "regain", "occupy", "wrest", "snatch"}
 ROLE_WORDS = {
     "historian": "historian", "historians": "historian", "historiographer": "historian",
     "journalist": "journalist", "correspondent": "journalist", "reporter": "journalist",
@@ -1720,7 +1723,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         for a in actors:
             atok = doc[a.start:a.end].root
             prep = _governing_prep(atok)
-            if prep is not None and prep.lower_ in PARTY_PREPS and (
+            if prep is not None and (prep.lower_ in PARTY_PREPS or (
+                    prep.lower_ == "from" and prep.head.lemma_ in TAKING_VERBS)) and (
                 prep.head.i in range(m.start, m.end) or prep.head == head
                 or prep.head in verbs
             ):

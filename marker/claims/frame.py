@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..verify import event_intervals, join_words, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
-from .extract import LISTED, Claim, ExtractContext, claims_in, context
+from .extract import LISTED, TAKING_VERBS, Claim, ExtractContext, claims_in, context
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -554,6 +554,8 @@ def _role(tok: Token) -> str | None:
         return "doer"
     if cur.dep_ == "pobj" and cur.head.lower_ in ("by", "with", "between", "against"):
         return "party"
+    if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lemma_ in TAKING_VERBS:
+        return "party"  # "seized Bessarabia from Romania"
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import about, details
+from .helpers import about, claims_of, details
 
 
 @pytest.mark.parametrize("text", [
@@ -85,3 +85,23 @@ def test_no_party_is_confirmed_for_what_was_not_checked(text: str) -> None:
     from .helpers import claims_of
 
     assert [c for c in claims_of(text) if c["verdict"] == "supported"] == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the state a land is taken from takes part in the taking
+    ("In 1940 the USSR seized Bessarabia from Hungary.", "contradicted"),
+    ("In June 1940 the USSR took Bessarabia from Romania.", "supported"),
+])
+def test_the_state_a_land_is_taken_from(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+def test_a_state_taken_from_in_a_clause_the_claim_reaches_is_its_detail() -> None:
+    """The date in the relative clause is the taking's; so is the state it names, which
+    nothing checked here: no ✓ over it."""
+    for text in ("In 1940 the USSR gained eastern Poland, the Baltic states, and Bessarabia, "
+                 "which it seized from Bulgaria in 1940.",
+                 "The USSR gained Bessarabia, which it seized from Bulgaria in 1940."):
+        at = text.index("Bulgaria")
+        assert not [c for c in claims_of(text)
+                    if c["start"] <= at < c["end"] and c["verdict"] == "supported"]
