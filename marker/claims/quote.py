@@ -173,9 +173,19 @@ def _speaker_of(verb: Token) -> Token | None:
                 return child
             if child.dep_ == "agent":
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if cur.dep_ in ("conj", "xcomp") and cur.head.i != cur.i:
-            cur = cur.head
+        if (cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")) \
+                and cur.head.i != cur.i:
+            cur = cur.head  # "..., saying that ...": the main verb's subject says it
             continue
+        if cur.dep_ == "acl" and cur.head.lemma_.lower() in SPEECH_NOUNS:
+            # "Molotov made a speech saying ...": who made the speech said it.
+            noun = cur.head
+            owner = _owner(noun)
+            if owner is not None and owner.pos_ != "PRON":  # "made his speech": the maker
+                return owner
+            if noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in UTTERING:
+                cur = noun.head
+                continue
         break
     return None
 
@@ -223,8 +233,14 @@ def _date_of_saying(ctx: ExtractContext, doc: object, sayer: Token, branch: Toke
     """A date on the saying itself ("In 1931 he warned that ..."), not one inside the words
     or the clause they are in."""
     anchors = {sayer.i}
-    if sayer.pos_ == "NOUN" and sayer.head.lemma_.lower() in UTTERING:
-        anchors.add(sayer.head.i)  # "the statement was made in 1928"
+    noun = sayer.head if sayer.dep_ == "acl" and sayer.head.lemma_.lower() in SPEECH_NOUNS \
+        else sayer
+    if noun is not sayer:
+        anchors.add(noun.i)  # "made a speech in March 1939 saying ...": the speech's date
+    if sayer.dep_ == "advcl" and sayer.tag_ == "VBG":
+        anchors.add(sayer.head.i)  # "made his speech in March 1939, saying ..."
+    if noun.pos_ == "NOUN" and noun.head.lemma_.lower() in UTTERING:
+        anchors.add(noun.head.i)  # "the statement was made in 1928"
     inside = {t.i for t in branch.subtree} if branch is not None else set()
     inside -= {t.i for t in sayer.subtree}  # "As Stalin put it in 1930, ...": the As-clause
     sent = sayer.sent

@@ -52,3 +52,16 @@ def test_no_speaker_claim_without_a_speaker(text: str) -> None:
 
 def test_a_cleft_denial_says_nothing_about_the_speaker() -> None:
     assert quotes("It was not Stalin who said that peace is indivisible.") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "made a speech saying ...": who made the speech said the words, on the speech's date
+    ('In 1939 Molotov gave a speech warning that the Soviets would not "pull the chestnuts '
+     'out of the fire" for anyone.', "contradicted"),
+    ('Litvinov made his best-known speech saying that "peace is indivisible".', "supported"),
+    ('Stalin made his speech to the Party Congress in March 1936 saying the USSR would not '
+     '"pull the chestnuts out of the fire".', "contradicted"),
+])
+def test_the_maker_of_a_speech_says_its_words(text: str, verdict: str) -> None:
+    quotes = [c for c in claims_of(text) if "quote" in c["kinds"]]
+    assert [c["verdict"] for c in quotes] == [verdict]
