@@ -73,8 +73,10 @@ class _Context:
         self.knowledge = topic.knowledge
         self.text = text = _text(doc)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+        events_end = {e.end_char for e in doc.ents if e.kb_id_
+                      and getattr(self.knowledge.get(e.kb_id_), "section", None) == "events"}
         self.dates = [d for d in find_dates(text)
-                      if 1000 <= d.start.year <= 2099 and not _citation(text, d)]
+                      if 1000 <= d.start.year <= 2099 and not _citation(text, d, events_end)]
         self.date_starts = [d.start_char for d in self.dates]
         self.yearless = [d for d in find_yearless(text) if not any(
             o.start_char < d.end_char and d.start_char < o.end_char for o in self.dates)]
@@ -595,9 +597,10 @@ _CITATION = re.compile(r"[(\[]\s*(?:[A-Z][\w'’.-]+(?:\s+(?:and|&)\s+[A-Z][\w'�
                        r"(?:\s*[,:]\s*(?:pp?\.\s*)?\d+(?:[-–]\d+)?)?\s*[)\]]")
 
 
-def _citation(text: str, d: DateSpan) -> bool:
+def _citation(text: str, d: DateSpan, events_end: set[int]) -> bool:
     """A year in a reference, not a date of anything in the essay: "(Haslam, 1984)",
-    "[Roberts 1995: 45]", or "Carr (1979)" (a bracketed year right after a surname)."""
+    "[Roberts 1995: 45]", or "Carr (1979)" (a bracketed year right after a surname, not
+    after an event's name: "the Treaty of Berlin (1926)")."""
     if d.precision != "year" or not _CLOSES.search(text, d.end_char, d.end_char + 20):
         return False
     lo = max(0, d.start_char - 160)
@@ -607,6 +610,8 @@ def _citation(text: str, d: DateSpan) -> bool:
             if inside:
                 return inside.split()[0].strip(",").lower() not in _NOT_AUTHORS
             before = text[max(0, m.start() - 30):m.start()].rstrip()
+            if max(0, m.start() - 30) + len(before) in events_end:
+                return False
             word = re.search(r"([A-Z][\w'’-]+)$", before)
             return word is not None and word.group(1).lower() not in _NOT_AUTHORS
     return False

@@ -263,3 +263,18 @@ def test_walking_out_of_something(text: str, verdict: str) -> None:
 def test_a_participle_after_the_name_dates_the_event(text: str, verdict: str) -> None:
     dated = [c for c in claims_of(text) if "date" in c["kinds"]]
     assert [c["verdict"] for c in dated] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a bracketed year after an event's name is its date, not a citation
+    ("Relations were renewed by the Treaty of Berlin (1929), which extended Rapallo.",
+     "contradicted"),
+    ("Then came the Treaty of Berlin (1926).", "supported"),
+])
+def test_a_bracketed_year_after_an_event_is_its_date(text: str, verdict: str) -> None:
+    dated = [c for c in claims_of(text) if "date" in c["kinds"]]
+    assert [c["verdict"] for c in dated] == [verdict]
+
+
+def test_a_bracketed_year_after_a_writer_is_still_a_citation() -> None:
+    assert claims_of("Haslam (1984) disagrees with Carr (1979) about the pact.") == []
