@@ -617,7 +617,7 @@ def _check_office_at_event(claim: Claim, knowledge: Knowledge, person: Any,
     if len(offices) != 1 or not offices[0].single_holder:
         return Verdict(UNVERIFIABLE)
     holders = [p for p in knowledge.people if p.id != person.id and any(
-        t.office == offices[0].id and _term_bounds(t)[0] <= first and last <= _term_bounds(t)[1]
+        t.office == offices[0].id and (b := _term_bounds(t))[0] <= first and last <= b[1]
         for t in p.offices)]
     if len(holders) != 1:
         return Verdict(UNVERIFIABLE)

@@ -1,4 +1,5 @@
-"""Shared by the claim tests: the claims of a text, and the claims naming one subject."""
+"""Shared by the claim tests: the claims of a text, their verdicts by kind, and the claims
+naming one subject."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from marker.pipeline import mark_text
 
 def claims_of(text: str) -> list[dict]:
     return mark_text(text).to_dict()["claims"]
+
+
+def verdicts_of(text: str, kind: str) -> list[str]:
+    """The verdicts of the claims of one kind (among their kinds) in a text."""
+    return [c["verdict"] for c in claims_of(text) if kind in c["kinds"]]
 
 
 def about(text: str, subject: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import claims_of
+from .helpers import claims_of, verdicts_of
 
 
 def wrong(text: str) -> list[dict]:
@@ -194,8 +194,7 @@ def test_an_office_held_at_the_time_of_the_deed(text: str, verdict: str) -> None
      "unverifiable"),
 ])
 def test_an_office_at_the_time_of_the_event_acted_in(text: str, verdict: str) -> None:
-    offices = [c for c in claims_of(text) if c["kind"] == "office"]
-    assert [c["verdict"] for c in offices] == [verdict]
+    assert verdicts_of(text, "office") == [verdict]
 
 
 @pytest.mark.parametrize("text, verdict", [
@@ -261,8 +260,7 @@ def test_walking_out_of_something(text: str, verdict: str) -> None:
     ("The Treaty of Rapallo, agreed in 1923, shocked the West.", "contradicted"),
 ])
 def test_a_participle_after_the_name_dates_the_event(text: str, verdict: str) -> None:
-    dated = [c for c in claims_of(text) if "date" in c["kinds"]]
-    assert [c["verdict"] for c in dated] == [verdict]
+    assert verdicts_of(text, "date") == [verdict]
 
 
 @pytest.mark.parametrize("text, verdict", [
@@ -272,8 +270,7 @@ def test_a_participle_after_the_name_dates_the_event(text: str, verdict: str) ->
     ("Then came the Treaty of Berlin (1926).", "supported"),
 ])
 def test_a_bracketed_year_after_an_event_is_its_date(text: str, verdict: str) -> None:
-    dated = [c for c in claims_of(text) if "date" in c["kinds"]]
-    assert [c["verdict"] for c in dated] == [verdict]
+    assert verdicts_of(text, "date") == [verdict]
 
 
 def test_a_bracketed_year_after_a_writer_is_still_a_citation() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import claims_of
+from .helpers import claims_of, verdicts_of
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
@@ -35,8 +35,7 @@ def test_a_number_is_checked_against_its_figure(text: str, verdict: str) -> None
      "contradicted"),
 ])
 def test_the_figures_students_cite(text: str, verdict: str) -> None:
-    found = [c for c in claims_of(text) if "number" in c["kinds"]]
-    assert [c["verdict"] for c in found] == [verdict]
+    assert verdicts_of(text, "number") == [verdict]
 
 
 def test_the_time_of_a_count_agrees_when_it_lies_within_the_counted_event() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import claims_of
+from .helpers import claims_of, verdicts_of
 
 
 def quotes(text: str) -> list[dict]:
@@ -63,5 +63,4 @@ def test_a_cleft_denial_says_nothing_about_the_speaker() -> None:
      '"pull the chestnuts out of the fire".', "contradicted"),
 ])
 def test_the_maker_of_a_speech_says_its_words(text: str, verdict: str) -> None:
-    quotes = [c for c in claims_of(text) if "quote" in c["kinds"]]
-    assert [c["verdict"] for c in quotes] == [verdict]
+    assert verdicts_of(text, "quote") == [verdict]
