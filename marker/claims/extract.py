@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 
 PARTY_PREPS = {"with", "between", "by"}
+# Verbs whose 'it' can only be an agreement, and the kinds of event that are agreements.
+SIGNING_VERBS = {"sign", "conclude", "ratify", "negotiate"}
+AGREEMENTS = {"treaty", "agreement", "trade_agreement", "pact", "alliance", "armistice"}
 # "seized Bessarabia from Romania": the state a land is taken from is a party of the taking.
 TAKING_VERBS = {"take", "seize", "annex", "capture", "win", "gain", "grab", "acquire",
                 "recover", "regain", "occupy", "wrest", "snatch"}
@@ -211,8 +214,35 @@ class _Context:
                                text[start_char:end_char], candidates,
                                described=extra.link == "description"))
         out.extend(self._trigger_mentions(out))
+        out.extend(self._signed_pronouns(out))
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out
+
+    def _signed_pronouns(self, mentions: list[Mention]) -> list[Mention]:
+        """"The pact shocked Europe. It was signed by Molotov": 'it', signed or concluded, is
+        the one agreement the sentence before names (and none before it in its own)."""
+        found = []
+        for tok in self.doc:
+            if tok.lower_ != "it" or tok.dep_ not in ("nsubjpass", "dobj") \
+                    or tok.head.lemma_.lower() not in SIGNING_VERBS:
+                continue
+            sent = tok.sent
+            if sent.start == 0:
+                continue
+            prev = self.doc[sent.start - 1].sent
+            if self.paragraph_of(prev.start_char) != self.paragraph_of(tok.idx):
+                continue
+            agreements = {m.kb_id for m in mentions
+                          if m.section == "events" and prev.start_char <= m.start_char
+                          and m.start_char < tok.idx
+                          and getattr(self.knowledge.get(m.kb_id), "kind", None) in AGREEMENTS}
+            if len(agreements) != 1 or any(
+                    m.section == "events" and sent.start_char <= m.start_char < tok.idx
+                    for m in mentions):
+                continue
+            found.append(Mention(next(iter(agreements)), "events", tok.i, tok.i + 1, tok.idx,
+                                 tok.idx + len(tok), tok.text))
+        return found
 
     def _pronoun_antecedent(self, tok: Token) -> Mention | None:
         """"It invaded eastern Poland": 'it'/'they' as the subject stands for the subject

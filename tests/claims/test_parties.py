@@ -105,3 +105,28 @@ def test_a_state_taken_from_in_a_clause_the_claim_reaches_is_its_detail() -> Non
         at = text.index("Bulgaria")
         assert not [c for c in claims_of(text)
                     if c["start"] <= at < c["end"] and c["verdict"] == "supported"]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # 'it', signed, is the one agreement the sentence before names
+    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was signed by Litvinov and "
+     "Ribbentrop in Moscow.", "contradicted"),
+    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was signed by Molotov and "
+     "Ribbentrop in Moscow.", "supported"),
+    ("The Treaty of Brest-Litovsk ended the war with Germany in March 1918. Trotsky signed it "
+     "for Russia.", "contradicted"),
+])
+def test_a_signed_it_is_the_agreement_before(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text) if c["start"] > text.index(".")] == [verdict]
+
+
+@pytest.mark.parametrize("text", [
+    # two agreements before it, or none: 'it' is not guessed
+    "Germany signed the Treaty of Berlin, which renewed the Treaty of Rapallo. It was signed "
+    "by Molotov.",
+    "Britain and France guaranteed Poland. It was signed by Halifax.",
+    # another paragraph
+    "The Nazi-Soviet Pact shocked Europe.\n\nIt was signed by Litvinov.",
+])
+def test_an_unclear_it_is_not_an_agreement(text: str) -> None:
+    assert not [c for c in claims_of(text) if c["start"] > text.index(".")]
