@@ -477,12 +477,17 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
         ok = any(e[1] >= a[0] - tol for a in an for e in ev)
     if ok:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
-    e0, a0 = ev[0][0], an[0][0]
+    return Verdict(CONTRADICTED, f"{gap_fact(event, anchor)}.", sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def gap_fact(event: Any, anchor: Any) -> str:
+    """How far apart two events began: 'Litvinov was dismissed ... on 3 May 1939 — about 7
+    months after the Munich Agreement was signed ...'."""
+    e0, a0 = event_intervals(event)[0][0], event_intervals(anchor)[0][0]
     gap = _gap_words(abs((a0 - e0).days))
     order = "before" if e0 < a0 else "after"
-    correction = f"{_start_fact(event)} — {gap} {order} {_clause(_start_fact(anchor))}."
-    return Verdict(CONTRADICTED, correction, sources, fact,
-                   _misconception_note(knowledge, event.id))
+    return f"{_start_fact(event)} — {gap} {order} {_clause(_start_fact(anchor))}"
 
 
 def _start_fact(event: Any) -> str:

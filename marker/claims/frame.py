@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..verify import event_intervals, join_words, place_fact, verify
+from ..verify import event_intervals, gap_fact, join_words, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import LISTED, TAKING_VERBS, Claim, ExtractContext, claims_in, context
 from .parties import involved
@@ -171,6 +171,8 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     corrections = list(dict.fromkeys(v.correction for _, v in wrong if v.correction))
     corrections.extend(_place_correction(knowledge, first.subject, d) for d in details
                        if d.slot == "place" and d.status == CONTRADICTS)
+    corrections.extend(f"{d.expected}." for d in details
+                       if d.slot == "relative" and d.status == CONTRADICTS and d.expected)
     sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
     return _settle({
         "id": "",
@@ -441,23 +443,31 @@ def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
 SOON_WORDS = {"soon", "straight", "immediately", "shortly", "just", "right", "directly",
               "quickly", "promptly"}
 SOON_DAYS = 92
+FAR_DAYS = 183  # "straight after" something more than half a year before is wrong
 
 
 def _immediacy(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                knowledge: Knowledge) -> Iterable[Detail]:
     """"Straight after Munich", "soon after the pact": the order is one detail and the
-    closeness another, which agrees only when the two events were under three months
-    apart."""
+    closeness another, which agrees when the two events were under three months apart and
+    is wrong when they were more than half a year apart (on every accepted date)."""
     for claim, _ in group:
         if claim.kind != "sequence":
             continue
         for m in _SOON.finditer(ctx.text, claim.start, claim.end):
-            ev = event_intervals(knowledge.get(claim.subject or ""))
-            an = event_intervals(knowledge.get(claim.detail.get("anchor") or ""))
-            close = any(abs((e[0] - a[1]).days) <= SOON_DAYS or abs((a[0] - e[1]).days)
-                        <= SOON_DAYS for e in ev for a in an)
-            yield Detail("relative", m.group(0), m.start(), m.end(),
-                         AGREES if close else UNCHECKED)
+            event = knowledge.get(claim.subject or "")
+            anchor = knowledge.get(claim.detail.get("anchor") or "")
+            ev, an = event_intervals(event), event_intervals(anchor)
+            if not ev or not an:
+                continue
+            apart = min(max(0, (e[0] - a[1]).days, (a[0] - e[1]).days) for e in ev for a in an)
+            if apart <= SOON_DAYS:
+                yield Detail("relative", m.group(0), m.start(), m.end(), AGREES)
+            elif apart > FAR_DAYS:
+                yield Detail("relative", m.group(0), m.start(), m.end(), CONTRADICTS,
+                             f"{gap_fact(event, anchor)}, not {m.group(0).lower()} it")
+            else:
+                yield Detail("relative", m.group(0), m.start(), m.end(), UNCHECKED)
 
 
 _SOON = re.compile(rf"\b(?:{'|'.join(sorted(SOON_WORDS))})\s+(?:after|before|following)\b",

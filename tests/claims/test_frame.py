@@ -3,6 +3,8 @@ agrees; one detail unchecked means no ✓, one wrong detail means ✗ naming it.
 
 from __future__ import annotations
 
+import pytest
+
 from .helpers import about, claims_of, details
 
 
@@ -46,12 +48,20 @@ def test_a_view_someone_is_said_to_hold_is_not_checked() -> None:
     assert carr and all(c["verdict"] != "supported" for c in carr)
 
 
-def test_straight_after_is_a_detail_of_its_own() -> None:
-    (claim,) = [c for c in claims_of("Stalin dismissed Litvinov straight after the Munich "
-                                     "Agreement.") if "sequence" in c["kinds"]]
-    assert claim["verdict"] != "supported"  # seven months later is not 'straight after'
-    assert any(d["slot"] == "relative" and d["stated"] == "straight after"
-               and d["status"] == "unchecked" for d in claim["details"])
+@pytest.mark.parametrize("text, status", [
+    # seven months later is not 'straight after'
+    ("Stalin dismissed Litvinov straight after the Munich Agreement.", "contradicts"),
+    # under three months is
+    ("Stalin dismissed Litvinov soon after the German occupation of Prague.", "agrees"),
+    # between the two, 'soon' is a judgement the knowledge does not settle
+    ("The Nazi-Soviet Pact was signed soon after the dismissal of Litvinov.", "unchecked"),
+])
+def test_straight_after_is_a_detail_of_its_own(text: str, status: str) -> None:
+    (claim,) = [c for c in claims_of(text) if "sequence" in c["kinds"]]
+    (soon,) = [d for d in claim["details"] if d["slot"] == "relative"]
+    assert soon["status"] == status
+    if status == "contradicts":
+        assert "about 7 months after" in claim["correction"]
 
 
 def test_details_are_in_the_json_with_slot_stated_status_expected() -> None:
