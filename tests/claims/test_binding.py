@@ -275,3 +275,16 @@ def test_a_bracketed_year_after_an_event_is_its_date(text: str, verdict: str) ->
 
 def test_a_bracketed_year_after_a_writer_is_still_a_citation() -> None:
     assert claims_of("Haslam (1984) disagrees with Carr (1979) about the pact.") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # offices with one holder at a time whose holders the knowledge lists (Japan's premier,
+    # the American president, Italy's and Poland's foreign ministers)
+    ("In April 1941 Matsuoka, the Japanese Prime Minister, came to Moscow.", "contradicted"),
+    ("In 1938 Prince Konoe, the Japanese Prime Minister, feared the USSR.", "supported"),
+    ("In 1920 Herbert Hoover, the American President, sent food to Russia.", "contradicted"),
+    ("In 1935 Ciano, the Italian Foreign Minister, attacked the League.", "contradicted"),
+    ("In 1938 Jozef Beck, the Polish Foreign Minister, distrusted the Soviets.", "supported"),
+])
+def test_a_one_holder_office_of_another_state(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "office") == [verdict]
