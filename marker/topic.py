@@ -207,6 +207,7 @@ class Organisation(Entry):
 class Office(Entry):
     state: str | None
     single_holder: bool
+    organisation: str | None = None  # the organisation the office belongs to
 
 
 @dataclass(frozen=True)
@@ -1328,7 +1329,8 @@ def _build_knowledge(top: _Map) -> Knowledge:
             founded=_date(raw.get("founded")), dissolved=_date(raw.get("dissolved")))),
         offices=section("offices", lambda raw: Office(
             **_common("offices", raw), state=raw.get("state"),
-            single_holder=raw.get("single_holder") is True)),
+            single_holder=raw.get("single_holder") is True,
+            organisation=raw.get("organisation"))),
         figures=section("figures", _figure),
         misconceptions=section("misconceptions", lambda raw: Misconception(
             **_common("misconceptions", raw, raw["error"]),

@@ -546,6 +546,8 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
     terms = [t for t in person.offices if t.office in office_ids]
     title = _office_name(offices[0])
+    if claim.detail.get("first"):
+        return _check_first_holder(claim, knowledge, person, offices[0], title)
     if claim.when is None and claim.detail.get("at"):
         return _check_office_at_event(claim, knowledge, person, offices, terms, title)
     if claim.detail.get("appointment"):
@@ -602,6 +604,27 @@ def _offices_of_nationality(knowledge: Knowledge, office_ids: list[str],
         if words & {w for n in names for w in re.findall(r"[a-z]+", n.lower())}:
             out.append(oid)
     return out
+
+
+def _check_first_holder(claim: Claim, knowledge: Knowledge, person: Any, office: Any,
+                        title: str) -> Verdict:
+    """"Lenin was the Comintern's first chairman": the earliest holder the knowledge lists,
+    when that term begins within a year of the organisation's founding (else the list may
+    not reach back far enough to say who was first)."""
+    org = knowledge.get(claim.detail["first"])
+    terms = sorted(((t.start.start, p, t) for p in knowledge.people for t in p.offices
+                    if t.office == office.id), key=lambda x: x[0])
+    founded = getattr(org, "founded", None)
+    if not terms or founded is None or \
+            (terms[0][0] - founded.start).days > 365:
+        return Verdict(UNVERIFIABLE)
+    _, first, term = terms[0]
+    fact = f"The first {title} was {_short(first.name)} ({_term_words(term)})"
+    sources = tuple(dict.fromkeys([*first.sources, *person.sources]))
+    if first.id == person.id:
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    return Verdict(CONTRADICTED, f"{fact}, not {_short(person.name)}.", sources, fact,
+                   wrong="office")
 
 
 def _check_office_at_event(claim: Claim, knowledge: Knowledge, person: Any,

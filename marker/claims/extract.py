@@ -669,10 +669,15 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     events = [m for m in mentions if m.section == "events" and id(m) not in anchors
               and not (m.by_trigger and m.verb is not None and m.verb.idx in killing)]
     anchored = [m for m in mentions if id(m) in anchors]
-    offices = _office_claims(ctx, sent, mentions, dates, periods)
+    firsts = _first_holder_claims(ctx, sent, mentions)
+    # "Stalin was the first chairman of the Comintern": one claim, the first holder's
+    offices = [c for c in _office_claims(ctx, sent, mentions, dates, periods)
+               if not any(f.subject == c.subject and f.detail["office"] in c.detail["offices"]
+                          and c.start < f.end and f.start < c.end for f in firsts)]
     office_dates = {(c.when.start_char, c.when.end_char) for c in offices if c.when is not None}
     free_dates = [d for d in dates if (d.start_char, d.end_char) not in office_dates]
     out.extend(offices)
+    out.extend(firsts)
     out.extend(_existence_claims(ctx, events))
     events = [m for m in events if getattr(ctx.knowledge.get(m.kb_id), "happened", True)]
     out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
@@ -1569,6 +1574,62 @@ def _event_acted_in(ctx: _Context, person: Mention, mentions: list[Mention]) -> 
         return None
     event = ctx.knowledge.get(next(iter(events)))
     return event.id if getattr(event, "date", None) is not None else None
+
+
+_FIRST_ROLE = r"(?:chairman|chair|leader|head|president|chief)"
+# "X was its first chairman", "its first leader was X", "the first head of the Comintern was X"
+FIRST_HOLDER = scanner(
+    rf"\b(?P<pre>was|became)\s+(?:the|its)\s+first\s+{_FIRST_ROLE}\b(?P<of>\s+of\s+(?:it\b|the\s+)?)?"
+    rf"|\b(?:its|the)\s+first\s+{_FIRST_ROLE}(?P<of2>\s+of\s+(?:it\b|the\s+)?)?\s+was\b",
+    re.IGNORECASE)
+
+
+def _first_holder_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
+    """"Lenin was its first chairman", "its first leader was Bukharin": the first holder of
+    an organisation's one-holder office. 'Its' is the one organisation named earlier in this
+    sentence, or else in the one before; the office is that organisation's only one with one
+    holder at a time, and its list of holders must reach back to the founding."""
+    text = ctx.text
+    out = []
+    for mt in FIRST_HOLDER.finditer(text, sent.start_char, sent.end_char):
+        people = [m for m in mentions if m.section == "people"]
+        if mt.group("pre"):
+            person = next((m for m in reversed(people) if m.end_char <= mt.start()
+                           and not text[m.end_char:mt.start()].strip()), None)
+        else:
+            person = next((m for m in people if m.start_char >= mt.end()
+                           and not text[mt.end():m.start_char].strip()), None)
+        if person is None:
+            continue
+        of = mt.group("of") or mt.group("of2")
+        if of and not of.rstrip().endswith("it"):
+            orgs = {m.kb_id for m in mentions if m.section == "organisations"
+                    and mt.end() <= m.start_char <= mt.end() + 3}
+        else:  # 'its': named earlier in this sentence, else in the one before
+            prev = ctx.doc[sent.start - 1].sent if sent.start > 0 else sent
+            orgs = set()
+            for lo in (sent.start_char, prev.start_char):
+                orgs = {m.kb_id for m in ctx.mentions_between(lo, mt.start())
+                        if m.section == "organisations"
+                        and ctx.paragraph_of(m.start_char) == ctx.paragraph_of(mt.start())}
+                if orgs:
+                    break
+        if len(orgs) != 1:
+            continue
+        org = ctx.knowledge.get(next(iter(orgs)))
+        offices = [o for o in ctx.knowledge.offices
+                   if getattr(o, "organisation", None) == org.id and o.single_holder]
+        if len(offices) != 1:
+            continue
+        start, end = min(person.start_char, mt.start()), max(person.end_char, mt.end())
+        out.append(Claim(
+            kind="office", start=start, end=end, text=text[start:end], subject=person.kb_id,
+            refs=(person.kb_id, offices[0].id, org.id), stated=mt.group(0).strip(),
+            detail={"office": offices[0].id, "offices": [offices[0].id],
+                    "candidates": list(person.candidates), "first": org.id,
+                    "words_at": (mt.start(), mt.end())},
+        ))
+    return out
 
 
 START_CUE = scanner(r"\b(became|become|becomes|becoming|appointed|named|made|elected|"

@@ -239,7 +239,7 @@ def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Deta
         right = AGREES if v.wrong and v.wrong != "office" else status
         out.extend(Detail("office", ctx.text[s:e], s, e, right, v.expected)
                    for s, e, *_ in ctx.offices if claim.start <= s < claim.end)
-        slot = "time"
+        slot = "time" if claim.when is not None else "office"
     if claim.when is not None and claim.kind in ("date", "office"):
         start, end = claim.when.start_char, claim.when.end_char
         if claim.when.precision == "range":
@@ -249,7 +249,7 @@ def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Deta
         start, end = (at, at + len(claim.stated)) if at >= 0 else (claim.start, claim.end)
     if claim.kind != "office" or claim.when is not None or not out:
         # "Prime Minister Halifax in 1939": he never held it, so the year is not the error.
-        said = UNCHECKED if v.wrong == "office" and claim.kind == "office" else status
+        said = UNCHECKED if v.wrong == "office" and slot == "time" else status
         out.append(Detail(slot, ctx.text[start:end], start, end, said, v.expected))
     return out
 

@@ -288,3 +288,24 @@ def test_a_bracketed_year_after_a_writer_is_still_a_citation() -> None:
 ])
 def test_a_one_holder_office_of_another_state(text: str, verdict: str) -> None:
     assert verdicts_of(text, "office") == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the first holder of an organisation's one-holder office
+    ("Lenin hoped for revolution in Europe, so the Comintern was created in 1919, its first "
+     "leader was Trotsky and it met in Moscow.", "contradicted"),
+    ("In 1919 Lenin founded the Comintern to spread revolution. Zinoviev was its first "
+     "chairman.", "supported"),
+    ("Stalin was the first chairman of the Comintern.", "contradicted"),
+])
+def test_the_first_holder_of_an_organisations_office(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "office") == [verdict]
+
+
+@pytest.mark.parametrize("text", [
+    # 'its' with two organisations to choose from, or none with a one-holder office
+    "The Bolsheviks and the Comintern worked together. Trotsky was its first chairman.",
+    "The NKVD grew fast under Yagoda. Yezhov was its first chief.",
+])
+def test_an_unclear_first_holder_is_not_checked(text: str) -> None:
+    assert "contradicted" not in verdicts_of(text, "office")
