@@ -1196,11 +1196,18 @@ def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
                    exclude: Mention) -> Mention | None:
     """The event an "after/before" phrase or clause is attached to: in that clause."""
     clause = clause_head(attach)
+    # "the Anschluss, which came soon after Munich": a relative clause whose subject is
+    # 'which' or 'that' is said of the noun it hangs on
+    antecedent = clause.head if clause.dep_ == "relcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children
+    ) else None
     best = None
     for m in events:
         if m is exclude or m.kb_id == exclude.kb_id:
             continue
         head = _mention_head(ctx.doc, m)
+        if antecedent is not None and m.start <= antecedent.i < m.end:
+            return m
         # In the clause the phrase modifies, or in a clause it governs ("Lenin decided to
         # make peace at Brest-Litovsk"), but not in the "after ..." phrase itself.
         if clause_head(head) != clause and head not in clause.subtree:

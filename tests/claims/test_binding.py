@@ -309,3 +309,16 @@ def test_the_first_holder_of_an_organisations_office(text: str, verdict: str) ->
 ])
 def test_an_unclear_first_holder_is_not_checked(text: str) -> None:
     assert "contradicted" not in verdicts_of(text, "office")
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a relative clause with 'which' as its subject is said of the event it hangs on
+    ("Hitler's Anschluss with Austria, which came soon after the Munich Agreement, alarmed "
+     "Stalin.", "contradicted"),
+    ("The Winter War against Finland, which happened before the Nazi-Soviet Pact, showed the "
+     "Red Army's weakness.", "contradicted"),
+    ("The Winter War, which began after the Nazi-Soviet Pact, showed the Red Army's "
+     "weakness.", "supported"),
+])
+def test_a_which_clause_orders_the_event_it_hangs_on(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "sequence") == [verdict]
