@@ -322,3 +322,13 @@ def test_an_unclear_first_holder_is_not_checked(text: str) -> None:
 ])
 def test_a_which_clause_orders_the_event_it_hangs_on(text: str, verdict: str) -> None:
     assert verdicts_of(text, "sequence") == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # every holder of a one-holder office the knowledge names has their term listed
+    ("In 1926 Tukhachevsky, Chief of the General Staff, planned to modernise the army.",
+     "supported"),
+    ("In June 1937 Tukhachevsky, the Chief of the General Staff, was shot.", "contradicted"),
+])
+def test_a_one_holder_office_lists_all_its_holders(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "office") == [verdict]
