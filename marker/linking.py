@@ -903,8 +903,20 @@ def make_linker(nlp: Language, name: str, topic_path: str) -> KnowledgeLinker:
 
 
 def add_to_pipeline(nlp: Language, topic: Topic) -> None:
-    """Add the linker after the statistical NER."""
+    """Add the paragraph rule before the parser and the linker after the statistical NER."""
+    nlp.add_pipe("marker_paragraphs", before="parser")
     nlp.add_pipe("marker_linker", after="ner", config={"topic_path": str(topic.path)})
+
+
+@Language.component("marker_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence: a heading ("Key dates:") or a timeline entry
+    ("1921 - the Comintern was set up") is never part of the next paragraph's sentence, as
+    the parser alone may make it. The parser keeps boundaries set before it."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 def _has_word(name_words: list[str], word: str) -> bool:

@@ -31,6 +31,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LIST_MARKER = re.compile(r"(?:\d+[.)]|[\u2022\u25cf\u25aa*\u2013\u2014-])\s")
+# A timeline entry: "1921 - the Comintern ...", "1917-1919: civil war" (a year, or a span of
+# years, then a dash or colon): a line of its own, like a list item.
+_TIMELINE_ENTRY = re.compile(r"\d{4}(?:\s*[-\u2013\u2014/]\s*\d{2,4})?\s*[-\u2013\u2014:]\s")
 _WORD = re.compile(r"[^\W\d_]+")
 # Both start only where a run of letters starts: trying every letter of a long run as a start
 # made them quadratic (a 200,000-letter "word" took minutes).
@@ -439,6 +442,8 @@ class _Layout:
         first, second = lines[a], lines[b]
         if _continues(_tail(paragraph.pieces), second.text):
             return False
+        if _TIMELINE_ENTRY.match(second.text):
+            return True  # "1921 - the Comintern ...": an entry of its own
         if any(lines[i].para_break for i in range(a + 1, b + 1)):
             return True
         if not self.wrapped:
@@ -525,7 +530,7 @@ def _continues(tail: str, nxt: str) -> bool:
     """Whether ``nxt`` carries on a sentence ``tail`` left unfinished: no paragraph ends there."""
     if _ends_attached_dash(tail):
         return True  # a word or a range split at its hyphen
-    if _LIST_MARKER.match(nxt) or _ends_sentence_strict(tail):
+    if _LIST_MARKER.match(nxt) or _TIMELINE_ENTRY.match(nxt) or _ends_sentence_strict(tail):
         return False
     if nxt[0].islower() or nxt[0].isdigit() or nxt[0] in _CONTINUING_START:
         return True

@@ -447,3 +447,13 @@ def test_property_any_unicode(raw: str) -> None:
     for start, end in result.paragraphs:
         raw_start, raw_end = result.to_raw(start, end)
         assert 0 <= raw_start < raw_end <= len(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    "Key dates:\n1921 - the Comintern was set up\n1926 - the Treaty of Berlin",
+    "Timeline\n1917-1921: civil war\n1922 – Rapallo",
+])
+def test_timeline_entries_stay_on_their_own_lines(raw: str) -> None:
+    """A line that opens with a year (or span of years) and a dash or colon is an entry of
+    its own, like a list item, never the end of the line before."""
+    assert normalise(raw).text.split("\n\n") == raw.split("\n")

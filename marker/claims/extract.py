@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 
 
 PARTY_PREPS = {"with", "between", "by"}
+# Verbs that report what someone says or thinks: a date on one is the saying's.
+REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
+                   "contend", "insist", "maintain", "conclude", "state", "see", "describe",
+                   "call", "show", "note", "stress", "emphasise", "emphasize", "point"}
+# Of those, the ones that never name a deed of their own ("concluded a pact", "1939 saw the
+# pact", "showed its strength" do): a date on one of these is the saying's, not an event's.
+SAYING_VERBS = REPORTING_VERBS - {"conclude", "see", "show", "state", "maintain", "note",
+                                  "point", "write"}
 # Verbs whose 'it' can only be an agreement, and the kinds of event that are agreements.
 SIGNING_VERBS = {"sign", "conclude", "ratify", "negotiate"}
 AGREEMENTS = {"treaty", "agreement", "trade_agreement", "pact", "alliance", "armistice"}
@@ -905,6 +913,8 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
         return True
     if d_clause.lemma_.lower() in AFTERLIFE_VERBS:
         return True
+    if d_clause.lemma_.lower() in SAYING_VERBS:
+        return True  # "In 1961 Taylor called the pact defensive": the date is Taylor's
     prep = d_head.head if d_head.dep_ == "pobj" else None
     noun = prep.head if prep is not None and prep.dep_ == "prep" else None
     if noun is not None and noun.pos_ == "NOUN" and not m.start <= noun.i < m.end \

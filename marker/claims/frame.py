@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..verify import event_intervals, gap_fact, join_words, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
-from .extract import LISTED, TAKING_VERBS, Claim, ExtractContext, claims_in, context
+from .extract import (
+    LISTED,
+    REPORTING_VERBS,
+    TAKING_VERBS,
+    Claim,
+    ExtractContext,
+    claims_in,
+    context,
+)
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -421,9 +429,6 @@ def _ids(doc: Doc) -> dict[str, Any]:
 
 
 _IDS: dict[int, dict[str, Any]] = {}
-REPORTING_VERBS = {"say", "argue", "claim", "believe", "write", "think", "blame", "suggest",
-                   "contend", "insist", "maintain", "conclude", "state", "see", "describe",
-                   "call", "show", "note", "stress", "emphasise", "emphasize", "point"}
 
 
 def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
@@ -432,6 +437,9 @@ def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
     for tok in tokens:
         if tok.lemma_.lower() not in REPORTING_VERBS:
             continue
+        if tok.lemma_.lower() == "call" and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            continue  # "the pact (also called the Molotov-Ribbentrop Pact)": another name
         for child in tok.children:
             if child.dep_ in ("ccomp", "xcomp", "oprd") or (
                     child.dep_ == "dobj" and child.lower_ in ("that", "it")):

@@ -332,3 +332,26 @@ def test_a_which_clause_orders_the_event_it_hangs_on(text: str, verdict: str) ->
 ])
 def test_a_one_holder_office_lists_all_its_holders(text: str, verdict: str) -> None:
     assert verdicts_of(text, "office") == [verdict]
+
+
+def test_a_timeline_entry_is_a_sentence_of_its_own() -> None:
+    """A line after a heading, "YEAR - what happened", is not joined to the heading and the
+    paragraph break ends the heading's sentence."""
+    text = ("Key dates:\n1921 - The Comintern was set up in Moscow.\n"
+            "1926 - Germany and the USSR signed the Treaty of Berlin.")
+    assert verdicts_of(text, "date") == ["contradicted", "supported"]
+
+
+@pytest.mark.parametrize("text", [
+    # the date is the saying's, not the event's
+    "In 1961 Taylor called the Nazi-Soviet Pact a defensive move.",
+    "In 1965 Deutscher described the Treaty of Rapallo as a masterstroke.",
+])
+def test_a_date_on_a_saying_is_not_the_events(text: str) -> None:
+    assert "contradicted" not in verdicts_of(text, "date")
+
+
+def test_another_name_in_brackets_is_not_a_view() -> None:
+    text = ("The Nazi-Soviet Pact (also called the Molotov-Ribbentrop Pact) was signed in 1939 "
+            "between Germany and the Soviet Union.")
+    assert verdicts_of(text, "date") == ["supported"]
