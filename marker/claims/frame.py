@@ -324,7 +324,10 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                                          own or _on_the_object(ent, doc, own_tokens))
             if status == CONTRADICTS and not own:
                 status = UNCHECKED
-            if status == UNCHECKED and ent.kb_id_:
+            if status == UNCHECKED and ent.kb_id_ and getattr(subject, "kind", None) \
+                    not in MADE_IN_ONE_PLACE:
+                # "fought in Spain": a state that took part is where a war happened, but
+                # not where a treaty was signed or a conference met
                 status = involved(knowledge, subject, ent.kb_id_)
             detail = dataclasses.replace(detail, status=status, expected=where)
         elif detail.slot in ("actor", "parties") and ent.kb_id_:
@@ -381,6 +384,9 @@ def _within_figures_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict
                for s, e in event_intervals(knowledge.get(figure.subject or "")))
 
 
+# Kinds of event made at one place: a state that took part is not thereby its place.
+MADE_IN_ONE_PLACE = {"treaty", "agreement", "trade_agreement", "pact", "alliance", "armistice",
+                     "conference", "meeting", "congress"}
 ORDER_WORDS = {"after", "before", "following", "preceding"}
 # "at the time" and the like date a clause by its context, which is not checked here.
 _THEN = re.compile(r"\b(?:at\s+(?:the|that|this)\s+(?:time|point|stage|moment)|by\s+then|"
@@ -526,9 +532,17 @@ def _on_the_event(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
     attach = head.head.head
     if attach.i in event_tokens:
         return True
-    return attach.pos_ in ("VERB", "AUX") and attach.lemma_.lower() in MAKING_VERBS and any(
-        c.i in event_tokens or any(t.i in event_tokens for t in c.subtree)
-        for c in attach.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "obj"))
+    if attach.pos_ not in ("VERB", "AUX") or attach.lemma_.lower() not in MAKING_VERBS:
+        return False
+    if any(c.i in event_tokens or any(t.i in event_tokens for t in c.subtree)
+           for c in attach.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "obj")):
+        return True
+    # "the Locarno Treaties, signed in Italy": a participle with no subject straight after
+    # the event's name and a comma (as extract reads a date there)
+    edge = attach.left_edge.i
+    return attach.tag_ == "VBN" and edge >= attach.i - 1 and edge >= 2 \
+        and doc[edge - 1].text == "," and doc[edge - 2].i in event_tokens \
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in attach.children)
 
 
 def _held_then(knowledge: Knowledge, event: Any, people: list[Any],

@@ -7,7 +7,7 @@ import pytest
 from marker.claims.place import known_place, place_status
 from marker.topic import DEFAULT_TOPIC, load_topic
 
-from .helpers import about, details
+from .helpers import about, claims_of, details
 
 
 @pytest.mark.parametrize(("text", "subject", "verdict", "words"), [
@@ -48,3 +48,13 @@ def test_a_state_listed_among_the_places_accepts_its_names() -> None:
     assert place_status(knowledge, pact, "Berlin", own=True)[0] == "contradicts"
     assert place_status(knowledge, pact, "Berlin", own=False)[0] == "unchecked"
     assert known_place(knowledge, "Petrograd") and not known_place(knowledge, "Atlantis")
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a participle after the name says where the event was made; a party is not its place
+    ("In 1925 the Locarno Treaties, signed in Italy, worried Moscow.", "contradicted"),
+    # a state that fought a war is where it happened
+    ("The Spanish Civil War was fought in Spain from 1936.", "supported"),
+])
+def test_a_party_is_not_where_a_treaty_was_made(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
