@@ -47,6 +47,7 @@ SAYING_VERBS = REPORTING_VERBS - {"conclude", "see", "show", "state", "maintain"
 # Verbs whose 'it' can only be an agreement, and the kinds of event that are agreements.
 SIGNING_VERBS = {"sign", "conclude", "ratify", "negotiate"}
 AGREEMENTS = {"treaty", "agreement", "trade_agreement", "pact", "alliance", "armistice"}
+AGREEMENT_NOUNS = {"deal", "pact", "treaty", "agreement", "alliance", "accord", "bargain"}
 # "seized Bessarabia from Romania": the state a land is taken from is a party of the taking.
 TAKING_VERBS = {"take", "seize", "annex", "capture", "win", "gain", "grab", "acquire",
                 "recover", "regain", "occupy", "wrest", "snatch"}
@@ -227,12 +228,15 @@ class _Context:
         return out
 
     def _signed_pronouns(self, mentions: list[Mention]) -> list[Mention]:
-        """"The pact shocked Europe. It was signed by Molotov": 'it', signed or concluded, is
-        the one agreement the sentence before names (and none before it in its own)."""
+        """"The pact shocked Europe. It was signed by Molotov": 'it', signed or concluded, or
+        said to be a deal or a treaty, is the one agreement the sentence before names (and
+        none before it in its own)."""
         found = []
         for tok in self.doc:
-            if tok.lower_ != "it" or tok.dep_ not in ("nsubjpass", "dobj") \
-                    or tok.head.lemma_.lower() not in SIGNING_VERBS:
+            signed = tok.dep_ in ("nsubjpass", "dobj") and tok.head.lemma_.lower() in SIGNING_VERBS
+            called = tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(
+                c.dep_ == "attr" and c.lemma_.lower() in AGREEMENT_NOUNS for c in tok.head.children)
+            if tok.lower_ != "it" or not (signed or called):
                 continue
             sent = tok.sent
             if sent.start == 0:
@@ -1826,6 +1830,10 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         # noun it names the place of.
         nouns = [head] + ([head.head.head] if head.dep_ == "pobj" and head.head.dep_ == "prep"
                           and head.head.head.pos_ in ("NOUN", "PROPN") else [])
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            # "the pact was a deal between Germany and Italy": what it is said to be
+            nouns.extend(c for c in head.head.children
+                         if c.dep_ == "attr" and c.lemma_.lower() in AGREEMENT_NOUNS)
         verbs.extend(c for n in nouns for c in n.children if c.dep_ in ("relcl", "acl"))
         # "the Soviets were at Munich", "France attended the conference at Munich".
         if head.dep_ == "pobj" and head.head.lower_ in ("at", "in") and \
@@ -1838,7 +1846,7 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             prep = _governing_prep(atok)
             if prep is not None and (prep.lower_ in PARTY_PREPS or (
                     prep.lower_ == "from" and prep.head.lemma_ in TAKING_VERBS)) and (
-                prep.head.i in range(m.start, m.end) or prep.head == head
+                prep.head.i in range(m.start, m.end) or prep.head in nouns
                 or prep.head in verbs
             ):
                 if prep.lower_ == "by" and not (prep.head in verbs and prep.head.lemma_ in

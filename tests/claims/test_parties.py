@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import about, claims_of, details
+from .helpers import about, claims_of, details, verdicts_of
 
 
 @pytest.mark.parametrize("text", [
@@ -130,3 +130,15 @@ def test_a_signed_it_is_the_agreement_before(text: str, verdict: str) -> None:
 ])
 def test_an_unclear_it_is_not_an_agreement(text: str) -> None:
     assert not [c for c in claims_of(text) if c["start"] > text.index(".")]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # what an agreement is said to be: "a deal between A and B"
+    ("The Nazi-Soviet Pact was a deal between Germany and Italy.", "contradicted"),
+    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was a deal between Germany, "
+     "Italy and the USSR.", "contradicted"),
+    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was a deal between Germany and "
+     "the USSR.", "supported"),
+])
+def test_a_deal_between_names_the_parties(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "party") == [verdict]
