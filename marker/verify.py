@@ -574,7 +574,7 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
                 return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
             if claim.when is not None and claim.detail.get("acting") and not any(
                     _within_term(t, claim) for t in terms):
-                # "Eden, then Foreign Secretary, visited Moscow in 1935": he held it for
+                # "In 1935 Eden, as Foreign Secretary, went to Moscow": he held it for
                 # part of 1935, which may not be when he acted.
                 return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
             return Verdict(SUPPORTED, sources=sources, expected=fact)

@@ -940,7 +940,7 @@ def _participle_after(ctx: _Context, verb: Token, m: Mention) -> bool:
 
 
 def _fronted(ctx: _Context, d: DateSpan, m: Mention) -> bool:
-    """"..., because on 22 June 1941 Germany attacked the USSR": a date that opens a clause,
+    """"..., since on 22 June 1941 the Germans invaded the USSR": a date that opens a clause,
     followed only by the subject of the verb naming the event, is that event's date, even
     when the parser hangs it on the clause before."""
     if not m.by_trigger or m.verb is None or not 0 <= m.start_char - d.end_char <= 60:

@@ -503,6 +503,7 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
             return None  # "three periods", "two reasons": the essay's own structure
         return Detail("number", words, ent.start_char, ent.end_char, UNCHECKED)
     if prep is not None and prep.lower_ in PLACE_PREPS and head.pos_ == "PROPN" \
+            and not _year_between(doc, prep.i, ent.start) \
             and section in (None, "states") and words.lower() not in DIRECTIONS \
             and (ent.label_ in ("GPE", "LOC", "FAC") or known_place(knowledge, words)):
         return Detail("place", words, ent.start_char, ent.end_char, UNCHECKED)
@@ -514,6 +515,12 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     if section == "states" or (section is None and ent.label_ in ("GPE", "NORP")):
         return Detail("parties", words, ent.start_char, ent.end_char, UNCHECKED)
     return None
+
+
+def _year_between(doc: Doc, prep: int, start: int) -> bool:
+    """"In 1939 Germany and the USSR signed ...": the parser may hang the name on "in"
+    through the year; the preposition is the year's, and the name the sentence's subject."""
+    return any(t.like_num or t.ent_type_ == "DATE" for t in doc[prep + 1:start])
 
 
 def _describes(doc: Doc, ent: Any) -> bool:
@@ -588,6 +595,9 @@ def _role(tok: Token) -> str | None:
         return "party"
     if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lemma_ in TAKING_VERBS:
         return "party"  # "seized Bessarabia from Romania"
+    if cur.dep_ == "pobj" and _year_between(cur.doc, cur.head.i, cur.left_edge.i + 1) \
+            and cur.left_edge.like_num:
+        return "doer"  # "In 1939 Germany and the USSR signed": misread as "in Germany"
     return None
 
 

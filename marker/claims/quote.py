@@ -2,7 +2,7 @@
 was 'fifty or a hundred years behind'".
 
 Words the knowledge lists as a well-known quotation are found in a sentence (in quotation
-marks or not: "he would not pull other nations' chestnuts out of the fire"), then the
+marks or not: "we will not pull the chestnuts out of the fire for others"), then the
 grammar says who the sentence gives them to: the subject of a verb of saying that governs
 them ("X warned that ...", "It was X who declared ...", "As X said, ..."), or the owner of
 a noun of saying ("X's famous remark that ..."). That speaker is checked against the

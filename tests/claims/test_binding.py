@@ -149,9 +149,9 @@ def test_an_office_the_clause_gives_is_checked_against_the_event_day(text: str) 
 
 @pytest.mark.parametrize("text, verdict", [
     # the same verb again with its object left out has the first one's object
-    ("Germany invaded Poland first, and the Red Army invaded from the east on "
+    ("In 1939 Germany invaded Poland from the west, and then the Red Army invaded on "
      "17 September 1939.", "supported"),
-    ("Germany invaded Poland first, and the Red Army invaded from the east on "
+    ("In 1939 Germany invaded Poland from the west, and then the Red Army invaded on "
      "17 October 1939.", "contradicted"),
 ])
 def test_a_left_out_object_is_the_one_before(text: str, verdict: str) -> None:
@@ -181,11 +181,11 @@ def test_an_office_held_at_the_time_of_the_deed(text: str, verdict: str) -> None
 
 @pytest.mark.parametrize("text, verdict", [
     # a title given to someone doing a dated event is claimed for the event's days
-    ("The German Chancellor Walther Rathenau signed the Treaty of Rapallo with Chicherin.",
+    ("Walther Rathenau, then German Chancellor, signed the Treaty of Rapallo with Chicherin.",
      "contradicted"),
-    ("The German Foreign Minister Walther Rathenau signed the Treaty of Rapallo.",
+    ("Walther Rathenau, then German Foreign Minister, signed the Treaty of Rapallo.",
      "supported"),
-    ("Chamberlain's foreign secretary, Anthony Eden, went with him to the Munich Conference.",
+    ("Eden, the Foreign Secretary, accompanied Chamberlain to the Munich Conference.",
      "contradicted"),
     ("Lord Halifax, the Foreign Secretary, was kept away from the Munich Conference.",
      "supported"),
@@ -230,11 +230,11 @@ def test_a_wished_deed_without_its_object_is_no_claim() -> None:
 
 @pytest.mark.parametrize("text, verdict", [
     # a name in apposition is the verb's argument too
-    ("In 1927 the British police raided the Soviet trading company Arcos.", "supported"),
-    ("In 1929 the British police raided the Soviet trading company Arcos.", "contradicted"),
+    ("London police raided Arcos, the Soviet trade company, in 1927.", "supported"),
+    ("London police raided Arcos, the Soviet trade company, in 1929.", "contradicted"),
     # "turned on the Communists": the object of the particle is the trigger's word
     ("In April 1927, in Shanghai, Chiang Kai-shek turned on the communists.", "supported"),
-    ("In the summer of 1920 the Red Army advanced on Warsaw.", "supported"),
+    ("By the summer of 1920 the Red Army was advancing towards Warsaw.", "supported"),
 ])
 def test_what_a_verb_acts_on(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}
@@ -352,6 +352,6 @@ def test_a_date_on_a_saying_is_not_the_events(text: str) -> None:
 
 
 def test_another_name_in_brackets_is_not_a_view() -> None:
-    text = ("The Nazi-Soviet Pact (also called the Molotov-Ribbentrop Pact) was signed in 1939 "
-            "between Germany and the Soviet Union.")
+    text = ("In 1939 Germany and the USSR signed the Nazi-Soviet Pact (also called the "
+            "Molotov-Ribbentrop Pact).")
     assert verdicts_of(text, "date") == ["supported"]

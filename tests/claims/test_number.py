@@ -9,7 +9,7 @@ from .helpers import claims_of, verdicts_of
 
 @pytest.mark.parametrize(("text", "verdict"), [
     ("In the purges 90% of the Red Army's officers were shot.", "contradicted"),
-    ("Three of the five marshals of the Soviet Union were killed in the purge.", "supported"),
+    ("In the purge three of the five Soviet marshals were killed.", "supported"),
 ])
 def test_a_number_is_checked_against_its_figure(text: str, verdict: str) -> None:
     found = [c for c in claims_of(text) if "number" in c["kinds"]]

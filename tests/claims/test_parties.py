@@ -8,7 +8,7 @@ from .helpers import about, claims_of, details, verdicts_of
 
 
 @pytest.mark.parametrize("text", [
-    "Stalin signed the Nazi-Soviet Pact with Hitler in August 1939.",
+    "In August 1939 Stalin signed the Nazi-Soviet Pact with Hitler.",
     "In August 1939 Hitler made a pact with Stalin, the Nazi-Soviet Pact.",
     "Lenin signed the Treaty of Brest-Litovsk with Germany in March 1918.",
 ])
@@ -135,7 +135,7 @@ def test_an_unclear_it_is_not_an_agreement(text: str) -> None:
 @pytest.mark.parametrize("text, verdict", [
     # what an agreement is said to be: "a deal between A and B"
     ("The Nazi-Soviet Pact was a deal between Germany and Italy.", "contradicted"),
-    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was a deal between Germany, "
+    ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was a deal between Italy, "
      "Italy and the USSR.", "contradicted"),
     ("In August 1939 the Nazi-Soviet Pact shocked Europe. It was a deal between Germany and "
      "the USSR.", "supported"),

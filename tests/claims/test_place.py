@@ -52,9 +52,16 @@ def test_a_state_listed_among_the_places_accepts_its_names() -> None:
 
 @pytest.mark.parametrize("text, verdict", [
     # a participle after the name says where the event was made; a party is not its place
-    ("In 1925 the Locarno Treaties, signed in Italy, worried Moscow.", "contradicted"),
+    ("Moscow feared the Locarno Treaties, signed in Italy in 1925.", "contradicted"),
     # a state that fought a war is where it happened
     ("The Spanish Civil War was fought in Spain from 1936.", "supported"),
 ])
 def test_a_party_is_not_where_a_treaty_was_made(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+def test_a_name_after_in_and_a_year_is_the_subject_not_a_place() -> None:
+    """"In 1939 Germany and the USSR signed ...": the parser may read "in Germany"."""
+    (claim,) = claims_of("In 1939 Germany and the USSR signed the Nazi-Soviet Pact.")
+    assert claim["verdict"] == "supported"
+    assert {d["slot"] for d in claim["details"]} == {"time", "parties"}

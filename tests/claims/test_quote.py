@@ -15,7 +15,7 @@ def quotes(text: str) -> list[dict]:
 @pytest.mark.parametrize("text, verdict", [
     ('In 1931 Stalin warned: "We are fifty or a hundred years behind the advanced '
      'countries."', "supported"),
-    ('Molotov warned that the USSR was "fifty or a hundred years behind the advanced '
+    ('Molotov warned in 1931 that Russia lay "fifty or a hundred years behind the advanced '
      'countries".', "contradicted"),
     ("Litvinov told the League that peace is indivisible.", "supported"),
     ("It was Molotov who told the League that peace is indivisible.", "contradicted"),
@@ -56,10 +56,10 @@ def test_a_cleft_denial_says_nothing_about_the_speaker() -> None:
 
 @pytest.mark.parametrize("text, verdict", [
     # "made a speech saying ...": who made the speech said the words, on the speech's date
-    ('In 1939 Molotov gave a speech warning that the Soviets would not "pull the chestnuts '
+    ('In 1939 Molotov gave a speech warning that Moscow would refuse to "pull the chestnuts '
      'out of the fire" for anyone.', "contradicted"),
     ('Litvinov made his best-known speech saying that "peace is indivisible".', "supported"),
-    ('Stalin made his speech to the Party Congress in March 1936 saying the USSR would not '
+    ('Stalin made his speech to the Party Congress in March 1936 saying Moscow refused to '
      '"pull the chestnuts out of the fire".', "contradicted"),
 ])
 def test_the_maker_of_a_speech_says_its_words(text: str, verdict: str) -> None:
