@@ -88,7 +88,7 @@ def test_names_and_aliases_link(nlp: Language, sentence: str, mention: str, kb_i
 
 
 def test_treaties_with_two_parties_are_one_each(nlp: Language) -> None:
-    found = links(nlp, "In May 1935 the Soviet Union signed mutual assistance treaties with "
+    found = links(nlp, "In May 1935 the Soviet Union agreed mutual assistance treaties with "
                        "France and Czechoslovakia.")
     assert set(found.values()) >= {"franco_soviet_pact", "soviet_czechoslovak_pact"}
 

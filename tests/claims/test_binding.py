@@ -280,7 +280,8 @@ def test_a_bracketed_year_after_a_writer_is_still_a_citation() -> None:
 @pytest.mark.parametrize("text, verdict", [
     # offices with one holder at a time whose holders the knowledge lists (Japan's premier,
     # the American president, Italy's and Poland's foreign ministers)
-    ("In April 1941 Matsuoka, the Japanese Prime Minister, came to Moscow.", "contradicted"),
+    ("Matsuoka, the Japanese Prime Minister, was in Moscow in April 1941 to sign a treaty.",
+     "contradicted"),
     ("In 1938 Prince Konoe, the Japanese Prime Minister, feared the USSR.", "supported"),
     ("In 1920 Herbert Hoover, the American President, sent food to Russia.", "contradicted"),
     ("In 1935 Ciano, the Italian Foreign Minister, attacked the League.", "contradicted"),
@@ -352,6 +353,6 @@ def test_a_date_on_a_saying_is_not_the_events(text: str) -> None:
 
 
 def test_another_name_in_brackets_is_not_a_view() -> None:
-    text = ("In 1939 Germany and the USSR signed the Nazi-Soviet Pact (also called the "
-            "Molotov-Ribbentrop Pact).")
+    text = ("In 1939 Germany and the USSR signed the Molotov-Ribbentrop Pact (also called the "
+            "Nazi-Soviet Pact).")
     assert verdicts_of(text, "date") == ["supported"]

@@ -8,7 +8,7 @@ from .helpers import about, claims_of, details, verdicts_of
 
 
 @pytest.mark.parametrize("text", [
-    "In August 1939 Stalin signed the Nazi-Soviet Pact with Hitler.",
+    "Stalin concluded the Nazi-Soviet Pact with Hitler in August 1939.",
     "In August 1939 Hitler made a pact with Stalin, the Nazi-Soviet Pact.",
     "Lenin signed the Treaty of Brest-Litovsk with Germany in March 1918.",
 ])
