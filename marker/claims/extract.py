@@ -1612,8 +1612,8 @@ def _first_holder_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> 
     holder at a time, and its list of holders must reach back to the founding."""
     text = ctx.text
     out = []
+    people = [m for m in mentions if m.section == "people"]
     for mt in FIRST_HOLDER.finditer(text, sent.start_char, sent.end_char):
-        people = [m for m in mentions if m.section == "people"]
         if mt.group("pre"):
             person = next((m for m in reversed(people) if m.end_char <= mt.start()
                            and not text[m.end_char:mt.start()].strip()), None)
