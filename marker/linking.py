@@ -908,14 +908,30 @@ def add_to_pipeline(nlp: Language, topic: Topic) -> None:
     nlp.add_pipe("marker_linker", after="ner", config={"topic_path": str(topic.path)})
 
 
+# The date that heads a timeline entry ("1928 - ", "December 1939 - ", "1932-33: ").
+_ENTRY_DATE = re.compile(
+    r"(?:(?:\d{1,2}[ \t]+)?[A-Z][a-z]+\.?[ \t]+(?:\d{1,2},?[ \t]+)?)?\d{4}"
+    r"(?:[ \t]*[-\u2013\u2014/][ \t]*\d{2,4})?[ \t]*[-\u2013\u2014:][ \t]")
+
+
 @Language.component("marker_paragraphs")
 def paragraphs(doc: Doc) -> Doc:
     """A paragraph break ends a sentence: a heading ("Key dates:") or a timeline entry
     ("1921 - the Comintern was set up") is never part of the next paragraph's sentence, as
-    the parser alone may make it. The parser keeps boundaries set before it."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    the parser alone may make it. And a timeline entry is one sentence: its heading date is
+    the time of what follows the dash, which the parser alone splits off as a fragment. The
+    parser keeps boundaries set before it."""
+    starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
+    for i in starts[1:]:
+        doc[i].is_sent_start = True
+    for i in starts:
+        m = _ENTRY_DATE.match(doc.text, doc[i].idx)
+        if m is None:
+            continue
+        for tok in doc[i + 1:]:
+            if tok.idx > m.end():
+                break
+            tok.is_sent_start = False
     return doc
 
 

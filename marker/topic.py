@@ -194,7 +194,8 @@ class Writer(Entry):
 
 @dataclass(frozen=True)
 class State(Entry):
-    pass
+    # Its seats of government: "Moscow signed" is the Soviet government signing.
+    capitals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,12 @@ class Knowledge:
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id (an Event, Person, ...), or None."""
         return self._index.get(entry_id)
+
+    def state_seated_in(self, place: str) -> str | None:
+        """The state whose government sits in ``place`` ("Moscow"), or None."""
+        folded = place.casefold()
+        return next((s.id for s in self.states
+                     if any(c.casefold() == folded for c in s.capitals)), None)
 
     def by_section(self, section: str) -> tuple[Entry, ...]:
         """The entries of one section, in file order."""
@@ -850,7 +857,7 @@ _LED = {
 }
 _JOINED = {"party": _one_ref("states", "organisations").needed, "date": _DATE.needed}
 _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
-    "states": ({**_NAMES, "sources": _SOURCES, "alias_periods": _Field(
+    "states": ({**_NAMES, "sources": _SOURCES, "capitals": _TEXTS, "alias_periods": _Field(
         _list_of(_nested({"aliases": _TEXTS.needed, "from": _DATE.needed}),
                  "a list of {aliases, from}"), "a list of {aliases, from}")}, None),
     "organisations": (
@@ -1323,7 +1330,8 @@ def _build_knowledge(top: _Map) -> Knowledge:
         events=section("events", _event),
         people=section("people", _person),
         writers=section("writers", _writer),
-        states=section("states", lambda raw: State(**_common("states", raw))),
+        states=section("states", lambda raw: State(**_common("states", raw),
+                                                  capitals=_texts(raw.get("capitals")))),
         organisations=section("organisations", lambda raw: Organisation(
             **_common("organisations", raw),
             founded=_date(raw.get("founded")), dissolved=_date(raw.get("dissolved")))),

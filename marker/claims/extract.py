@@ -803,6 +803,28 @@ def _temporal_relation(doc: Doc, m: Mention) -> tuple[str, Token, Token] | None:
     return None
 
 
+# Verbs by which a body lays down a line for others to follow ("told communists to form ...").
+DIRECTIVE_VERBS = {"tell", "instruct", "order", "urge", "direct", "call", "command"}
+
+
+def _directed(ctx: _Context, m: Mention, m_head: Token, d_clause: Token) -> bool:
+    """"In 1935 the Comintern told communists to form Popular Fronts": a body that made a
+    policy telling others to carry it out is the policy's making, so the date of the telling
+    is the policy's. Only for the body the knowledge lists as the policy's maker: a date on
+    anyone else's words stays theirs."""
+    if d_clause.lemma_.lower() not in DIRECTIVE_VERBS:
+        return False
+    own = clause_head(m_head)
+    if own.dep_ != "xcomp" or own.head.i != d_clause.i:
+        return False
+    event = ctx.knowledge.get(m.kb_id)
+    makers = set(getattr(event, "parties", ())) if getattr(event, "kind", None) == "policy" \
+        else set()
+    subjects = {c.i for c in d_clause.children if c.dep_ == "nsubj"}
+    return any(o.kb_id in makers and subjects & set(range(o.start, o.end))
+               for o in ctx.mentions)
+
+
 def _inside(d: DateSpan, mentions: Iterable[Mention]) -> bool:
     return any(m.start_char <= d.start_char and d.end_char <= m.end_char for m in mentions)
 
@@ -829,7 +851,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
                 r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
             attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m) \
                 or _participle_after(ctx, d_clause, m)
-            same_clause = clause_head(m_head) == d_clause
+            same_clause = clause_head(m_head) == d_clause \
+                or _directed(ctx, m, m_head, d_clause)
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
@@ -892,6 +915,12 @@ HAPPENING_NOUNS = {
     "publication", "death", "murder", "trial", "raid", "occupation", "annexation", "entry"}
 
 
+def _breaks_out(verb: Token) -> bool:
+    """"The war broke out in 1936" is when it began, not something that befell it later."""
+    return verb.lemma_.lower() == "break" and any(
+        c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+
+
 def _befallen(m_head: Token, d_clause: Token, between: str) -> bool:
     """"Hitler broke the Nazi-Soviet Pact in June 1941": the agreement is what a later act
     befell, and the date that act's, even written straight after the name (but "broke the
@@ -915,7 +944,7 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
     ends = {_governing_word(m_head), _governing_word(d_head)}
     if ends & {"from", "between"} and ends & {"to", "until", "till", "and"}:
         return True
-    if d_clause.lemma_.lower() in AFTERLIFE_VERBS:
+    if d_clause.lemma_.lower() in AFTERLIFE_VERBS and not _breaks_out(d_clause):
         return True
     if d_clause.lemma_.lower() in SAYING_VERBS:
         return True  # "In 1961 Taylor called the pact defensive": the date is Taylor's

@@ -332,6 +332,9 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             detail = dataclasses.replace(detail, status=status, expected=where)
         elif detail.slot in ("actor", "parties") and ent.kb_id_:
             detail = dataclasses.replace(detail, status=involved(knowledge, subject, ent.kb_id_))
+        elif detail.slot == "parties" and (state := knowledge.state_seated_in(detail.stated)):
+            # "Moscow signed": a capital that acts is its government
+            detail = dataclasses.replace(detail, status=involved(knowledge, subject, state))
         yield detail
     people = [m for m in mentions if m.section == "people" and m.start in inside]
     for o_start, o_end, _, candidates in ctx.offices:
@@ -571,13 +574,19 @@ def _held_then(knowledge: Knowledge, event: Any, people: list[Any],
 
 
 def _on_the_object(ent: Any, doc: Doc, event_tokens: set[int]) -> bool:
-    """"seized power in Petrograd", "signed the pact in Moscow": the place hangs on the
-    object of the event's verb. Enough to agree, not to be called wrong (the parser may
+    """"seized power in Petrograd", "signed the pact in Moscow", "the mission arrived in
+    Moscow": the place hangs on the object of the event's verb, or on a verb the event is
+    the subject of. Enough to agree, not to be called wrong (the parser may
     have hung it there for another reason)."""
     head = _outside_head(doc, ent.start, ent.end)
     attach = head.head.head
-    return head.dep_ == "pobj" and attach.dep_ in ("dobj", "obj") \
-        and attach.head.i in event_tokens
+    if head.dep_ != "pobj":
+        return False
+    if attach.dep_ in ("dobj", "obj") and attach.head.i in event_tokens:
+        return True
+    # "the mission arrived in Moscow", "the talks resumed in Moscow": done by the event
+    return attach.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.i in event_tokens for c in attach.children)
 
 
 def _role(tok: Token) -> str | None:

@@ -356,3 +356,27 @@ def test_another_name_in_brackets_is_not_a_view() -> None:
     text = ("In 1939 Germany and the USSR signed the Molotov-Ribbentrop Pact (also called the "
             "Nazi-Soviet Pact).")
     assert verdicts_of(text, "date") == ["supported"]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("In July 1936 the Spanish Civil War broke out.", "supported"),
+    ("The Winter War broke out in the autumn of 1941.", "contradicted"),
+])
+def test_a_war_that_broke_out_began_then(text: str, verdict: str) -> None:
+    dated = [c for c in claims_of(text) if "time" in {d["slot"] for d in c["details"]}]
+    assert dated and dated[0]["verdict"] == verdict, dated
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("In 1935 the Comintern instructed foreign communists to build Popular Fronts.",
+     "supported"),
+    ("In 1930 the Comintern told the French communists to join a Popular Front.",
+     "contradicted"),
+])
+def test_the_makers_directive_dates_its_policy(text: str, verdict: str) -> None:
+    assert verdicts_of(text, "date") == [verdict]
+
+
+def test_someone_elses_order_does_not_date_the_policy() -> None:
+    # the date is when Trotsky said it, whatever it was worth
+    assert verdicts_of("In 1930 Trotsky told communists to form Popular Fronts.", "date") == []

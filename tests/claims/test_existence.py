@@ -54,3 +54,13 @@ def test_an_expulsion_of_another_state_is_not_the_ussrs() -> None:
 ])
 def test_neither_and_nor_deny(text: str) -> None:
     assert [c for c in claims_of(text) if c["verdict"] == "contradicted"] == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("The League of Nations threw the USSR out in December 1939.", "supported"),
+    ("In 1939 the Soviet Union got kicked out of the League of Nations.", "supported"),
+    ("The League kicked Germany out in 1933.", "contradicted"),
+])
+def test_thrown_out_and_kicked_out_are_expelled(text: str, verdict: str) -> None:
+    found = [c for c in claims_of(text) if c["verdict"] != "unverifiable"]
+    assert found and all(c["verdict"] == verdict for c in found), found

@@ -142,3 +142,21 @@ def test_an_unclear_it_is_not_an_agreement(text: str) -> None:
 ])
 def test_a_deal_between_names_the_parties(text: str, verdict: str) -> None:
     assert verdicts_of(text, "party") == [verdict]
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Early in May 1935 Moscow put its name to a treaty of mutual assistance with France.",
+     "franco_soviet_pact"),
+    ("In April 1922 Berlin and Moscow signed the Treaty of Rapallo.",
+     "treaty_of_rapallo"),
+])
+def test_a_capital_that_acts_is_its_government(text: str, subject: str) -> None:
+    claims = about(text, subject)
+    assert any(c["verdict"] == "supported" for c in claims), claims
+    capital = "Moscow" if "Moscow put" in text else "Berlin"
+    assert any(details(c).get(f"parties:{capital}") == "agrees" for c in claims)
+
+
+def test_a_capital_is_never_a_reason_to_call_a_party_wrong() -> None:
+    claims = about("In August 1939 Rome signed the Nazi-Soviet Pact.", "nazi_soviet_pact")
+    assert all(details(c).get("parties:Rome") != "contradicts" for c in claims)

@@ -65,3 +65,13 @@ def test_a_name_after_in_and_a_year_is_the_subject_not_a_place() -> None:
     (claim,) = claims_of("In 1939 Germany and the USSR signed the Nazi-Soviet Pact.")
     assert claim["verdict"] == "supported"
     assert {d["slot"] for d in claim["details"]} == {"time", "parties"}
+
+
+def test_a_place_the_event_itself_went_to_agrees_and_another_is_only_unchecked() -> None:
+    text = "In August 1939 the British and French military mission arrived in {}."
+    (right,) = about(text.format("Moscow"), "anglo_french_military_mission_1939")
+    assert details(right)["place:Moscow"] == "agrees"
+    # it landed at Leningrad on the way: not the talks' place, but not wrong either
+    (other,) = about(text.format("Leningrad"), "anglo_french_military_mission_1939")
+    assert details(other)["place:Leningrad"] == "unchecked"
+    assert other["verdict"] == "unverifiable"

@@ -1,4 +1,5 @@
-"""Times written without a year: the day and month are checked in the event's own year."""
+"""Times: days written without a year are checked in the event's own year; a timeline
+entry's heading date dates its line."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from marker.dates import find_yearless
 
-from .helpers import claims_of
+from .helpers import about, claims_of
 
 
 @pytest.mark.parametrize(("text", "day"), [
@@ -43,3 +44,20 @@ def _dated(text: str) -> list[str]:
 def test_a_day_without_a_year_is_checked_in_the_events_year(text: str,
                                                              verdicts: list[str]) -> None:
     assert _dated(text) == verdicts
+
+
+@pytest.mark.parametrize("entry, subject", [
+    ("1928 - The first Five-Year Plan got under way.", "first_five_year_plan"),
+    ("March 1918: The Bolsheviks signed the Treaty of Brest-Litovsk.",
+     "treaty_of_brest_litovsk"),
+])
+def test_a_timeline_entrys_heading_date_dates_its_line(entry: str, subject: str) -> None:
+    text = f"Key dates\n\n1922 - Rapallo brought Germany and Russia together.\n{entry}\n"
+    (claim,) = [c for c in about(text, subject) if "time" in {d["slot"] for d in c["details"]}]
+    assert claim["verdict"] == "supported"
+
+
+def test_a_wrong_timeline_date_is_corrected() -> None:
+    text = "Timeline\n\n1930 - The first Five-Year Plan began.\n"
+    claims = about(text, "first_five_year_plan")
+    assert any(c["verdict"] == "contradicted" for c in claims)
