@@ -194,6 +194,15 @@ class KnowledgeLinker:
             if " " not in key and all(t.section in PEOPLE for t in k.targets)
             and (len(k.targets) > 1 or key in self.disambiguation)
         }
+        # Surnames that are no ordinary word ("molotov", not "pipes" or "service"): an essay
+        # that writes them in lower case still names the person.
+        self.lower_case_safe = {
+            key for key, k in self.keys.items()
+            if " " not in key and len(key) >= 4 and key.isalpha()
+            and all(t.section in PEOPLE for t in k.targets)
+            and key not in self.case_sensitive and key not in self.disambiguation
+            and key not in self.shared_surnames
+        }
         self._build_spelling_index()
         self.vocab = nlp.vocab
         self.matcher = PhraseMatcher(nlp.vocab)
@@ -353,7 +362,12 @@ class KnowledgeLinker:
                     for m, s, e in matcher(phrase)]
 
         offices = self._offices(doc, matches(self.office_matcher))
-        spans = self._rule_spans(doc, matches(self.matcher), corrected, para_starts)
+        found = matches(self.matcher)
+        doc.user_data[_NAMES_IN_LOWER_CASE] = sum(
+            1 for start, end, key in found
+            if end - start == 1 and key in self.lower_case_safe and tokens[start].text.islower()
+        ) >= 2
+        spans = self._rule_spans(doc, found, corrected, para_starts)
         spans = self._descriptions(doc, spans, tokens)
         taken = _Occupancy(len(doc))
         for span in spans:
@@ -524,15 +538,17 @@ class KnowledgeLinker:
             return []
         return out
 
-    @staticmethod
-    def _case_ok(doc: Doc, start: int, end: int, targets: list[Target]) -> bool:
+    def _case_ok(self, doc: Doc, start: int, end: int, targets: list[Target]) -> bool:
         """Single-word names of people must look like names: capitalised, and not a
-        capitalised common word at the start of a sentence ("Service in the army...")."""
+        capitalised common word at the start of a sentence ("Service in the army..."). In
+        an essay that writes names in lower case ("stalin and hitler"), a surname that is
+        no ordinary word is a name however it is written."""
         if end - start != 1 or not targets or not all(t.section in PEOPLE for t in targets):
             return True
         token = doc[start]
         if not token.text[:1].isupper():
-            return False
+            return token.text.islower() and doc.user_data.get(_NAMES_IN_LOWER_CASE, False) \
+                and token.lower_ in self.lower_case_safe
         if not token.is_sent_start:
             return True
         nxt = doc[start + 1] if start + 1 < len(doc) else None
@@ -813,6 +829,10 @@ def _day_after(doc: Doc, i: int) -> str | None:
     if found and found[0].start_char == 0 and found[0].precision == "day":
         return found[0].start.isoformat()
     return None
+
+
+# doc.user_data key: the essay writes people's names in lower case.
+_NAMES_IN_LOWER_CASE = ("marker", "names_in_lower_case")
 
 
 class _Occupancy:

@@ -135,6 +135,25 @@ def test_case_does_not_matter_for_names(nlp: Language, written: str) -> None:
     assert links(nlp, f"Zinoviev led the {written} from 1919.")[written] == "comintern"
 
 
+def test_an_essay_that_writes_names_in_lower_case_still_names_people(nlp: Language) -> None:
+    found = links(nlp, "in the end stalin trusted hitler more than chamberlain, and "
+                       "litvinov was replaced by molotov.")
+    assert found["stalin"] == "stalin"
+    assert found["litvinov"] == "litvinov"
+    assert found["molotov"] == "molotov"
+
+
+def test_one_lower_case_surname_alone_is_not_enough(nlp: Language) -> None:
+    # a single lower-case word could be anything; the essay's habit is what tells
+    assert "molotov" not in links(nlp, "Stalin sent molotov cocktails of ideas to Berlin.")
+
+
+def test_a_surname_that_is_an_ordinary_word_needs_its_capital(nlp: Language) -> None:
+    found = links(nlp, "stalin and trotsky argued; the pipes froze and the lee side was calm.")
+    assert found["stalin"] == "stalin"
+    assert "pipes" not in found and "lee" not in found
+
+
 def test_accents_and_polish_letters_fold(nlp: Language) -> None:
     found = links(nlp, "Piłsudski marched on Kiev. Beneš signed. The Führer was furious.")
     assert found["Piłsudski"] == "pilsudski"
