@@ -87,6 +87,9 @@ class RelativeDate:
     anchor_text: str | None
     anchor_start_char: int | None = None  # where anchor_text sits in the searched string
     anchor_end_char: int | None = None
+    # "two years later": students count calendar years (1934 -> 1936), so the signed
+    # number of years is kept too; None when the words are not a plain count of years.
+    years: int | None = None
 
 
 # ---------------------------------------------------------------------------- lexicon
@@ -732,6 +735,7 @@ class _Rel:
     hi: int
     anchor: str = "none"  # none | optional | required: may a named event follow?
     date_anchor: bool = True  # False: "after 1933" is find_dates' business, drop it here
+    years: int | None = None  # RelativeDate.years
 
 
 _BACKWARD = {"earlier", "before", "previously", "beforehand", "prior to"}
@@ -742,9 +746,13 @@ def _r_quantity(m: re.Match[str], _norm: str) -> _Rel:
     lo, hi = _duration(m.group("qty"), m.group("unit"), m.group("qual"))
     direction = " ".join(m.group("dir").lower().split())
     anchor = "optional" if direction in ("after", "before", "prior to") else "none"
+    qty = " ".join((m.group("qty") or "").lower().split())
+    count = _NUMBERS.get(qty) or (int(qty) if qty.isdigit() else None)
+    years = count if m.group("unit").lower().startswith("year") and not m.group("qual") \
+        else None
     if direction in _BACKWARD:
-        return _Rel("before", -hi, -lo, anchor)
-    return _Rel("after", lo, hi, anchor)
+        return _Rel("before", -hi, -lo, anchor, years=-years if years else None)
+    return _Rel("after", lo, hi, anchor, years=years)
 
 
 def _r_within(m: re.Match[str], _norm: str) -> _Rel:
@@ -901,7 +909,7 @@ def find_relative(text: str) -> list[RelativeDate]:
             found.append(RelativeDate(
                 text[m.start():end], m.start(), end, rel.lo, rel.hi, rel.kind,
                 text[where[0]:where[1]] if where else None,
-                where[0] if where else None, where[1] if where else None,
+                where[0] if where else None, where[1] if where else None, rel.years,
             ))
     return _non_overlapping(found)
 

@@ -466,9 +466,13 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
         # widened by a fifth of the offset (at least 3 days, at most a quarter).
         lo, hi = sorted((off_min, off_max))
         slack = dt.timedelta(days=min(92, max(1, int(0.2 * max(abs(lo), abs(hi))))))
+        years = claim.detail.get("offset_years")
         ok = any(
             _overlaps((a[0] + dt.timedelta(days=lo) - slack,
                        a[1] + dt.timedelta(days=hi) + slack), e)
+            # "two years later" for 1934 -> 1936 counts calendar years, as students do
+            or (years is not None and e[0].year - a[0].year == years
+                and abs((e[0] - a[0]).days) > 365 * (abs(years) - 1) + 120)
             for a in an for e in ev
         )
     elif relation == "before":

@@ -571,10 +571,10 @@ def _has_object(verb: Token) -> bool:
 
 
 def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:
-    """"seized power", "came to power", "declared war": the verb's object, or the object of
-    its preposition, is one of the words."""
+    """"seized power", "came to power", "declared war", "took over": the verb's object, the
+    object of its preposition, or its particle is one of the words."""
     for child in verb.children:
-        if child.dep_ in ("dobj", "obj", "attr", "nsubjpass") and child.lower_ in words:
+        if child.dep_ in ("dobj", "obj", "attr", "nsubjpass", "prt") and child.lower_ in words:
             return True
         if child.dep_ in ("prep", "dative", "prt") and any(
                 g.dep_ == "pobj" and g.lower_ in words for g in child.children):
@@ -1205,7 +1205,8 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             detail["anchor_alternatives"] = list(anchor.candidates)
         if in_relative is not None:
             detail.update(offset_min=in_relative.offset_days_min,
-                          offset_max=in_relative.offset_days_max, relative=in_relative.kind)
+                          offset_max=in_relative.offset_days_max, relative=in_relative.kind,
+                          offset_years=in_relative.years)
             start = min(start, in_relative.start_char)
         out.append(Claim(
             kind="sequence", start=start, end=end, text=_text(doc)[start:end],
@@ -1230,7 +1231,8 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             stated=f"{r.text} (after {prev.text})",
             detail={"relation": "after" if r.kind != "before" else "before",
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
-                    "offset_max": r.offset_days_max, "relative": r.kind},
+                    "offset_max": r.offset_days_max, "relative": r.kind,
+                    "offset_years": r.years},
         ))
     return out
 

@@ -380,3 +380,16 @@ def test_the_makers_directive_dates_its_policy(text: str, verdict: str) -> None:
 def test_someone_elses_order_does_not_date_the_policy() -> None:
     # the date is when Trotsky said it, whatever it was worth
     assert verdicts_of("In 1930 Trotsky told communists to form Popular Fronts.", "date") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("In May 1939 Molotov took over from Litvinov at the Narkomindel.", "supported"),
+    ("Litvinov took over from Chicherin in 1926.", "contradicted"),
+])
+def test_taking_over_from_someone_is_succeeding_them(text: str, verdict: str) -> None:
+    found = [c for c in claims_of(text) if c["verdict"] != "unverifiable"]
+    assert found and all(c["verdict"] == verdict for c in found), found
+
+
+def test_taking_something_else_from_someone_is_not() -> None:
+    assert claims_of("In 1937 Stalin took advice from Litvinov.") == []

@@ -61,3 +61,15 @@ def test_a_wrong_timeline_date_is_corrected() -> None:
     text = "Timeline\n\n1930 - The first Five-Year Plan began.\n"
     claims = about(text, "first_five_year_plan")
     assert any(c["verdict"] == "contradicted" for c in claims)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # September 1934 to March 1936: eighteen months, but 1936 is two calendar years on
+    ("The USSR entered the League of Nations in 1934. Two years later Hitler "
+     "remilitarised the Rhineland.", "supported"),
+    ("The USSR entered the League of Nations in 1934. Four years later Hitler "
+     "remilitarised the Rhineland.", "contradicted"),
+])
+def test_years_later_may_count_calendar_years(text: str, verdict: str) -> None:
+    (claim,) = about(text, "rhineland_remilitarisation")
+    assert claim["verdict"] == verdict
