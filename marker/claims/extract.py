@@ -1866,9 +1866,11 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             nouns.extend(c for c in head.head.children
                          if c.dep_ == "attr" and c.lemma_.lower() in AGREEMENT_NOUNS)
         verbs.extend(c for n in nouns for c in n.children if c.dep_ in ("relcl", "acl"))
-        # "the Soviets were at Munich", "France attended the conference at Munich".
-        if head.dep_ == "pobj" and head.head.lower_ in ("at", "in") and \
-                head.head.head.lemma_ in PRESENCE_VERBS:
+        # "the Soviets were at Munich", "France attended the conference at Munich"; "at the
+        # Munich Conference Britain and France agreed ...": who agreed there took part.
+        if head.dep_ == "pobj" and head.head.lower_ in ("at", "in") and (
+                head.head.head.lemma_ in PRESENCE_VERBS or (
+                    head.head.lower_ == "at" and head.head.head.lemma_ in PARTY_VERBS)):
             verbs.append(head.head.head)
         named: list[Mention] = []
         negated: list[Mention] = []

@@ -393,3 +393,14 @@ def test_taking_over_from_someone_is_succeeding_them(text: str, verdict: str) ->
 
 def test_taking_something_else_from_someone_is_not() -> None:
     assert claims_of("In 1937 Stalin took advice from Litvinov.") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("On 23 August 1939 Ribbentrop arrived in Moscow.", "supported"),
+    ("Late in September 1939 Ribbentrop came to Moscow again.", "supported"),
+    ("Hitler sent Ribbentrop to Moscow in June 1939.", "contradicted"),
+    ("Ribbentrop flew to Moscow two days after Litvinov was dismissed.", "contradicted"),
+])
+def test_ribbentrops_journeys_to_moscow(text: str, verdict: str) -> None:
+    found = [c for c in claims_of(text) if c["verdict"] != "unverifiable"]
+    assert found and found[0]["verdict"] == verdict, found

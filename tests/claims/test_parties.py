@@ -160,3 +160,14 @@ def test_a_capital_that_acts_is_its_government(text: str, subject: str) -> None:
 def test_a_capital_is_never_a_reason_to_call_a_party_wrong() -> None:
     claims = about("In August 1939 Rome signed the Nazi-Soviet Pact.", "nazi_soviet_pact")
     assert all(details(c).get("parties:Rome") != "contradicts" for c in claims)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("At the Munich Conference of September 1938, Britain, France, Germany and the Soviet "
+     "Union agreed that Czechoslovakia must give up the Sudetenland.", "contradicted"),
+    ("At the Munich Conference of September 1938, Britain, France, Germany and Italy "
+     "agreed that Czechoslovakia must give up the Sudetenland.", "supported"),
+])
+def test_who_agreed_at_a_conference_took_part_in_it(text: str, verdict: str) -> None:
+    party = [c for c in about(text, "munich_agreement") if "party" in c["kinds"]]
+    assert party and party[0]["verdict"] == verdict, party
