@@ -994,6 +994,19 @@ def _listed_title(written: str, owners: list[Any]) -> str:
     return written
 
 
+def _published(written: str, owners: list[Any]) -> list[int]:
+    """The years the knowledge gives for the work of this title ("The Great Terror (1968)"
+    and its "Reassessment (1990)"), in order; empty when it gives none."""
+    wanted = " ".join(written.lower().split())
+    years = set()
+    for owner in owners:
+        for work in getattr(owner, "works", ()) or ():
+            if any(" ".join(t.lower().split()) == wanted for t in title_variants(work)):
+                years.update(int(y) for y in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)",
+                                                        work))
+    return sorted(years)
+
+
 def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     """A book credited to a writer: contradicted only when the knowledge lists the title
     under someone else and not under this writer (or the person they are the same as)."""
@@ -1009,6 +1022,16 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     fact = f"{title} is by {by}"
     if mine & {o.id for o in owners} or any(
             getattr(o, "same_as", None) and o.same_as in mine for o in owners):
+        stated = claim.detail.get("year")
+        years = _published(claim.detail["work"], owners)
+        if stated is not None and years and all(abs(stated - y) > 1 for y in years):
+            when = str(years[0]) if len(years) == 1 else \
+                f"{years[0]} (again in {join_words([str(y) for y in years[1:]])})"
+            return Verdict(CONTRADICTED, f"{title} was published in {when}, not {stated}.",
+                           sources, f"{fact}, published in {when}")
+        if stated is not None and not years:
+            return Verdict(UNVERIFIABLE, note="When it was published is not in the reference "
+                                              "knowledge.")
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     for other in claim.detail.get("candidates", []):
         if other in {o.id for o in owners}:

@@ -457,11 +457,17 @@ def _find_titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
             rest = rest.replace(name, " ")
         return not re.sub(r"\b(and|the|of|&|with|in)\b|[\W\d]", "", rest)
 
+    # A title cut short of the years that end it may be the name of what it is about
+    # ("Socialism in One Country, 1924-1926"): only the title the writer gave may be that.
+    known = {n.lower() for n, *_ in knowledge.all_names()}
     found = []
     for writer in knowledge.writers:
         for work in writer.works:
+            given = _given_titles(work)
             for variant in title_variants(work):
                 if len(variant) < 8 or only_names(variant):
+                    continue
+                if variant not in given and variant.lower() in known:
                     continue
                 low = variant.lower()
                 found.append((low, re.compile(rf"\b{re.escape(low)}\b"), writer.id, variant))
@@ -471,10 +477,18 @@ def _find_titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
 def title_variants(work: str) -> tuple[str, ...]:
     """How an essay may name a work the knowledge lists: its title without the year, editors
     or co-authors ("Stumbling Colossus: The Red Army on the Eve of World War (1998)" ->
-    the full title and "Stumbling Colossus"), as the knowledge writes it."""
+    the full title and "Stumbling Colossus"), or the years that end it ("The Twenty Years'
+    Crisis 1919-1939" -> "The Twenty Years' Crisis"), as the knowledge writes it."""
+    title, short = _given_titles(work)
+    undated = re.sub(r"[,:]?\s*\d{4}(?:\s*[-\u2013]\s*\d{2,4})?$", "", short).strip()
+    return tuple(dict.fromkeys(t for t in (title, short, undated) if t))
+
+
+def _given_titles(work: str) -> tuple[str, str]:
+    """The title as the writer gave it, and its main title before any colon."""
     title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
     title = re.sub(r"^\((?:ed\.?)\)\s*|^with [^,]+,\s*", "", title).strip(" '\"")
-    return tuple(dict.fromkeys((title, title.split(":")[0].strip())))
+    return title, title.split(":")[0].strip()
 
 
 def DateValue_from(iso: str) -> dt.date:
@@ -2019,6 +2033,11 @@ def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> l
     return out
 
 
+# The year a citation gives straight after a title: "T (1961)", "T, 1961", "T, published in 1961".
+_PUBLISHED = re.compile(r"\s*[,(]?\s*(?:(?:first\s+)?published\s+in\s+)?"
+                        r"((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
+
+
 def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim]:
     """A known book title credited to the writer(s) named just before it: "X, author of T",
     "X, who wrote T", "X's T", "X in his book T", "X and Y argue in T"."""
@@ -2042,12 +2061,16 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
                 named.insert(0, p)
         owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
         title = _text(doc)[w_start:w_end]
+        year = _PUBLISHED.match(_text(doc), w_end)
         for p in named:
-            start, end = p.start_char, w_end
+            start, end = p.start_char, year.end(1) if year else w_end
+            detail = {"work": title, "owners": owners, "candidates": list(p.candidates)}
+            if year:
+                detail["year"] = int(year.group(1))
             out.append(Claim(
                 kind="attribution", start=start, end=end, text=_text(doc)[start:end],
                 subject=p.kb_id, refs=(p.kb_id, *owners), stated=f"wrote {title}",
-                detail={"work": title, "owners": owners, "candidates": list(p.candidates)},
+                detail=detail,
             ))
     return out
 

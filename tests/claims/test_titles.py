@@ -49,3 +49,30 @@ def test_what_a_writer_was(text: str, verdict: str) -> None:
 
 def test_a_denied_role_is_not_a_claim() -> None:
     assert verdicts("Taylor was not a Soviet historian.") == []
+
+
+@pytest.mark.parametrize("text, verdict, correction", [
+    ("Robert Conquest (The Great Terror, 1975) put the blame on Stalin.", "contradicted",
+     "The Great Terror was published in 1968 (again in 1990), not 1975."),
+    ("Robert Conquest, The Great Terror (1968), put the blame on Stalin.", "supported", None),
+    ("E. H. Carr, The Twenty Years' Crisis, 1939, judged the League harshly.", "supported",
+     None),
+])
+def test_the_year_a_citation_gives_a_book_is_checked(text: str, verdict: str,
+                                                     correction: str | None) -> None:
+    (claim,) = [c for c in claims_of(text) if c["kind"] == "attribution"]
+    assert claim["verdict"] == verdict
+    assert claim["correction"] == correction
+
+
+def test_a_title_is_known_without_the_years_that_end_it() -> None:
+    (claim,) = [c for c in claims_of("As Taylor showed in The Twenty Years' Crisis, the League "
+                                     "was weak.") if c["kind"] == "attribution"]
+    assert claim["verdict"] == "contradicted"
+    assert "by E. H. Carr" in claim["correction"]
+
+
+def test_a_title_cut_short_to_a_known_name_is_that_name() -> None:
+    # Carr's "Socialism in One Country, 1924-1926" cut to its first words is the doctrine
+    found = claims_of("Stalin's 'socialism in one country' turned the Comintern inward.")
+    assert not [c for c in found if c["kind"] == "attribution"]
