@@ -70,3 +70,31 @@ def test_details_are_in_the_json_with_slot_stated_status_expected() -> None:
     assert set(detail) == {"slot", "stated", "start", "end", "status", "expected"}
     assert detail["slot"] == "time" and detail["stated"] == "1922"
     assert detail["expected"].startswith("The Treaty of Rapallo was signed")
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Marshal Tukhachevsky, the Red Army's Chief of Staff, was executed in June 1937.",
+     "contradicted"),
+    ("In 1927 Tukhachevsky, then Chief of Staff, warned of war.", "supported"),
+])
+def test_a_short_title_said_of_a_soviet_commander_is_the_soviet_office(text: str,
+                                                                       verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}
+
+
+def test_the_same_short_title_said_of_a_german_is_not_judged() -> None:
+    found = claims_of("In 1922 Seeckt, the chief of staff, talked with Radek.")
+    assert all(c["verdict"] != "contradicted" for c in found)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # Beck was Foreign Minister; Składkowski was premier in 1939
+    ("In 1939 the Polish Prime Minister, Colonel Beck, turned down Soviet troops.",
+     "contradicted"),
+    ("In 1927 Piłsudski, the Polish Prime Minister, distrusted Moscow.", "supported"),
+    # Eden went to Moscow in March 1935 as Lord Privy Seal; Simon was Foreign Secretary
+    ("In March 1935 Eden, then Foreign Secretary, travelled to Moscow.", "contradicted"),
+    ("Eden went to Moscow again in December 1941, by then Foreign Secretary.", "supported"),
+])
+def test_a_title_is_checked_for_the_day_of_the_deed(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
