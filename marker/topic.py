@@ -135,6 +135,9 @@ class Event(Entry):
     joined: tuple[Joined, ...] = ()  # parties that joined later, and when
     happened: bool = True  # False: a thing students say happened that did not
     correct: str | None = None  # for one that did not happen: what did
+    # An agreement made on one day lasts: "the pact lasted from 1939 to 1941" is checked
+    # against its signing and this end (None: how long it lasted is not known).
+    in_force_until: DateValue | None = None
 
 
 @dataclass(frozen=True)
@@ -884,6 +887,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "significance": _TEXT,
             "misconceptions": _refs("misconceptions"),
             "signatories_complete": _BOOL, "ratified": _BOOL, "date_note": _TEXT,
+            "in_force_until": _DATE,
             "clause": _Field(_check_clause, "a clause"),
             "non_signatories": _refs("people"),
             "non_parties": _refs("states", "organisations"),
@@ -1274,6 +1278,7 @@ def _event(raw: _Map) -> Event:
         clause=raw.get("clause"), places=_texts(raw.get("places")),
         joined=tuple(Joined(j["party"], _date(j["date"])) for j in raw.get("joined") or ()),
         happened=raw.get("happened") is not False, correct=raw.get("correct"),
+        in_force_until=_date(raw.get("in_force_until")),
     )
 
 

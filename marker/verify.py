@@ -339,6 +339,10 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     if ends is not None and aspect == "whole" and event.end is not None \
             and event.end.iso != event.date.iso:
         return _check_event_span(claim, knowledge, event, ends)
+    if ends is not None and aspect == "whole" and ends[0][0].year != ends[1][0].year:
+        # "the pact lasted from 1939 to 1943": years of something made on one day are its
+        # life, not its making; checked only where the knowledge says how long it lasted
+        return _check_life(claim, knowledge, event, ends)
     stated = _widen(claim)
     when = claim.when
     if when.open_start:
@@ -359,6 +363,25 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
     correction = f"{fact}, not {_as_stated(claim.stated)}."
     return Verdict(CONTRADICTED, correction, sources, fact,
+                   _misconception_note(knowledge, event.id))
+
+
+def _check_life(claim: Claim, knowledge: Knowledge, event: Any,
+                ends: tuple[Interval, Interval]) -> Verdict:
+    """A span of years said of an agreement made on one day: from its making to its end."""
+    until = getattr(event, "in_force_until", None)
+    if until is None:
+        return Verdict(UNVERIFIABLE)
+    starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+    name = event_name(event)
+    fact = (f"{name[0].upper()}{name[1:]} lasted from {format_date(event.date)} "
+            f"until {format_date(until)}")
+    sources = tuple(event.sources)
+    if ends_agree(ends, starts, [(until.start, until.end)]):
+        return Verdict(SUPPORTED, sources=sources, expected=fact)
+    if not claim.detail.get("attached"):
+        return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
+    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.stated)}.", sources, fact,
                    _misconception_note(knowledge, event.id))
 
 

@@ -864,7 +864,7 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             adjacent = 0 <= d.start_char - m.end_char <= 6 and re.fullmatch(
                 r"[\s,]*(?:in|on|during)?\s*", _text(doc)[m.end_char:d.start_char]) is not None
             attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m) \
-                or _participle_after(ctx, d_clause, m)
+                or _participle_after(ctx, d_clause, m) or _heads_entry(ctx, d, m)
             same_clause = clause_head(m_head) == d_clause \
                 or _directed(ctx, m, m_head, d_clause)
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
@@ -969,6 +969,15 @@ def _said_of_another(d_head: Token, m: Mention, m_head: Token, between: str,
         return (prep.lower_ == "of" or noun.lemma_.lower() in HAPPENING_NOUNS
                 or any(c.dep_ == "poss" for c in noun.children))
     return False
+
+
+def _heads_entry(ctx: _Context, d: DateSpan, m: Mention) -> bool:
+    """"1918-1921 - The Russian Civil War": the date heading a timeline entry is the date
+    of the event the entry opens with."""
+    text = ctx.text
+    line_start = d.start_char == 0 or text[d.start_char - 1] == "\n"
+    return line_start and re.fullmatch(r"[ \t]*[-\u2013\u2014:][ \t]*(?:the[ \t]+)?",
+                                       text[d.end_char:m.start_char], re.I) is not None
 
 
 def _participle_after(ctx: _Context, verb: Token, m: Mention) -> bool:
@@ -1149,7 +1158,10 @@ _ON_THE_NAME = re.compile(r"\s*(?:\(|,|of|,?\s*which\s+(?:lasted|ran|raged|went\
 
 def _written_on(ctx: _Context, m: Mention, d: DateSpan) -> bool:
     """The date is written on the event itself: "the Winter War (1939-40)", "the war of
-    1939-40", "the war, which lasted from 1939 to 1940", "the war lasted 1939-40"."""
+    1939-40", "the war, which lasted from 1939 to 1940", "the war lasted 1939-40", and the
+    heading of a timeline entry: "1939-40 - the Winter War"."""
+    if _heads_entry(ctx, d, m):
+        return True
     if not 0 <= d.start_char - m.end_char <= 40:
         return False
     if _ON_THE_NAME.fullmatch(ctx.text[m.end_char:d.start_char].lower()):

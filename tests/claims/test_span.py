@@ -9,7 +9,7 @@ import pytest
 from marker.claims.span import ends_agree, stated_ends
 from marker.dates import parse_date
 
-from .helpers import about
+from .helpers import about, claims_of
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
@@ -50,3 +50,23 @@ def test_each_end_is_read_at_the_precision_written() -> None:
     assert not ends_agree(years, [(dt.date(1936, 7, 17),) * 2], [(dt.date(1939, 4, 1),) * 2])
     assert stated_ends(parse_date("1938")) is None
     assert stated_ends(parse_date("from 1935")) is None
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # made on one day, it lasted until the invasion of June 1941
+    ("The Nazi-Soviet Pact held from 1939 to 1941.", "supported"),
+    ("The Nazi-Soviet Pact, which lasted from 1939 to 1944, bought Stalin time.",
+     "contradicted"),
+    # how long Rapallo lasted is not in the knowledge: no tick for the years
+    ("The Treaty of Rapallo lasted from 1922 to 1933.", "unverifiable"),
+])
+def test_years_said_of_an_agreement_are_its_life(text: str, verdict: str) -> None:
+    dated = [c for c in claims_of(text) if "span" in {d["slot"] for d in c["details"]}
+             or c["kind"] == "date"]
+    assert dated and dated[0]["verdict"] == verdict, dated
+
+
+def test_a_timeline_entrys_span_is_its_events() -> None:
+    text = "Timeline\n\n1918-1919 - The Russian Civil War between Reds and Whites.\n"
+    (claim,) = [c for c in claims_of(text) if c["subject"] == "russian_civil_war"]
+    assert claim["verdict"] == "contradicted"
