@@ -672,7 +672,7 @@ _NUMBERS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
 }
 _VAGUE = {
-    "a few": (2, 6), "a couple of": (2, 3), "couple of": (2, 3), "a number of": (2, 10),
+    "a few": (2, 10), "a couple of": (2, 3), "couple of": (2, 3), "a number of": (2, 10),
     "several": (3, 9), "some": (2, 9), "many": (3, 30),
 }
 _UNIT_DAYS = {

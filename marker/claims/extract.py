@@ -1226,9 +1226,11 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         start = min(subject.start_char, word.idx)
         end = max(subject.end_char, anchor.end_char)
         detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id,
-                                  **_alternatives(subject)}
+                                  **_alternatives(subject), **_same_reading(subject, events)}
         if len(anchor.candidates) > 1:
             detail["anchor_alternatives"] = list(anchor.candidates)
+        elif len(anchors_read := _same_reading(anchor, events).get("alternatives", ())) > 1:
+            detail["anchor_alternatives"] = list(anchors_read)
         if in_relative is not None:
             detail.update(offset_min=in_relative.offset_days_min,
                           offset_max=in_relative.offset_days_max, relative=in_relative.kind,
@@ -1258,7 +1260,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             detail={"relation": "after" if r.kind != "before" else "before",
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
                     "offset_max": r.offset_days_max, "relative": r.kind,
-                    "offset_years": r.years},
+                    "offset_years": r.years, **_same_reading(subject, events)},
         ))
     return out
 
@@ -1939,7 +1941,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                 refs=(m.kb_id, *[a.kb_id for a in negated]),
                 stated="not " + ", ".join(a.text for a in negated),
                 detail={"parties": [a.kb_id for a in negated],
-                        "sections": [a.section for a in negated], "negated": True},
+                        "sections": [a.section for a in negated], "negated": True,
+                        "reading": _reading(m)},
             ))
         if not named:
             continue
@@ -1952,7 +1955,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
             detail={"parties": [a.kb_id for a in named],
                     "sections": [a.section for a in named],
                     "spans": [(a.start_char, a.end_char) for a in named],
-                    "verbs": sorted({v.lemma_.lower() for v in verbs})},
+                    "verbs": sorted({v.lemma_.lower() for v in verbs}),
+                    "reading": _reading(m)},
         ))
     return out
 
@@ -2138,6 +2142,15 @@ def _reading(m: Mention) -> str | None:
     if not m.by_trigger or m.verb is None:
         return None
     return f"{m.verb.i}:{m.agent}"
+
+
+def _same_reading(m: Mention, events: list[Mention]) -> dict[str, list[str]]:
+    """The events the same verb and doer may mean ("Britain recognised the USSR": the 1921
+    trade agreement or the 1924 recognition), as alternatives when there are several."""
+    reading = _reading(m)
+    same = list(dict.fromkeys(e.kb_id for e in events
+                              if reading is not None and _reading(e) == reading))
+    return {"alternatives": same} if len(same) > 1 else {}
 
 
 def _merge_readings(claims: list[Claim]) -> list[Claim]:

@@ -471,13 +471,19 @@ def _immediacy(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     for claim, _ in group:
         if claim.kind != "sequence":
             continue
+        # every reading of the event and of the anchor ("Britain recognised the USSR": the
+        # 1921 agreement or the 1924 recognition): close if any pair is, far only if all are
+        events = claim.detail.get("alternatives") or [claim.subject or ""]
+        anchors = claim.detail.get("anchor_alternatives") or [claim.detail.get("anchor") or ""]
+        pairs = [(knowledge.get(e), knowledge.get(a)) for e in events for a in anchors]
+        pairs = [(e, a) for e, a in pairs if event_intervals(e) and event_intervals(a)]
         for m in _SOON.finditer(ctx.text, claim.start, claim.end):
-            event = knowledge.get(claim.subject or "")
-            anchor = knowledge.get(claim.detail.get("anchor") or "")
-            ev, an = event_intervals(event), event_intervals(anchor)
-            if not ev or not an:
+            if not pairs:
                 continue
-            apart = min(max(0, (e[0] - a[1]).days, (a[0] - e[1]).days) for e in ev for a in an)
+            gaps = [(min(max(0, (e[0] - a[1]).days, (a[0] - e[1]).days)
+                         for e in event_intervals(ev) for a in event_intervals(an)), ev, an)
+                    for ev, an in pairs]
+            apart, event, anchor = min(gaps, key=lambda g: g[0])
             if apart <= SOON_DAYS:
                 yield Detail("relative", m.group(0), m.start(), m.end(), AGREES)
             elif apart > FAR_DAYS:

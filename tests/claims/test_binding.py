@@ -404,3 +404,17 @@ def test_taking_something_else_from_someone_is_not() -> None:
 def test_ribbentrops_journeys_to_moscow(text: str, verdict: str) -> None:
     found = [c for c in claims_of(text) if c["verdict"] != "unverifiable"]
     assert found and found[0]["verdict"] == verdict, found
+
+
+@pytest.mark.parametrize("text", [
+    # true of the 1924 recognition, not of the 1921 trade agreement the verb may also mean
+    "Britain recognised the USSR soon after Lenin died.",
+    "Britain recognised the USSR a few days after Lenin's death.",
+])
+def test_an_order_true_of_one_reading_of_the_verb_is_never_wrong(text: str) -> None:
+    assert all(c["verdict"] != "contradicted" for c in claims_of(text)), claims_of(text)
+
+
+def test_an_order_wrong_for_every_reading_is_still_wrong() -> None:
+    found = claims_of("Britain recognised the USSR four years after Lenin died.")
+    assert any(c["verdict"] == "contradicted" for c in found)
