@@ -70,14 +70,23 @@ def _first_fitting(verdicts: list[Verdict], readings: list[str], claim: Claim,
                 return v
     # Every reading is wrong: correct the one nearest in time to what the student wrote.
     return min(zip(readings, verdicts, strict=True),
-               key=lambda av: _distance(knowledge.get(av[0]), claim))[1]
+               key=lambda av: _distance(knowledge.get(av[0]), claim, knowledge))[1]
 
 
-def _distance(event: Any, claim: Claim) -> int:
+def _distance(event: Any, claim: Claim, knowledge: Knowledge) -> int:
+    """How far a reading is from what the student wrote: from the stated date, or for "a
+    year before Lenin died", from the stated gap to the anchor."""
     spans = event_intervals(event)
-    if not spans or claim.when is None:
+    if not spans:
         return 0
-    return min(abs((s[0] - claim.when.start).days) for s in spans)
+    if claim.when is not None:
+        return min(abs((s[0] - claim.when.start).days) for s in spans)
+    lo, hi = claim.detail.get("offset_min"), claim.detail.get("offset_max")
+    anchors = event_intervals(knowledge.get(claim.detail.get("anchor") or ""))
+    if lo is None or hi is None or not anchors:
+        return 0
+    gaps = [(s[0] - a[0]).days for s in spans for a in anchors]
+    return min(0 if lo <= g <= hi else min(abs(g - lo), abs(g - hi)) for g in gaps)
 
 
 # -- dates ------------------------------------------------------------------------------

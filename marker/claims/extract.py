@@ -301,6 +301,8 @@ class _Context:
         for i in ((pos == VERB) | (pos == AUX)).nonzero()[0]:
             tok = self.doc[int(i)]
             by_lemma.setdefault(tok.lemma_.lower(), []).append(tok)
+            for lemma in _light_verb_lemmas(tok):
+                by_lemma.setdefault(lemma, []).append(tok)
         for event, trig, verbs in _triggers(self.topic):
             if not any(v in by_lemma for v in verbs):
                 continue
@@ -517,6 +519,24 @@ PURPOSE_HEADS = {"send", "dispatch", "use", "land", "intervene", "move", "mobili
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 
+# "gave diplomatic recognition to the USSR" is "recognised the USSR": a light verb and a
+# noun that names the deed, whose "to" phrase is the deed's object.
+LIGHT_VERBS = {"give", "grant", "extend", "accord", "offer"}
+DEED_NOUNS = {"recognition": ("recognise", "recognize")}
+
+
+def _deed_noun(verb: Token) -> Token | None:
+    if verb.lemma_.lower() not in LIGHT_VERBS:
+        return None
+    return next((c for c in verb.children if c.dep_ in ("dobj", "obj")
+                 and c.lemma_.lower() in DEED_NOUNS), None)
+
+
+def _light_verb_lemmas(verb: Token) -> tuple[str, ...]:
+    noun = _deed_noun(verb)
+    return DEED_NOUNS[noun.lemma_.lower()] if noun is not None else ()
+
+
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
     """(role, token) for the subject and object heads of a verb, through conjunctions and
     the agent of a passive ("was replaced by Molotov")."""
@@ -537,6 +557,12 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
             out.extend(("object", g) for p in child.children if child.lower_ == "out"
                        and p.dep_ == "prep" and p.lower_ == "of"
                        for g in p.children if g.dep_ == "pobj")
+    noun = _deed_noun(verb)
+    if noun is not None:  # "gave recognition to the USSR": the USSR is recognised
+        out = [(r, t) for r, t in out if t is not noun and t.i != noun.i]
+        out.extend(("object", g) for holder in (verb, noun) for p in holder.children
+                   if p.dep_ in ("prep", "dative") and p.lower_ == "to"
+                   for g in p.children if g.dep_ == "pobj")
     if verb.lemma_.lower() == "declare":  # "declared war on Germany": Germany is acted on
         out.extend(("object", g) for w in verb.children if w.dep_ == "dobj"
                    and w.lower_ == "war" for p in w.children
@@ -804,7 +830,9 @@ def _temporal_relation(doc: Doc, m: Mention) -> tuple[str, Token, Token] | None:
         if verb is not None:
             marks = [c for c in verb.children if c.dep_ == "mark"
                      and c.lower_ in AFTER_WORDS | BEFORE_WORDS]
-            if marks and verb.dep_ in ("advcl", "pcomp"):
+            # a clause marked "before"/"after" is adverbial even where the parser calls it
+            # a complement (", a year before Lenin died")
+            if marks and verb.dep_ in ("advcl", "pcomp", "ccomp"):
                 word = marks[0]
                 return ("after" if word.lower_ in AFTER_WORDS else "before"), word, verb.head
             if verb.dep_ == "pcomp" and verb.head.lower_ in AFTER_WORDS | BEFORE_WORDS:

@@ -418,3 +418,17 @@ def test_an_order_true_of_one_reading_of_the_verb_is_never_wrong(text: str) -> N
 def test_an_order_wrong_for_every_reading_is_still_wrong() -> None:
     found = claims_of("Britain recognised the USSR four years after Lenin died.")
     assert any(c["verdict"] == "contradicted" for c in found)
+
+
+def test_giving_recognition_is_recognising() -> None:
+    assert verdicts_of("In 1930 France gave diplomatic recognition to the USSR.",
+                       "date") == ["contradicted"]
+
+
+def test_a_wrong_order_is_corrected_with_the_reading_nearest_what_was_said() -> None:
+    # "a year before": the 1924 recognition (11 days after) is nearer than the 1921
+    # trade agreement (three years before) the verb may also mean
+    (claim,) = [c for c in claims_of("Britain recognised the USSR in February 1924, a "
+                                     "year before Lenin died.") if c["kind"] == "sequence"]
+    assert claim["verdict"] == "contradicted"
+    assert claim["correction"].startswith("Britain recognised the USSR de jure on 1 February")
