@@ -10,7 +10,8 @@ Marks every essay in ``tests/data/essays`` with the rubric named in ``labels.yam
 
 Then marks the gaming essays in ``tests/data/gaming`` (keyword salad, a padded copy of
 the question, a fluent essay on another topic) and checks each lands in the bottom two
-bands (total <= 10/25). Exit status 1 when ordering or a gaming check fails.
+bands (total <= 10/25). Exit status 1 when ordering or a gaming check fails. Last, when
+``../shared/claims-dev`` is there, agreement with its teacher's marks per criterion.
 
     python benchmarks/marking_eval.py [--smoke] [--verbose]
 """
@@ -18,6 +19,7 @@ bands (total <= 10/25). Exit status 1 when ordering or a gaming check fails.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -33,6 +35,7 @@ from marker.pipeline import mark_file  # noqa: E402
 from marker.rubric import load_rubric  # noqa: E402
 
 ESSAYS = ROOT / "tests" / "data" / "essays"
+DEV = ROOT.parent / "shared" / "claims-dev"
 GAMING = ROOT / "tests" / "data" / "gaming"
 GAMING_MAX = 10  # bottom two bands of 25: 0-5 and 6-10
 HIGH = ("excellent",)
@@ -113,7 +116,33 @@ def main() -> int:
         print(f"{path.name:24} {total:>3}/{rubric.total} {', '.join(signals) or '-'}"
               f"{'' if ok else '  FAILS (above ' + str(GAMING_MAX) + ')'}")
     print(f"\n{len(rows)} essays marked in {elapsed:.1f} s")
+    if not args.smoke:
+        dev_agreement(rubric)
     return 1 if failed else 0
+
+
+def dev_agreement(rubric) -> None:
+    """Agreement with the experienced teacher's marks on ../shared/claims-dev (essays
+    written apart from the project): within one mark and the mean difference (marker minus
+    teacher) per criterion, and the QWK of totals."""
+    if not DEV.is_dir():
+        print("\nclaims-dev: ../shared/claims-dev not found, skipped")
+        return
+    rows = []
+    for path in sorted((DEV / "labels").glob("*.json")):
+        label = json.loads(path.read_text(encoding="utf-8"))
+        report = mark_file(str(DEV / "essays" / f"{label['essay']}.txt"), rubric=rubric,
+                           force=True).to_dict()
+        rows.append((label["marks"], {c["id"]: c["mark"] for c in report["criteria"]}))
+    print(f"\nclaims-dev, {len(rows)} essays marked by a teacher (written apart from the project):")
+    print(f"{'criterion':15} {'within 1':>9} {'mean diff':>10}")
+    for crit in rubric.criteria:
+        diffs = [m[crit.id] - t[crit.id] for t, m in rows]
+        within = sum(abs(d) <= 1 for d in diffs)
+        print(f"{crit.id:15} {within:>5}/{len(rows):<3} {sum(diffs) / len(rows):>+10.2f}")
+    teacher = [sum(t.values()) for t, _ in rows]
+    marked = [sum(m.values()) for _, m in rows]
+    print(f"totals: QWK {qwk(teacher, marked, rubric.total):.2f}")
 
 
 if __name__ == "__main__":

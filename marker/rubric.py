@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import MarkerError
-from .evidence import EVIDENCE_NAMES, GAMING_SIGNALS, Evidence
+from .evidence import CAP_SIGNALS, EVIDENCE_NAMES, Evidence
 from .topic import Problem, _Check, _Map, _parse_yaml
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Cap:
-    """When a gaming signal is raised, the highest mark each listed criterion can get."""
+    """When a signal is raised (gaming, or frequent errors), the highest mark each listed
+    criterion can get."""
 
     when: str
     limit: Mapping[str, int]
@@ -379,7 +380,7 @@ def _ranges(marks: list[int]) -> str:
 
 
 def _check_caps(chk: _Check, raw: Any, criteria: dict[str, Any]) -> tuple[Cap, ...]:
-    """Caps name a gaming signal and limit criteria (id -> the max as written) to a mark."""
+    """Caps name a signal and limit criteria (id -> the max as written) to a mark."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -393,11 +394,11 @@ def _check_caps(chk: _Check, raw: Any, criteria: dict[str, Any]) -> tuple[Cap, .
             continue
         _unknown_keys(chk, where, "", cap, _CAP_KEYS)
         when = cap.get("when")
-        if when not in GAMING_SIGNALS:
-            close = difflib.get_close_matches(str(when), GAMING_SIGNALS, n=1, cutoff=0.6)
-            chk.add(where, "when", f"{when!r} is not a gaming signal",
+        if when not in CAP_SIGNALS:
+            close = difflib.get_close_matches(str(when), CAP_SIGNALS, n=1, cutoff=0.6)
+            chk.add(where, "when", f"{when!r} is not a signal",
                     f"did you mean '{close[0]}'?" if close
-                    else f"use one of: {', '.join(GAMING_SIGNALS)}")
+                    else f"use one of: {', '.join(CAP_SIGNALS)}")
             continue
         limit = cap.get("limit")
         if not isinstance(limit, _Map) or not limit:
@@ -448,8 +449,8 @@ def mark_report(report: Report, doc: Doc, topic: Topic, rubric: Rubric | str | N
     if calibration is not None:
         calibration.check_rubric(rubric)
     evidence = measure(report, doc, topic)
-    signals = {s["signal"]: s["evidence"]
-               for s in evidence["relevance"].details.get("signals", [])}
+    signals = {s["signal"]: s["evidence"] for ev in evidence.values()
+               for s in ev.details.get("signals", [])}
     criteria = [_mark_criterion(c, evidence, rubric, signals, calibration)
                 for c in rubric.criteria]
     report.evidence = {name: ev.to_dict() for name, ev in evidence.items()}

@@ -104,6 +104,51 @@ def test_contradicted_claim_is_named_with_its_correction(marked: Marked) -> None
     assert data["feedback"]["fix_first"][0] == first["correction"]
 
 
+_WRONG = ("The Treaty of Rapallo was signed in 1925. Lenin died in 1927. The USSR joined the "
+          "League of Nations in 1936. ")
+_RIGHT = ("The Nazi-Soviet Pact was signed in August 1939. Stalin became General Secretary in "
+          "1922. The Treaty of Brest-Litovsk was signed in March 1918. ")
+
+
+def _accuracy(text: str) -> dict[str, Any]:
+    return mark_text(text, force=True).to_dict()["evidence"]["accuracy"]
+
+
+def test_errors_cost_by_their_rate_not_their_count() -> None:
+    """Three errors in a paragraph are a storm; the same three in a long essay are slips."""
+    filler = ("Soviet diplomacy in these years swung between the hope of revolution abroad "
+              "and the need to keep the Soviet state safe from its neighbours. ") * 40
+    short_essay, long_essay = _accuracy(_WRONG + _RIGHT), _accuracy(_WRONG + _RIGHT + filler)
+    assert short_essay["details"]["contradicted"] == long_essay["details"]["contradicted"] == 3
+    assert short_essay["score"] < long_essay["score"]
+    assert long_essay["details"]["errors_per_1000_words"] < 4
+
+
+def test_frequent_errors_keep_knowledge_out_of_the_top_band_and_are_named() -> None:
+    data = mark_text(_WRONG * 2 + _RIGHT * 6, force=True).to_dict()
+    accuracy = data["evidence"]["accuracy"]
+    assert accuracy["details"]["errors_per_1000_words"] >= 4
+    assert [s["signal"] for s in accuracy["details"]["signals"]] == ["frequent_errors"]
+    knowledge = next(c for c in data["criteria"] if c["id"] == "knowledge")
+    assert knowledge["mark"] <= 5
+    assert "errors are rare" not in knowledge["band"]
+    assert any("Lenin died in 1927" in r for r in knowledge["reasons"])
+
+
+def test_unchecked_details_cost_nothing() -> None:
+    found = _accuracy("Stalin was a cautious man. Molotov argued with Litvinov. " * 20)
+    assert found["details"]["contradicted"] == 0 and found["score"] == 1.0
+
+
+def test_the_sample_essays_errors_cost_knowledge_and_are_named() -> None:
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample_essay.txt"
+    data = mark_file(str(sample), force=True).to_dict()
+    knowledge = next(c for c in data["criteria"] if c["id"] == "knowledge")
+    wrong = [c for c in data["claims"] if c["verdict"] == "contradicted"]
+    assert len(wrong) >= 5 and knowledge["mark"] <= 4
+    assert any(wrong[0]["text"][:30] in r for r in knowledge["reasons"])
+
+
 def test_coverage_reports_missing_key_content_with_dates(marked: Marked, topic) -> None:
     data = marked(essay("11"))
     coverage = data["evidence"]["coverage"]

@@ -61,7 +61,7 @@ def test_analytic_rubric_loads_with_its_criteria_and_bands() -> None:
         assert covered == list(range(criterion.max + 1)), criterion.id
         assert all(b.descriptor for b in criterion.bands)
     assert {cap.when for cap in rubric.caps} == {
-        "keyword_salad", "question_copy", "off_topic", "repetition"}
+        "keyword_salad", "question_copy", "off_topic", "repetition", "frequent_errors"}
 
 
 def test_holistic_rubric_has_five_bands_over_25() -> None:
@@ -136,7 +136,7 @@ def test_unknown_cap_signal_and_criterion(tmp_path: Path) -> None:
     path = broken(tmp_path, "  - when: repetition\n    limit: {knowledge: 3, analysis: 3}",
                   "  - when: repetitions\n    limit: {knowledge: 3, analysis: 3}")
     assert only_problem(path) == ("analytic-25.yaml:caps[3]: when: 'repetitions' is not a "
-                                  "gaming signal — did you mean 'repetition'?")
+                                  "signal — did you mean 'repetition'?")
     path = broken(tmp_path, "limit: {knowledge: 3, analysis: 3}",
                   "limit: {knowledge: 3, analyis: 3}")
     assert "caps[3]: limit.analyis: is not a criterion id of this rubric — did you mean " \

@@ -35,6 +35,8 @@ EVIDENCE_NAMES = (
 )
 # Signals the relevance family raises; rubric caps name them.
 GAMING_SIGNALS = ("keyword_salad", "question_copy", "off_topic", "repetition")
+# Every signal a rubric cap may name: the gaming signals and accuracy's frequent errors.
+CAP_SIGNALS = (*GAMING_SIGNALS, "frequent_errors")
 
 
 @dataclass(frozen=True)
