@@ -149,6 +149,29 @@ def test_the_sample_essays_errors_cost_knowledge_and_are_named() -> None:
     assert any(wrong[0]["text"][:30] in r for r in knowledge["reasons"])
 
 
+_SLAPDASH = ("stalin didnt trust britain after munich. he thought hitler would attack "
+             "russia and he wanted loads of time to get ready. the pact with germany gave "
+             "him that time but it wasnt enough in the end. ")
+
+
+def test_slips_a_teacher_marks_are_counted_and_keep_communication_low() -> None:
+    data = mark_text("\n\n".join([_SLAPDASH] * 8), force=True).to_dict()
+    communication = data["evidence"]["communication"]
+    kinds = {s["kind"] for s in communication["details"]["slips"]}
+    assert kinds == {"no capital", "no apostrophe", "informal"}
+    assert communication["details"]["slips_per_100_words"] >= 2
+    mark = next(c for c in data["criteria"] if c["id"] == "communication")
+    assert mark["mark"] <= 2
+    assert any("didnt" in r for r in mark["reasons"])
+
+
+def test_words_that_only_look_like_slips_are_not() -> None:
+    text = ("Stalin could not trust Britain. The pact's terms were secret; its protocol "
+            "divided Poland, and Molotov won't be blamed alone. ") * 10
+    details = mark_text(text, force=True).to_dict()["evidence"]["communication"]["details"]
+    assert details["slips"] == []
+
+
 def test_coverage_reports_missing_key_content_with_dates(marked: Marked, topic) -> None:
     data = marked(essay("11"))
     coverage = data["evidence"]["coverage"]

@@ -1,4 +1,9 @@
-"""Communication: paragraphing, sentence control, spelling and length.
+"""Communication: paragraphing, sentence control, spelling and slips, and length.
+
+Slips are what a teacher marks in the margin besides spelling: names and sentences without
+their capital, contractions without their apostrophe, words of speech ("loads"). Spelling
+and slips per 100 words hold the score in the band a teacher would give: occasional slips
+are not "accurate" writing, frequent ones get in the way of meaning.
 
 Spelling is checked against the English word list (WordNet lemmas) that ships in the
 spaCy model's lemmatizer tables, plus the topic's own material; names are never checked
@@ -54,7 +59,8 @@ def measure(essay: Essay) -> Evidence:
     sentence_score = clip(1 - 2.5 * faulty / max(len(sentences), 1))
 
     misspelt = _misspellings(essay)
-    per_100 = len(misspelt) / words * 100
+    slips = _slips(essay)
+    per_100 = (len(misspelt) + len(slips)) / words * 100
     spelling = clip(1 - per_100 / _SPELLING_ZERO)
 
     length = 1.0 if low <= words <= high else (words / low if words < low else high / words)
@@ -62,11 +68,19 @@ def measure(essay: Essay) -> Evidence:
                 (("paragraphing", paragraphing), ("sentences", sentence_score),
                  ("spelling", spelling)))
     score = clip(craft * clip(length))
+    # The bands a teacher reads: "spelling is accurate" (5), "occasional errors" (3-4),
+    # "frequent errors" (1-2). Slips this frequent hold the score in the band they describe.
+    for rate, ceiling in _SLIP_BANDS:
+        if per_100 >= rate:
+            score = min(score, ceiling)
+            break
     details: dict[str, Any] = {
         "paragraphs": len(body), "paragraph_words": para_words,
         "sentences": len(sentences), "long_sentences": len(long_s),
         "very_short_sentences": len(short_s), "fragments": len(fragments),
         "misspellings": [t for _, _, t in misspelt],
+        "slips": [{"text": t, "kind": k} for _, _, t, k in slips],
+        "slips_per_100_words": round(per_100, 2),
         "spelling_checked": "lower-case words against the WordNet word list in the spaCy "
                             "model's lemmatizer tables and the topic's material; a word is "
                             "reported only when it is one slip from a listed word; names "
@@ -78,6 +92,7 @@ def measure(essay: Essay) -> Evidence:
     spans = [Span(s.start_char, s.end_char, f"long sentence ({len(s)} tokens)") for s in long_s]
     spans += [Span(s.start_char, s.end_char, "fragment: no verb") for s in fragments]
     spans += [Span(s, e, f"spelling: '{t}' is not in the word list") for s, e, t in misspelt]
+    spans += [Span(s, e, f"{k}: '{t}'") for s, e, t, k in slips]
     spans.sort(key=lambda s: (s.start, s.end))
 
     reasons = [f"{plural(len(body), 'paragraph')} for {essay.words} words"
@@ -95,6 +110,13 @@ def measure(essay: Essay) -> Evidence:
     if misspelt:
         reasons.append(f"{plural(len(misspelt), 'possible misspelling')}: "
                        + ", ".join(f"'{t}'" for t in unique[:4]) + ".")
+    if slips:
+        kinds = list(dict.fromkeys(k for *_, k in slips))
+        examples = list(dict.fromkeys(t for _, _, t, _ in slips))[:4]
+        reasons.insert(0 if per_100 >= _SLIP_BANDS[-1][0] else len(reasons),
+                       f"{plural(len(slips), 'slip')} of writing ({', '.join(kinds)}; "
+                       f"{per_100:.1f} slips per 100 words with spelling), e.g. "
+                       + ", ".join(f"'{t}'" for t in examples) + ".")
     if words < low:
         reasons.append(f"At {essay.words} words it is shorter than the {low}-{high} words "
                        "the task expects.")
@@ -114,6 +136,8 @@ def measure(essay: Essay) -> Evidence:
         steps.append(f"Make '{short(fragments[0].text, 50)}' a full sentence with a verb.")
     if misspelt:
         steps.append("Check the spelling of " + ", ".join(f"'{t}'" for t in unique[:3]) + ".")
+    if slips:
+        steps.append(_SLIP_STEPS[slips[0][3]])
     if words < low:
         steps.append(f"Develop your points to reach at least {low} words: explain the evidence "
                      "you mention rather than listing it.")
@@ -121,6 +145,53 @@ def measure(essay: Essay) -> Evidence:
                f"{len(misspelt)} possible misspellings, {essay.words} words")
     return Evidence(NAME, round(score, 3), summary, details, tuple(spans), tuple(reasons),
                     tuple(steps[:3]))
+
+
+# (slips and misspellings per 100 words, the most the score can then be): frequent slips
+# are the 1-2 band, occasional ones the 3-4 band.
+_SLIP_BANDS = ((2.0, 0.45), (0.5, 0.85))
+# Contractions written without their apostrophe ("wouldnt"); not "wont", "cant", "its",
+# "lets", "were", which are words of their own.
+_BARE_CONTRACTIONS = frozenset(
+    "dont doesnt didnt wouldnt couldnt shouldnt isnt wasnt werent hasnt havent hadnt arent "
+    "thats theyre youre theres wouldve couldve shouldve".split())
+# Words of speech, not of an essay.
+_INFORMAL = frozenset("loads alot stuff gonna wanna kinda sorta".split())
+_SLIP_STEPS = {
+    "no capital": "Give names, places and the first word of each sentence their capital "
+                  "letters ('Stalin', 'Germany').",
+    "no apostrophe": "Write contractions with their apostrophe ('didn't'), or better, in "
+                     "full ('did not').",
+    "informal": "Use the words of an essay, not of speech ('a great deal of', not 'loads').",
+}
+
+
+def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
+    """Slips a teacher marks in the margin: a name or a sentence without its capital, a
+    contraction without its apostrophe, a word of speech. (start, end, text, kind)."""
+    out = []
+    for ent in essay.doc.ents:
+        if ent.kb_id_ and ent.label_ in ("PERSON", "GPE") and ent.text.islower():
+            out.append((ent.start_char, ent.end_char, ent.text, "no capital"))
+    for _, sent in essay.sentences():
+        first = next((t for t in sent if t.is_alpha), None)
+        if first is not None and first.text[0].islower() and first.i > 0 \
+                and essay.doc[first.i - 1].text in (".", "!", "?"):
+            out.append((first.idx, first.idx + len(first.text), first.text, "no capital"))
+        for tok in sent:
+            low = tok.lower_
+            prev = essay.doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and prev.idx + len(prev) == tok.idx and prev.is_alpha \
+                    and tok.is_alpha and prev.lower_ + low in _BARE_CONTRACTIONS:
+                # the tokenizer splits "didnt" into "did" + "nt"
+                out.append((prev.idx, tok.idx + len(tok), prev.text + tok.text, "no apostrophe"))
+            elif tok.text == "i" and tok.pos_ == "PRON":
+                out.append((tok.idx, tok.idx + 1, tok.text, "no capital"))
+            elif low in _BARE_CONTRACTIONS:
+                out.append((tok.idx, tok.idx + len(tok.text), tok.text, "no apostrophe"))
+            elif low in _INFORMAL:
+                out.append((tok.idx, tok.idx + len(tok.text), tok.text, "informal"))
+    return sorted(set(out))
 
 
 def _ends_sentence(sent: Any) -> bool:
