@@ -81,11 +81,12 @@ DERIVED_ENDINGS = (
 )
 # What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
-DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord"}
+DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord", "invasion"}
 # "treaties with France and Czechoslovakia": one of each kind per party.
 _PLURAL_HEADS = {"pacts": "pact", "treaties": "treaty", "agreements": "agreement",
-                 "alliances": "alliance", "accords": "accord"}
+                 "alliances": "alliance", "accords": "accord", "invasions": "invasion"}
 _DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in (*DESCRIPTIVE_HEADS, *_PLURAL_HEADS)}
+_DAY_ONLY_HEADS = {"invasion"}  # described only by the day it began
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -660,6 +661,8 @@ class KnowledgeLinker:
                 "with", "to") else None
             if party is None and day is None and (year is None or not words):
                 continue
+            if head in _DAY_ONLY_HEADS and day is None:
+                continue  # "the invasion of 22 June 1941" only: invasions of a year are many
             found = self._description((head, tuple(words), year or day,
                                        party.kb_id_ if party else None))
             if found is None:

@@ -352,3 +352,13 @@ def test_the_linker_is_fast(nlp: Language) -> None:
     for doc in docs:
         linker(doc)
     assert (time.perf_counter() - start) / len(docs) < 0.1
+
+
+def test_an_invasion_is_described_by_the_day_it_began_and_nothing_else(nlp: Language) -> None:
+    assert links(nlp, "The invasion of 22 June 1941 caught the Red Army unready.")[
+        "invasion"] == "operation_barbarossa"
+    assert not any(v for k, v in links(nlp, "Stalin dreaded an invasion with Japan.").items()
+                   if "invasion" in k)
+    # a day no invasion began on links nothing, so it is never called wrong
+    assert not any("invasion" in k for k in
+                   links(nlp, "The invasion of 25 June 1941 caught the Red Army unready."))

@@ -612,9 +612,13 @@ def _has_object(verb: Token) -> bool:
 
 def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:
     """"seized power", "came to power", "declared war", "took over": the verb's object, the
-    object of its preposition, or its particle is one of the words."""
+    object of its preposition, or its particle is one of the words (a particle only when
+    nothing else is taken over: "took over the factories" is another deed)."""
+    objects = any(c.dep_ in ("dobj", "obj") for c in verb.children)
     for child in verb.children:
-        if child.dep_ in ("dobj", "obj", "attr", "nsubjpass", "prt") and child.lower_ in words:
+        if child.dep_ in ("dobj", "obj", "attr", "nsubjpass") and child.lower_ in words:
+            return True
+        if child.dep_ == "prt" and child.lower_ in words and not objects:
             return True
         if child.dep_ in ("prep", "dative", "prt") and any(
                 g.dep_ == "pobj" and g.lower_ in words for g in child.children):

@@ -432,3 +432,8 @@ def test_a_wrong_order_is_corrected_with_the_reading_nearest_what_was_said() -> 
                                      "year before Lenin died.") if c["kind"] == "sequence"]
     assert claim["verdict"] == "contradicted"
     assert claim["correction"].startswith("Britain recognised the USSR de jure on 1 February")
+
+
+def test_taking_over_something_else_from_someone_is_another_deed() -> None:
+    assert all(c["verdict"] != "contradicted" for c in
+               claims_of("In 1935 Molotov took over the trade talks from Litvinov."))
