@@ -755,8 +755,8 @@ class KnowledgeLinker:
             if head not in COREF_HEADS or doc[i - 1].lower_ != "the" \
                     or tok.tag_ not in ("NN", "NNP"):
                 continue
-            if i + 1 < len(doc) and doc[i + 1].lower_ == "of":
-                continue
+            if i + 1 < len(doc) and doc[i + 1].lower_ in ("of", "with", "between", "to"):
+                continue  # "the pact with Germany" describes a pact; it may be a new one
             if not taken.free(i - 1, i + 1):
                 continue
             sent = tok.sent

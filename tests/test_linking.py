@@ -362,3 +362,9 @@ def test_an_invasion_is_described_by_the_day_it_began_and_nothing_else(nlp: Lang
     # a day no invasion began on links nothing, so it is never called wrong
     assert not any("invasion" in k for k in
                    links(nlp, "The invasion of 25 June 1941 caught the Red Army unready."))
+
+
+def test_the_pact_with_someone_is_a_description_not_a_reference_back(nlp: Language) -> None:
+    text = ("In 1936 Germany and Japan signed the Anti-Comintern Pact. Italy joined later. "
+            "Stalin watched. In 1939 Molotov made the pact with Germany.")
+    assert links(nlp, text).get("pact") != "anti_comintern_pact"
