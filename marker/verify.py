@@ -584,7 +584,10 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     title = _office_name(offices[0])
     if claim.detail.get("first"):
         return _check_first_holder(claim, knowledge, person, offices[0], title)
-    if claim.when is None and claim.detail.get("at"):
+    if claim.detail.get("at") and (claim.when is None or _within_stated(
+            knowledge.get(claim.detail["at"]), claim)):
+        # "In 1933 President Hoover recognised the USSR": the title is claimed for the day
+        # of the deed, which the stated year contains
         return _check_office_at_event(claim, knowledge, person, offices, terms, title)
     if claim.detail.get("appointment"):
         return _check_appointment(claim, knowledge, person, terms, title, sources)
@@ -661,6 +664,13 @@ def _check_first_holder(claim: Claim, knowledge: Knowledge, person: Any, office:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     return Verdict(CONTRADICTED, f"{fact}, not {_short(person.name)}.", sources, fact,
                    wrong="office")
+
+
+def _within_stated(event: Any, claim: Claim) -> bool:
+    """The event happened wholly within the time the clause states."""
+    spans = event_intervals(event)
+    return bool(spans) and claim.when is not None and all(
+        claim.when.start <= s[0] and s[1] <= claim.when.end for s in spans)
 
 
 def _check_office_at_event(claim: Claim, knowledge: Knowledge, person: Any,

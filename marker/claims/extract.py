@@ -1638,8 +1638,8 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             "start": _start_cue(doc, sent, person, o_start) or bool(
                 when is not None and when.open_end and not appointment),
         }
-        at = _event_acted_in(ctx, person, mentions) if detail["acting"] and when is None \
-            and anchor is None else None
+        at = _event_acted_in(ctx, person, mentions) if detail["acting"] and anchor is None \
+            else None
         if at is not None:
             detail["at"] = at
         elif when is None and anchor is None:

@@ -98,3 +98,16 @@ def test_the_same_short_title_said_of_a_german_is_not_judged() -> None:
 ])
 def test_a_title_is_checked_for_the_day_of_the_deed(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the year is stated, but the title is claimed for the day of the deed within it
+    ("In 1922 the German Chancellor Rathenau put his name to the Treaty of Rapallo.",
+     "contradicted"),
+    ("In 1939 the German Foreign Minister Ribbentrop signed the Nazi-Soviet Pact.",
+     "supported"),
+])
+def test_a_title_with_a_stated_year_is_checked_on_the_deeds_day(text: str,
+                                                                 verdict: str) -> None:
+    office = [c for c in claims_of(text) if c["kind"] == "office"]
+    assert office and office[0]["verdict"] == verdict, office
