@@ -305,6 +305,9 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     if getattr(subject, "section", None) == "figures":
         subject = knowledge.get(subject.subject or "")  # a figure is about its event
     about_a_person = getattr(subject, "section", None) in ("people", "writers")
+    # "Stalin warned that the USSR was ...": a state a quotation's clause names is in what
+    # was said, not a party to the saying
+    about_words = getattr(subject, "section", None) == "quotations"
     mine = [m for m in mentions if m.kb_id == group[0][0].subject]
     own_tokens = {i for m in mine for i in range(m.start, m.end)}
     own_tokens.update(m.verb.i for m in mine if m.verb is not None)
@@ -318,6 +321,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         detail = _entity_detail(ent, doc, text, knowledge)
         if detail is None or (about_a_person and detail.slot in ("actor", "parties", "place")):
             continue  # who else acts in a clause about someone's office is the act's detail
+        if about_words and detail.slot == "parties":
+            continue
         if detail.slot == "place":
             own = _on_the_event(ent, doc, own_tokens)
             status, where = place_status(knowledge, subject, detail.stated,

@@ -64,3 +64,10 @@ def test_a_cleft_denial_says_nothing_about_the_speaker() -> None:
 ])
 def test_the_maker_of_a_speech_says_its_words(text: str, verdict: str) -> None:
     assert verdicts_of(text, "quote") == [verdict]
+
+
+def test_a_state_named_in_what_was_said_is_no_party_to_the_saying() -> None:
+    (claim,) = quotes('In 1931 Stalin told managers that the USSR lay "fifty or a hundred '
+                      'years behind the advanced countries".')
+    assert claim["verdict"] == "supported"
+    assert "parties" not in {d["slot"] for d in claim["details"]}
