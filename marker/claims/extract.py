@@ -519,7 +519,7 @@ PURPOSE_HEADS = {"send", "dispatch", "use", "land", "intervene", "move", "mobili
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 
-# "gave diplomatic recognition to the USSR" is "recognised the USSR": a light verb and a
+# "granted formal recognition to Moscow" is "recognised the USSR": a light verb and a
 # noun that names the deed, whose "to" phrase is the deed's object.
 LIGHT_VERBS = {"give", "grant", "extend", "accord", "offer"}
 DEED_NOUNS = {"recognition": ("recognise", "recognize")}
@@ -854,7 +854,7 @@ DIRECTIVE_VERBS = {"tell", "instruct", "order", "urge", "direct", "call", "comma
 
 
 def _directed(ctx: _Context, m: Mention, m_head: Token, d_clause: Token) -> bool:
-    """"In 1935 the Comintern told communists to form Popular Fronts": a body that made a
+    """"In 1935 the Comintern instructed its parties to build Popular Fronts": a body that made a
     policy telling others to carry it out is the policy's making, so the date of the telling
     is the policy's. Only for the body the knowledge lists as the policy's maker: a date on
     anyone else's words stays theirs."""

@@ -48,7 +48,7 @@ def test_a_day_without_a_year_is_checked_in_the_events_year(text: str,
 
 @pytest.mark.parametrize("entry, subject", [
     ("1928 - The first Five-Year Plan got under way.", "first_five_year_plan"),
-    ("March 1918: The Bolsheviks signed the Treaty of Brest-Litovsk.",
+    ("March 1918: Lenin's government put its name to the Treaty of Brest-Litovsk.",
      "treaty_of_brest_litovsk"),
 ])
 def test_a_timeline_entrys_heading_date_dates_its_line(entry: str, subject: str) -> None:
@@ -65,9 +65,9 @@ def test_a_wrong_timeline_date_is_corrected() -> None:
 
 @pytest.mark.parametrize("text, verdict", [
     # September 1934 to March 1936: eighteen months, but 1936 is two calendar years on
-    ("The USSR entered the League of Nations in 1934. Two years later Hitler "
+    ("The Soviet Union was admitted to the League of Nations in 1934. Two years later Hitler "
      "remilitarised the Rhineland.", "supported"),
-    ("The USSR entered the League of Nations in 1934. Four years later Hitler "
+    ("The Soviet Union was admitted to the League of Nations in 1934. Four years later Hitler "
      "remilitarised the Rhineland.", "contradicted"),
 ])
 def test_years_later_may_count_calendar_years(text: str, verdict: str) -> None:
