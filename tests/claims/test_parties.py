@@ -163,10 +163,10 @@ def test_a_capital_is_never_a_reason_to_call_a_party_wrong() -> None:
 
 
 @pytest.mark.parametrize("text, verdict", [
-    ("At the Munich Conference the Soviet Union, Britain, France and Germany agreed in "
-     "1938 that Czechoslovakia must give up the Sudetenland.", "contradicted"),
-    ("At the Munich Conference Italy, Britain, France and Germany agreed in 1938 that "
-     "Czechoslovakia must give up the Sudetenland.", "supported"),
+    ("At the Munich Conference in September 1938, Germany, France, the Soviet Union and "
+     "Britain agreed to hand over the Sudetenland.", "contradicted"),
+    ("At the Munich Conference in September 1938, Germany, France, Italy and Britain "
+     "agreed to hand over the Sudetenland.", "supported"),
 ])
 def test_who_agreed_at_a_conference_took_part_in_it(text: str, verdict: str) -> None:
     party = [c for c in about(text, "munich_agreement") if "party" in c["kinds"]]
