@@ -160,8 +160,9 @@ def test_slips_a_teacher_marks_are_counted_and_keep_communication_low() -> None:
     kinds = {s["kind"] for s in communication["details"]["slips"]}
     assert kinds == {"no capital", "no apostrophe", "informal"}
     assert communication["details"]["slips_per_100_words"] >= 2
+    assert [s["signal"] for s in communication["details"]["signals"]] == ["frequent_slips"]
     mark = next(c for c in data["criteria"] if c["id"] == "communication")
-    assert mark["mark"] <= 2
+    assert mark["mark"] <= 2  # the rubric's cap: the band that reads "frequent errors"
     assert any("didnt" in r for r in mark["reasons"])
 
 

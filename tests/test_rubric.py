@@ -61,7 +61,8 @@ def test_analytic_rubric_loads_with_its_criteria_and_bands() -> None:
         assert covered == list(range(criterion.max + 1)), criterion.id
         assert all(b.descriptor for b in criterion.bands)
     assert {cap.when for cap in rubric.caps} == {
-        "keyword_salad", "question_copy", "off_topic", "repetition", "frequent_errors"}
+        "keyword_salad", "question_copy", "off_topic", "repetition", "frequent_errors",
+        "frequent_slips"}
 
 
 def test_holistic_rubric_has_five_bands_over_25() -> None:
@@ -121,7 +122,8 @@ def test_unknown_evidence_name(tmp_path: Path) -> None:
 
 
 def test_non_positive_weight(tmp_path: Path) -> None:
-    path = broken(tmp_path, "evidence: {communication: 1}", "evidence: {communication: 0}")
+    path = broken(tmp_path, "evidence: {communication: 1, argument: 1}",
+                  "evidence: {communication: 0, argument: 1}")
     assert "evidence.communication: weight must be a number above 0" in only_problem(path)
 
 

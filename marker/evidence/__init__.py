@@ -35,8 +35,9 @@ EVIDENCE_NAMES = (
 )
 # Signals the relevance family raises; rubric caps name them.
 GAMING_SIGNALS = ("keyword_salad", "question_copy", "off_topic", "repetition")
-# Every signal a rubric cap may name: the gaming signals and accuracy's frequent errors.
-CAP_SIGNALS = (*GAMING_SIGNALS, "frequent_errors")
+# Every signal a rubric cap may name: the gaming signals, accuracy's frequent errors and
+# communication's frequent slips.
+CAP_SIGNALS = (*GAMING_SIGNALS, "frequent_errors", "frequent_slips")
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,11 @@ def measure(essay: Essay) -> Evidence:
         if per_100 >= rate:
             score = min(score, ceiling)
             break
+    frequent = per_100 >= _SLIP_BANDS[0][0]
     details: dict[str, Any] = {
+        "signals": [{"signal": "frequent_slips", "evidence": (
+            f"{per_100:.1f} slips of spelling, capitals or apostrophes per 100 words")}]
+        if frequent else [],
         "paragraphs": len(body), "paragraph_words": para_words,
         "sentences": len(sentences), "long_sentences": len(long_s),
         "very_short_sentences": len(short_s), "fragments": len(fragments),
@@ -148,7 +152,8 @@ def measure(essay: Essay) -> Evidence:
 
 
 # (slips and misspellings per 100 words, the most the score can then be): frequent slips
-# are the 1-2 band, occasional ones the 3-4 band.
+# are the 1-2 band, occasional ones the 3-4 band. Frequent slips also raise the
+# `frequent_slips` signal, which a rubric cap can hold a criterion to (analytic-25: 2/5).
 _SLIP_BANDS = ((2.0, 0.45), (0.5, 0.85))
 # Contractions written without their apostrophe ("wouldnt"); not "wont", "cant", "its",
 # "lets", "were", which are words of their own.
