@@ -437,3 +437,13 @@ def test_a_wrong_order_is_corrected_with_the_reading_nearest_what_was_said() -> 
 def test_taking_over_something_else_from_someone_is_another_deed() -> None:
     assert all(c["verdict"] != "contradicted" for c in
                claims_of("In 1935 Molotov took over the trade talks from Litvinov."))
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # Barbarossa began on 22 June 1941; the drive on Moscow only at the end of September
+    ("Hitler opened Operation Typhoon on 22 June 1941.", "contradicted"),
+    ("Early in October 1941 Operation Typhoon brought the Germans towards Moscow.",
+     "supported"),
+])
+def test_the_drive_on_moscow_is_not_barbarossa(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
