@@ -274,6 +274,26 @@ class _Context:
                                        ent.end, ent.start_char, ent.end_char, ent.text)
         return None
 
+    def _person_antecedent(self, tok: Token) -> Mention | None:
+        """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
+        the one person the previous sentence names, when this sentence names nobody (two
+        people named, or anyone named here, and the pronoun is left alone)."""
+        if tok.lower_ not in ("he", "she", "him", "her") or tok.sent.start == 0:
+            return None
+        sent = tok.sent
+        prev = self.doc[sent.start - 1].sent
+
+        def people(span: Span) -> list[Span]:
+            return [e for e in self.ents_between(span.start_char, span.end_char)
+                    if e.kb_id_ and self.section(e.kb_id_) == "people"]
+
+        named = people(prev)
+        if people(sent) or len({e.kb_id_ for e in named}) != 1:
+            return None
+        ent = named[0]
+        return Mention(ent.kb_id_, "people", ent.start, ent.end, ent.start_char, ent.end_char,
+                       ent.text)
+
     def arguments(self, verb: Token) -> list[tuple[str, Token]]:
         """A verb's subjects and objects (``_arguments``), read once per verb: many events'
         triggers share a verb."""
@@ -311,7 +331,8 @@ class _Context:
                 args = self.arguments(tok)
                 role_ok = [
                     (role, m) for role, t in args
-                    if (m := by_token.get(t.i)) is not None and m.kb_id == trig.entity
+                    if (m := by_token.get(t.i) or self._person_antecedent(t)) is not None
+                    and m.kb_id == trig.entity
                     and (trig.role in (None, "any") or trig.role == role)
                 ]
                 if not role_ok:

@@ -447,3 +447,17 @@ def test_taking_over_something_else_from_someone_is_another_deed() -> None:
 ])
 def test_the_drive_on_moscow_is_not_barbarossa(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Litvinov spoke for collective security. In May 1939 he was dismissed.", "supported"),
+    ("Trotsky argued for permanent revolution. In 1931 he was deported from the USSR.",
+     "contradicted"),
+])
+def test_he_is_the_one_person_the_sentence_before_names(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_he_after_two_people_is_left_alone() -> None:
+    found = claims_of("Stalin distrusted Litvinov and Chicherin. In 1937 he was dismissed.")
+    assert all(c["verdict"] != "contradicted" for c in found)
