@@ -944,14 +944,16 @@ def paragraphs(doc: Doc) -> Doc:
     the parser alone may make it. And a timeline entry is one sentence: its heading date is
     the time of what follows the dash, which the parser alone splits off as a fragment. The
     parser keeps boundaries set before it."""
-    starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
+    tokens = list(doc)  # spaCy makes a new Token object on every index
+    starts = [0] + [t.i + 1 for t in tokens[:-1] if t.is_space and "\n" in t.text]
     for i in starts[1:]:
-        doc[i].is_sent_start = True
+        tokens[i].is_sent_start = True
+    text = doc.text  # joined anew on every access: read once
     for i in starts:
-        m = _ENTRY_DATE.match(doc.text, doc[i].idx)
+        m = _ENTRY_DATE.match(text, tokens[i].idx)
         if m is None:
             continue
-        for tok in doc[i + 1:]:
+        for tok in tokens[i + 1:]:
             if tok.idx > m.end():
                 break
             tok.is_sent_start = False
