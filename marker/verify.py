@@ -381,28 +381,29 @@ def _check_life(claim: Claim, knowledge: Knowledge, event: Any,
     until = getattr(event, "in_force_until", None)
     if until is None:
         return Verdict(UNVERIFIABLE)
-    starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
     name = event_name(event)
     fact = (f"{name[0].upper()}{name[1:]} lasted from {format_date(event.date)} "
             f"until {format_date(until)}")
-    sources = tuple(event.sources)
-    if ends_agree(ends, starts, [(until.start, until.end)]):
-        return Verdict(SUPPORTED, sources=sources, expected=fact)
-    if not claim.detail.get("attached"):
-        return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
-    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.stated)}.", sources, fact,
-                   _misconception_note(knowledge, event.id))
+    return _judge_span(claim, knowledge, event, ends, [(until.start, until.end)], fact)
 
 
 def _check_event_span(claim: Claim, knowledge: Knowledge, event: Any,
                       ends: tuple[Interval, Interval]) -> Verdict:
-    """"The Winter War of 1939-41": both ends must be right. A wrong span is called wrong
-    only when it is written on the event itself ("the war of 1939-41", "the war, which
-    lasted from ..."); a span of something else in its clause is not its to judge."""
-    starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+    """"The Winter War of 1939-41": both ends must be right."""
     finishes = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
     name = event_name(event)
     fact = f"{name[0].upper()}{name[1:]} lasted from {_span(event.date, event.end, 'to')}"
+    return _judge_span(claim, knowledge, event, ends, finishes, fact)
+
+
+def _judge_span(claim: Claim, knowledge: Knowledge, event: Any,
+                ends: tuple[Interval, Interval], finishes: list[Interval],
+                fact: str) -> Verdict:
+    """Both stated ends against the event's accepted starts and these ends. A wrong span is
+    called wrong only when it is written on the event itself ("the war of 1939-41", "the
+    war, which lasted from ..."); a span of something else in its clause is not its to
+    judge."""
+    starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
     sources = tuple(event.sources)
     if ends_agree(ends, starts, finishes):
         return Verdict(SUPPORTED, sources=sources, expected=fact)
