@@ -275,15 +275,18 @@ class Knowledge:
     disambiguation: tuple[Disambiguation, ...]
     quotations: tuple[Quotation, ...] = ()
     _index: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+    _eras: tuple[Era, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = {entry.id: entry for section in SECTIONS for entry in self.by_section(section)}
         object.__setattr__(self, "_index", MappingProxyType(index))
+        object.__setattr__(self, "_eras", tuple(era for p in self.people for era in p.led))
 
     @property
     def eras(self) -> tuple[Era, ...]:
-        """Every leadership period of every person, in file order."""
-        return tuple(era for person in self.people for era in person.led)
+        """Every leadership period of every person, in file order (built once: every
+        sentence asks)."""
+        return self._eras
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id (an Event, Person, ...), or None."""

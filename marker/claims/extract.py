@@ -133,6 +133,16 @@ class _Context:
                              bisect.bisect_left(self._mention_starts, end)]
 
     @functools.cached_property
+    def lower(self) -> str:
+        """The essay in lower case, for word tests over the whole essay."""
+        return self.text.lower()
+
+    @functools.cached_property
+    def memo(self) -> dict[str, Any]:
+        """What an extractor works out once per essay and reads in every sentence."""
+        return {}
+
+    @functools.cached_property
     def _mention_starts(self) -> list[int]:
         return [m.start_char for m in self.mentions]
 
@@ -232,11 +242,11 @@ class _Context:
         said to be a deal or a treaty, is the one agreement the sentence before names (and
         none before it in its own)."""
         found = []
-        for tok in self.doc:
+        for tok in self._tokens_written("it"):
             signed = tok.dep_ in ("nsubjpass", "dobj") and tok.head.lemma_.lower() in SIGNING_VERBS
             called = tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(
                 c.dep_ == "attr" and c.lemma_.lower() in AGREEMENT_NOUNS for c in tok.head.children)
-            if tok.lower_ != "it" or not (signed or called):
+            if not (signed or called):
                 continue
             sent = tok.sent
             if sent.start == 0:
@@ -255,6 +265,14 @@ class _Context:
             found.append(Mention(next(iter(agreements)), "events", tok.i, tok.i + 1, tok.idx,
                                  tok.idx + len(tok), tok.text))
         return found
+
+    def _tokens_written(self, word: str) -> list[Token]:
+        """The tokens that are ``word`` in any case, found in one array read (a Token object
+        per word of the essay is slow)."""
+        from spacy.attrs import LOWER
+
+        lower = self.doc.to_array(LOWER)
+        return [self.doc[int(i)] for i in (lower == self.doc.vocab.strings[word]).nonzero()[0]]
 
     def _pronoun_antecedent(self, tok: Token) -> Mention | None:
         """"It invaded eastern Poland": 'it'/'they' as the subject stands for the subject

@@ -83,6 +83,16 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], st
     return out
 
 
+def _in_essay(ctx: ExtractContext) -> list[tuple[Quotation, re.Pattern[str], str]]:
+    """The patterns whose needed word the essay holds somewhere (found once per essay,
+    then tried sentence by sentence)."""
+    found = ctx.memo.get("quotations")
+    if found is None:
+        found = ctx.memo["quotations"] = [p for p in _patterns(ctx.knowledge)
+                                          if p[2] in ctx.lower]
+    return found
+
+
 def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """A claim for each known quotation the sentence gives to a named person."""
     if not ctx.knowledge.quotations:
@@ -92,7 +102,7 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
     low = text.lower()
     out: list[Claim] = []
     seen: set[str] = set()
-    for q, pattern, needed in _patterns(ctx.knowledge):
+    for q, pattern, needed in _in_essay(ctx):
         if q.id in seen or needed not in low:
             continue
         m = pattern.search(text)

@@ -374,7 +374,7 @@ class TopicModel:
         counts of the known stems, then 1 + log, times idf, rows scaled to unit length."""
         import numpy as np
         from scipy.sparse import csr_matrix
-        from sklearn.preprocessing import normalize
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
         vocabulary = self.vectorizer.vocabulary_
         indptr, indices, counts = [0], [], []
@@ -395,7 +395,10 @@ class TopicModel:
         data *= self.vectorizer.idf_[columns]
         matrix = csr_matrix((data, columns, np.array(indptr, dtype=np.int32)),
                             shape=(len(texts), len(self.vectorizer.idf_)))
-        return normalize(matrix, copy=False)  # norm="l2"
+        # sklearn's normalize(matrix, norm="l2") bit for bit: its own kernel, without the
+        # input checks that cost ten times the arithmetic
+        inplace_csr_row_normalize_l2(matrix)
+        return matrix
 
     def topicality(self, tfidf: Any, lsa: np.ndarray) -> tuple[list[float], np.ndarray]:
         """Per text (rows of :meth:`read`): >= 1 when it is close to the topic's material,

@@ -183,9 +183,9 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
         if first is not None and first.text[0].islower() and first.i > 0 \
                 and essay.doc[first.i - 1].text in (".", "!", "?"):
             out.append((first.idx, first.idx + len(first.text), first.text, "no capital"))
+        prev = essay.doc[sent.start - 1] if sent.start > 0 else None
         for tok in sent:
             low = tok.lower_
-            prev = essay.doc[tok.i - 1] if tok.i > 0 else None
             if prev is not None and prev.idx + len(prev) == tok.idx and prev.is_alpha \
                     and tok.is_alpha and prev.lower_ + low in _BARE_CONTRACTIONS:
                 # the tokenizer splits "didnt" into "did" + "nt"
@@ -196,6 +196,7 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text, "no apostrophe"))
             elif low in _INFORMAL:
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text, "informal"))
+            prev = tok
     return sorted(set(out))
 
 
