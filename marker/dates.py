@@ -434,8 +434,10 @@ def _b_day_range(m: re.Match[str], _norm: str) -> _Val | None:
 def _rule(pattern: str, build: Callable[[re.Match[str], str], _Val | None],
           needs: str | None = None) -> _Rule:
     """A rule; ``needs`` is what every match contains, found much faster than a failing
-    search of the whole pattern (most essays have no Old Style dates or brackets)."""
-    return scanner(pattern, _FLAGS), build, scanner(needs, _FLAGS) if needs else None
+    search of the whole pattern (most essays have no Old Style dates or brackets). Every
+    date begins a word (its first part is a word or a number standing alone)."""
+    return (scanner(pattern, _FLAGS, word_start=True), build,
+            scanner(needs, _FLAGS) if needs else None)
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -949,12 +951,12 @@ def resolve_relative(rel: RelativeDate, anchor: DateSpan) -> DateSpan:
 
 
 # A day and month with no year: "on 3 May", "September 17th", "the 1st of September".
-_YEARLESS = re.compile(
+_YEARLESS = scanner(
     rf"(?:(?<![\w.,])(?:the\s+)?(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+"
     rf"(?P<m1>{_MONTH_WORDS})\b"
     rf"|\b(?P<m2>{_MONTH_WORDS})\b\.?\s+(?:the\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\b)"
     rf"(?!\s*,?\s*(?:[0-9]|in\s+[0-9]|of\s+[0-9]))",
-    _FLAGS,
+    _FLAGS, word_start=True,
 )
 YEARLESS_YEAR = 1904  # a leap year: "29 February" is a day; checks give it the event's year
 

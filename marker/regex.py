@@ -23,14 +23,27 @@ except ImportError:  # pragma: no cover - a Python whose re is organised differe
 _MAX_RANGE = 256  # a character range wider than this is not worth listing
 
 
-def scanner(pattern: str, flags: int = 0) -> re.Pattern[str]:
+def scanner(pattern: str, flags: int = 0, *, word_start: bool = False) -> re.Pattern[str]:
     """``re.compile(pattern, flags)`` with a first-character look-ahead when one can be
     worked out (see the module's docstring); the pattern itself when not. The look-ahead
-    is compiled with the same flags, so case folding treats it as it treats the pattern."""
+    is compiled with the same flags, so case folding treats it as it treats the pattern.
+
+    ``word_start`` is the caller's word that every match begins a word (a letter or digit
+    with none before it); a pattern opening with ``\b`` says so itself. A word boundary
+    is then tested first: inside a word it fails at once, where a letter the look-ahead
+    allows would send the engine into the pattern."""
     first = first_characters(pattern, flags)
     if first is None:
         return re.compile(pattern, flags)
-    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+    lead = r"\b" if word_start or _opens_with_boundary(pattern, flags) else ""
+    return re.compile(f"{lead}(?=[{first}])(?:{pattern})", flags)
+
+
+def _opens_with_boundary(pattern: str, flags: int) -> bool:
+    if _parser is None:
+        return False
+    items = _parser.parse(pattern, flags).data
+    return bool(items) and items[0] == (_c.AT, _c.AT_BOUNDARY)
 
 
 def first_characters(pattern: str, flags: int = 0) -> str | None:

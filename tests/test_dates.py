@@ -443,7 +443,7 @@ def test_the_quick_checks_before_rules_never_change_what_is_found(
     texts = [" ".join(rng.choice(fragments) if rng.random() < 0.4 else rng.choice(words)
                       for _ in range(rng.randint(1, 12))) for _ in range(400)]
     quick = [(dates.find_dates(t), dates.find_relative(t)) for t in texts]
-    assert all(p.pattern.startswith("(?=[") for p, _, _ in dates._RULES)
+    assert all(p.pattern.startswith("\\b(?=[") for p, _, _ in dates._RULES)
     monkeypatch.setattr(dates, "_RULES", tuple((_plain(p), b, None) for p, b, _ in dates._RULES))
     monkeypatch.setattr(dates, "_REL_RULES", tuple((_plain(p), b) for p, b in dates._REL_RULES))
     assert [(dates.find_dates(t), dates.find_relative(t)) for t in texts] == quick
@@ -451,8 +451,9 @@ def test_the_quick_checks_before_rules_never_change_what_is_found(
 
 
 def _plain(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The rule without the first-character look-ahead :func:`marker.regex.scanner` adds."""
-    text = pattern.pattern
+    """The rule without the word boundary and first-character look-ahead
+    :func:`marker.regex.scanner` adds."""
+    text = pattern.pattern.removeprefix("\\b")
     if text.startswith("(?=["):  # "(?=[chars])(?:pattern)"; "]" inside the class is escaped
         text = text[text.index("])(?:") + 5:-1]
     return re.compile(text, pattern.flags)

@@ -62,3 +62,16 @@ def test_scanner_finds_exactly_what_the_pattern_finds(parts: list[tuple[str, boo
     for text in texts:
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_a_word_boundary_is_tested_first_when_every_match_begins_a_word() -> None:
+    """A pattern opening with \\b, or one whose caller says every match begins a word, is
+    tried only at word starts: the same matches, far fewer attempts inside words."""
+    opens = scanner(r"\b(?:early|late)\s+19[0-9]{2}", re.IGNORECASE)
+    promised = scanner(r"(?:\bthe\s+)?(?<![\w])(?:[0-9]{1,2})\s+(?:may|june)", re.IGNORECASE,
+                       word_start=True)
+    assert opens.pattern.startswith(r"\b(?=[") and promised.pattern.startswith(r"\b(?=[")
+    text = "In early 1939 and on 3 May, the 12 June and Lately 1940 x13 May"
+    assert [m.group() for m in opens.finditer(text)] == ["early 1939"]
+    assert [m.group() for m in promised.finditer(text)] == ["3 May", "the 12 June"]
+    assert scanner(r"(?:the\s+)?winter").pattern.startswith("(?=[")  # no promise, no boundary

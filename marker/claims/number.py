@@ -55,9 +55,6 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
     base = sent.start_char
     text = ctx.text[base:sent.end_char]  # Span.text joins its tokens afresh
     low = text.lower()
-    figures = list(getattr(ctx.knowledge, "figures", ()))
-    para = ctx.paragraph_of(sent.start_char)
-    linked = ctx.linked_in_paragraph(para)
     out = []
     numbers: list[tuple[int, int, str, float, float | None]] = []
     # Each scan only when the sentence holds a word its pattern cannot match without.
@@ -94,6 +91,8 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
         numbers.append((mt.start(), mt.end(), "count", value, None))
     if not numbers:
         return out
+    figures = list(getattr(ctx.knowledge, "figures", ()))
+    linked = ctx.linked_in_paragraph(ctx.paragraph_of(sent.start_char))
     named_events = {m.kb_id for m in mentions if m.section == "events"}
     in_dates = [(d.start_char - base, d.end_char - base)
                 for d in ctx.dates_between(sent.start_char, sent.end_char)]

@@ -54,14 +54,14 @@ STOP = {
     "them", "its", "his", "their", "by", "as", "will", "would", "not", "no", "then", "so",
     "but", "from", "all", "one", "have", "has", "had", "do", "does", "did", "there", "what",
 }
-_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, re.Pattern[str], str]]]] = {}
+_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]]] = {}
 
 
-def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], str]]:
+def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
     """One pattern per wording of each quotation: its telling words in order, a couple of
     other words allowed between them and a plural ending on each (students misquote); with
-    the rarest-looking telling word, which a sentence must hold for the pattern to be tried
-    (most sentences quote nothing)."""
+    the telling words, which a sentence must all hold for the pattern to be tried (most
+    sentences quote nothing)."""
     known = _CACHE.get(id(knowledge))
     if known is not None and known[0] is knowledge:
         return known[1]
@@ -77,19 +77,19 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], st
             gap = r"[\W_]+(?:[\w'’]+[\W_]+){0,2}?"
             body = gap.join(re.escape(w) + r"(?:e?s)?" for w in telling)
             out.append((q, re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE),
-                        max(telling, key=len)))
+                        tuple(sorted(set(telling), key=len, reverse=True))))
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, out)
     return out
 
 
-def _in_essay(ctx: ExtractContext) -> list[tuple[Quotation, re.Pattern[str], str]]:
-    """The patterns whose needed word the essay holds somewhere (found once per essay,
-    then tried sentence by sentence)."""
+def _in_essay(ctx: ExtractContext) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
+    """The patterns whose words the essay holds somewhere (found once per essay, then
+    tried sentence by sentence)."""
     found = ctx.memo.get("quotations")
     if found is None:
         found = ctx.memo["quotations"] = [p for p in _patterns(ctx.knowledge)
-                                          if p[2] in ctx.lower]
+                                          if all(w in ctx.lower for w in p[2])]
     return found
 
 
@@ -103,7 +103,7 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
     out: list[Claim] = []
     seen: set[str] = set()
     for q, pattern, needed in _in_essay(ctx):
-        if q.id in seen or needed not in low:
+        if q.id in seen or not all(w in low for w in needed):
             continue
         m = pattern.search(text)
         if m is None:
