@@ -447,16 +447,31 @@ def _check_era(claim: Claim, knowledge: Knowledge) -> Verdict:
     fact = _event_fact(event)
     detail = claim.detail
     if "leader" in detail:
-        # A policy or treaty belongs to the leader in whose time it began.
+        # A policy or treaty belongs to the leader in whose time it began; its ending to
+        # the one in whose time it ended; keeping it going to any while it lasted.
         era = (dt.date.fromisoformat(detail["era_start"]), dt.date.fromisoformat(detail["era_end"]))
-        starts = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
-        if any(_overlaps(era, i) for i in starts):
+        aspect = detail.get("aspect", "start")
+        if aspect == "end":
+            points = [(d.start, d.end) for d in [event.end, *event.accepted_ends]
+                      if d is not None]
+        elif aspect == "during":
+            points = intervals
+        else:
+            points = [(d.start, d.end) for d in [event.date, *event.accepted_dates]]
+        if not points:
+            return Verdict(UNVERIFIABLE)
+        if any(_overlaps(era, i) for i in points):
             return Verdict(SUPPORTED, sources=sources, expected=fact)
         leader = knowledge.get(detail["leader"])
-        who = _leader_at(knowledge, intervals[0][0])
-        tail = f", when {who} led the Soviet state" if who else ""
+        who = _leader_at(knowledge, points[0][1] if aspect == "end" else points[0][0])
+        when = "it ended" if aspect == "end" else "it began" if event.end is not None else ""
+        tail = (f"; {when} when {who} led the Soviet state" if when else
+                f", when {who} led the Soviet state") if who and aspect != "during" else ""
         lname = leader.name if leader is not None else detail["leader"]
-        correction = f"{fact}{tail} — it does not belong to {_short(lname)}'s time."
+        verdict = {"end": "it did not end in",
+                   "during": "it began after" if points[0][0] > era[1] else "it was over before",
+                   }.get(aspect, "it does not belong to")
+        correction = f"{fact}{tail} — {verdict} {_short(lname)}'s time."
         return Verdict(CONTRADICTED, correction, sources, fact,
                        _misconception_note(knowledge, event.id))
     period = (dt.date.fromisoformat(detail["period_start"]) - ERA_TOLERANCE,

@@ -781,8 +781,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
         out.extend(_yearless_claims(ctx, sent, events, yearless))
     out.extend(_outcome_claims(ctx, sent, events))
     out.extend(_sequence_claims(ctx, sent, mentions, relatives, anchors))
-    dated = {c.subject for c in out if c.kind == "date"}
-    out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods, dated))
+    out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
     # "After the pact was signed by A and B, ...": an anchor's own clause states who took
     # part as plainly as a main clause would ("within a year of Munich" states nothing).
     acting = [m for m in anchored if m.by_trigger or _acts_in_its_clause(ctx, m)]
@@ -1484,11 +1483,11 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 
 def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list[Mention],
                 dates: list[DateSpan], relatives: list[RelativeDate],
-                periods: dict[int, _Period], dated: set[str | None]) -> list[Claim]:
-    """Events attributed to a leader ("Stalin's Treaty of Rapallo", "under Lenin") or, when
-    the sentence has no date of its own, to the period its paragraph is about. A doer
-    ("Hitler marched into the Rhineland in 1935") is only checked when no date is: the date
-    is the sharper check of the same statement."""
+                periods: dict[int, _Period]) -> list[Claim]:
+    """Events attributed to a leader ("Stalin's Treaty of Rapallo", "under Lenin", "Stalin
+    introduced the NEP in 1921") or, when the sentence has no date of its own, to the period
+    its paragraph is about. A doer is checked beside a date: a right year does not make the
+    wrong leader right."""
     doc = ctx.doc
     out = _period_claims(ctx, sent, events, dates, relatives, periods)
     eras = {e.leader: e for e in ctx.knowledge.eras}
@@ -1498,15 +1497,20 @@ def _era_claims(ctx: _Context, sent: Span, events: list[Mention], mentions: list
         leader = _leader_of(ctx, m, mentions, eras)
         if leader is not None:
             lm, era = leader
-            lhead = doc[lm.start:lm.end].root
-            if m.kb_id in dated and lhead.dep_ != "poss":
-                continue
             start, end = min(lm.start_char, m.start_char), max(lm.end_char, m.end_char)
+            detail = {"leader": lm.kb_id, "era_start": era.start.start.isoformat(),
+                      "era_end": era.end.end.isoformat()}
+            verb = None if m.by_trigger else _governing_verb(_mention_head(doc, m))
+            if verb is not None and verb.lemma_.lower() in ENDING_DEEDS:
+                detail["aspect"] = "end"  # "Stalin abandoned the NEP": when it ended
+            elif verb is not None and verb.lemma_.lower() in KEEPING_DEEDS:
+                detail["aspect"] = "during"  # "Stalin kept the NEP going": while it lasted
+            if m.by_trigger and m.verb is not None:
+                # one verb, several events it may name: one statement, its readings merged
+                detail["reading"] = f"era:{m.verb.i}:{lm.kb_id}"
             out.append(Claim(
                 kind="era", start=start, end=end, text=_text(doc)[start:end], subject=m.kb_id,
-                refs=(m.kb_id, lm.kb_id), stated=f"in {lm.text}'s time",
-                detail={"leader": lm.kb_id, "era_start": era.start.start.isoformat(),
-                        "era_end": era.end.end.isoformat()},
+                refs=(m.kb_id, lm.kb_id), stated=f"in {lm.text}'s time", detail=detail,
             ))
     return out
 
@@ -1602,7 +1606,12 @@ AUTHORSHIP_NOUNS = {"idea", "policy", "plan", "brainchild", "creation", "doing",
                     "invention", "scheme", "achievement", "legacy"}
 DOING_VERBS = {"sign", "conclude", "negotiate", "make", "agree", "launch", "order", "introduce",
                "start", "begin", "create", "found", "establish", "dissolve", "abolish", "join",
-               "lead", "wage", "fight", "win", "lose", "organise", "organize", "adopt", "set"}
+               "lead", "wage", "fight", "win", "lose", "organise", "organize", "adopt", "set",
+               "end", "abandon", "scrap", "terminate", "continue", "keep", "maintain"}
+# A leader who ended a policy is checked against when it ended, one who kept it going
+# against while it lasted; every other deed against when it began.
+ENDING_DEEDS = {"end", "abandon", "scrap", "abolish", "dissolve", "terminate", "drop"}
+KEEPING_DEEDS = {"continue", "keep", "maintain", "extend", "retain"}
 
 
 def _governing_verb(tok: Token) -> Token | None:

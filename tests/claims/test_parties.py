@@ -32,10 +32,12 @@ def test_a_state_the_knowledge_lists_agrees_and_a_person_it_does_not_stays_unche
 
 
 def test_holding_an_office_is_not_taking_part() -> None:
+    """Stalin held an office in 1921: that does not make the NEP his. What says it was not
+    is the leader check (Lenin led the state when it began), never the office."""
     (claim,) = about("In 1921 Stalin introduced the New Economic Policy.",
                      "new_economic_policy")
-    assert claim["verdict"] == "unverifiable"
-    assert details(claim)["actor:Stalin"] == "unchecked"
+    assert details(claim).get("actor:Stalin") != "agrees"
+    assert claim["verdict"] == "contradicted" and "Lenin led" in claim["correction"]
 
 
 def test_a_later_member_is_wrong_among_the_makers_and_right_as_one_who_joined() -> None:
@@ -171,3 +173,34 @@ def test_a_capital_is_never_a_reason_to_call_a_party_wrong() -> None:
 def test_who_agreed_at_a_conference_took_part_in_it(text: str, verdict: str) -> None:
     party = [c for c in about(text, "munich_agreement") if "party" in c["kinds"]]
     assert party and party[0]["verdict"] == verdict, party
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a right year does not make the wrong leader right
+    ("Stalin introduced the New Economic Policy in March 1921.", "contradicted"),
+    ("In 1921 Lenin introduced the New Economic Policy.", "supported"),
+])
+def test_the_leader_who_began_a_policy_is_checked_beside_its_date(text: str,
+                                                                  verdict: str) -> None:
+    found = about(text, "new_economic_policy")
+    assert verdict in {c["verdict"] for c in found}
+    if verdict == "contradicted":
+        (wrong,) = [c for c in found if c["verdict"] == "contradicted"]
+        assert "Lenin" in wrong["correction"] and "Stalin" in wrong["correction"]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # ending a policy belongs to the leader in whose time it ended, not began
+    ("Stalin abolished the New Economic Policy.", "supported"),
+    ("In 1928 Stalin scrapped the New Economic Policy.", None),
+    ("Lenin abandoned the New Economic Policy.", "contradicted"),
+    # keeping it going: any leader while it lasted
+    ("Stalin continued the New Economic Policy for a few years.", "supported"),
+])
+def test_a_leader_who_ended_or_kept_a_policy_is_checked_against_when_it_ended_or_lasted(
+        text: str, verdict: str | None) -> None:
+    verdicts = {c["verdict"] for c in claims_of(text)
+                if c["subject"] == "new_economic_policy"}
+    assert "contradicted" not in verdicts if verdict != "contradicted" else verdicts
+    if verdict is not None:
+        assert verdict in verdicts
