@@ -539,10 +539,29 @@ def DateValue_from(iso: str) -> dt.date:
     return iso_span(str(iso))[0]
 
 
+def _title_subject_of(name: Token) -> Token | None:
+    """"Eden, then the Foreign Secretary, visited Moscow": the parser may take the title for
+    the subject and hang the name on the verb loosely; the title subject it stands for
+    (the name is the subject, the title its apposition)."""
+    if name.dep_ not in ("npadvmod", "dep", "nmod") or name.pos_ != "PROPN":
+        return None
+    verb = name.head
+    nxt = name.right_edge.i + 1
+    if verb.pos_ not in ("VERB", "AUX") or nxt >= len(name.doc) or name.doc[nxt].text != ",":
+        return None
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                 and c.pos_ in ("NOUN", "PROPN") and c.left_edge.i > nxt
+                 and c.i < verb.i), None)
+
+
 def _misread_opening(verb: Token, subject: Token) -> Token:
     """"After Munich the USSR left the League": with no comma the parser takes the time
     ("Munich") for the subject and the real subject for its apposition; the apposition is
     the subject."""
+    named = next((c for c in verb.children if c.i < subject.i
+                  and _title_subject_of(c) == subject), None)
+    if named is not None:
+        return named
     appos = [c for c in subject.children if c.dep_ == "appos" and c.i > subject.i]
     opener = subject.doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
     if appos and opener is not None and opener.dep_ == "mark" and opener.head == verb \
@@ -1686,8 +1705,8 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             "start": _start_cue(doc, sent, person, o_start) or bool(
                 when is not None and when.open_end and not appointment),
         }
-        at = _event_acted_in(ctx, person, mentions) if detail["acting"] and anchor is None \
-            else None
+        at = _event_acted_in(ctx, person, mentions, when) if detail["acting"] \
+            and anchor is None else None
         if at is not None:
             detail["at"] = at
         elif when is None and anchor is None:
@@ -1717,23 +1736,38 @@ def _acting(doc: Doc, person: Mention) -> bool:
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in HOLDING_VERBS
 
 
-def _event_acted_in(ctx: _Context, person: Mention, mentions: list[Mention]) -> str | None:
+def _event_acted_in(ctx: _Context, person: Mention, mentions: list[Mention],
+                    when: DateSpan | None = None) -> str | None:
     """The one dated event the clause has the person doing ("the German Chancellor Rathenau
-    signed the Treaty of Rapallo"): the time a title given to a doer is claimed for."""
+    signed the Treaty of Rapallo"): the time a title given to a doer is claimed for. Of
+    several the verb may name ("Eden visited Moscow": in 1935 or in 1941), the one the
+    clause's own date holds."""
     doc = ctx.doc
     head = _mention_head(doc, person)
     if head.dep_ == "appos":  # "Chamberlain's foreign secretary, Eden, flew ..."
         head = head.head
+    head = _title_subject_of(head) or head
     if head.dep_ not in ("nsubj", "nsubjpass") and not (
             head.dep_ == "pobj" and head.head.dep_ == "agent"):
         return None
     verb = clause_head(head).i
     events = {m.kb_id for m in mentions if m.section == "events"
               and clause_head(_mention_head(doc, m)).i == verb}
+    if len(events) > 1 and when is not None:
+        events = {e for e in events if _held_by(when, ctx.knowledge.get(e))}
     if len(events) != 1:
         return None
     event = ctx.knowledge.get(next(iter(events)))
     return event.id if getattr(event, "date", None) is not None else None
+
+
+def _held_by(when: DateSpan, event: Any) -> bool:
+    """The event began and ended within the stated time."""
+    start = getattr(event, "date", None)
+    if start is None:
+        return False
+    end = getattr(event, "end", None) or start
+    return when.start <= start.start and end.end <= when.end
 
 
 _FIRST_ROLE = r"(?:chairman|chair|leader|head|president|chief)"

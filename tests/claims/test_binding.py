@@ -461,3 +461,20 @@ def test_he_is_the_one_person_the_sentence_before_names(text: str, verdict: str)
 def test_he_after_two_people_is_left_alone() -> None:
     found = claims_of("Stalin distrusted Litvinov and Chicherin. In 1937 he was dismissed.")
     assert all(c["verdict"] != "contradicted" for c in found)
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # "Name, then the Title, did X": the parser may take the title for the subject; the
+    # name is the doer, and the title is claimed for the day of the deed
+    ("Eden, at that time the Foreign Secretary, went to Moscow in 1935.", "contradicted"),
+    ("Eden, then the Lord Privy Seal, went to Moscow in 1935.", None),
+    ("Eden, then the Foreign Secretary, flew to Moscow in 1941.", "supported"),
+    ("Ribbentrop, the German Foreign Minister, flew to Moscow in August 1939.", "supported"),
+])
+def test_a_title_between_commas_is_the_doers_on_the_day_of_the_deed(text: str,
+                                                                     verdict: str | None) -> None:
+    verdicts = {c["verdict"] for c in claims_of(text)}
+    if verdict is None:
+        assert "contradicted" not in verdicts
+    else:
+        assert verdict in verdicts and (verdict == "contradicted") == ("contradicted" in verdicts)
