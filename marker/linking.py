@@ -87,6 +87,10 @@ _PLURAL_HEADS = {"pacts": "pact", "treaties": "treaty", "agreements": "agreement
                  "alliances": "alliance", "accords": "accord", "invasions": "invasion"}
 _DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in (*DESCRIPTIVE_HEADS, *_PLURAL_HEADS)}
 _DAY_ONLY_HEADS = {"invasion"}  # described only by the day it began
+# Kinds of event whose names hold an agreement's name without being one ("the French
+# ratification of the pact", "Ribbentrop's flight to Moscow to sign the pact").
+_AROUND_AGREEMENTS = {"visit", "meeting", "negotiation", "mission", "speech", "ratification",
+                      "ratification_refused"}
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -519,7 +523,7 @@ class KnowledgeLinker:
             return []
         if key in self.title_only and not all(
                 t.text.istitle() for t in doc[start:end] if t.is_alpha
-                and t.lower_ not in FUNCTION_WORDS):
+                and t.lower_ not in FUNCTION_WORDS) and not self._definite_plain(doc, start, key):
             return []
         before = doc[start - 1].lower_ if start > 0 else ""
         out = [t for t in targets if before == "the" or not t.needs_the]
@@ -538,6 +542,22 @@ class KnowledgeLinker:
         if not self._case_ok(doc, start, end, out):
             return []
         return out
+
+    def _definite_plain(self, doc: Doc, start: int, key: str) -> bool:
+        """"the civil war" in lower case is the war the topic's default reading names (the
+        Russian one), when nothing in its paragraph points to another ("Spain", "Franco"):
+        "a civil war", or a paragraph about Spain, is left alone."""
+        if start == 0 or doc[start - 1].lower_ != "the":
+            return False
+        rules = self.disambiguation[key].rules
+        text = doc.text
+        lo = text.rfind("\n\n", 0, doc[start].idx) + 1
+        hi = text.find("\n\n", doc[start].idx)
+        para = text[lo:hi if hi >= 0 else len(text)]
+        return not any(
+            (r.pattern and re.search(r.pattern, para, re.IGNORECASE))
+            or any(re.search(rf"\b{re.escape(w)}\b", para, re.IGNORECASE) for w in r.context)
+            for r in rules)
 
     def _case_ok(self, doc: Doc, start: int, end: int, targets: list[Target]) -> bool:
         """Single-word names of people must look like names: capitalised, and not a
@@ -665,6 +685,13 @@ class KnowledgeLinker:
                 continue  # "the invasion of 22 June 1941" only: invasions of a year are many
             found = self._description((head, tuple(words), year or day,
                                        party.kb_id_ if party else None))
+            if found is None and party is not None:
+                # "Stalin signed the pact with Hitler": of the pacts Hitler made, the one
+                # whose sides also hold the clause's doer
+                doer = _doer(doc, tok, spans)
+                if doer is not None and doer != party.kb_id_:
+                    found = self._description((head, tuple(words), year or day,
+                                               party.kb_id_, doer))
             if found is None:
                 continue
             if party is not None:
@@ -715,15 +742,20 @@ class KnowledgeLinker:
         return self._descriptions_found[key]
 
     def _described(self, head: str, words: tuple[str, ...], year: str | None,
-                   party: str | None) -> str | None:
+                   party: str | None, doer: str | None = None) -> str | None:
         """The id of the only event whose names hold the head and words and whose sides
-        include the party; when several do, the only one of them dated in the year."""
+        include the party (and the doer, when one is given); when several do, the only one
+        of them dated in the year."""
         hits = []
         for event, names in self._event_words:
             if not any(head in n and all(_has_word(n, w) for w in words) for n in names) \
                     and not (head == "treaty" and event.kind == "treaty" and not words):
                 continue
+            if head != "invasion" and event.kind in _AROUND_AGREEMENTS:
+                continue  # "Ribbentrop's flight to sign the pact" is no pact
             if party is not None and party not in self._sides(event):
+                continue
+            if doer is not None and doer not in self._sides(event):
                 continue
             hits.append(event)
         if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
@@ -819,6 +851,16 @@ class KnowledgeLinker:
                         (chosen,) if chosen else tuple(ids)))
             last_end = e
         return out
+
+
+def _doer(doc: Doc, noun: Token, spans: list[Span]) -> str | None:
+    """The linked subject of the verb whose object ``noun`` is ("Stalin signed the pact")."""
+    if noun.dep_ not in ("dobj", "obj") or noun.head.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    return next((s.kb_id_ for s in spans if s.kb_id_ and s.start <= subject.i < s.end), None)
 
 
 def _day_after(doc: Doc, i: int) -> str | None:

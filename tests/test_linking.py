@@ -105,6 +105,38 @@ def test_a_second_party_with_no_such_treaty_links_nothing(nlp: Language) -> None
     assert "anglo_soviet_trade_agreement" not in found.values()
 
 
+@pytest.mark.parametrize(("text", "kb_id"), [
+    # of the pacts Hitler made, the one whose sides also hold the clause's doer
+    ("Stalin agreed the pact with Hitler because Britain hesitated.", "nazi_soviet_pact"),
+    ("Pilsudski signed the pact with Hitler to buy time.", "german_polish_nonaggression_pact"),
+])
+def test_a_pact_with_a_party_is_told_apart_by_the_doer(nlp: Language, text: str,
+                                                        kb_id: str) -> None:
+    assert kb_id in links(nlp, text).values()
+
+
+def test_a_journey_to_sign_a_pact_is_no_pact(nlp: Language) -> None:
+    """"The pact with Hitler" is never Ribbentrop's flight to sign it, nor a ratification."""
+    found = links(nlp, "Stalin agreed the pact with Hitler because Britain hesitated.")
+    assert not any(str(v).startswith("ribbentrop_moscow_visit") for v in found.values())
+
+
+@pytest.mark.parametrize(("text", "kb_id"), [
+    ("The Red Army won the civil war against the Whites.", "russian_civil_war"),
+    ("The civil war against the Whites ruined the economy.", "russian_civil_war"),
+    # a civil war is any civil war; a paragraph about Spain is about Spain's
+    ("Russia was torn by a civil war.", None),
+    ("Franco rose against the Republic. The civil war there cost many lives.", None),
+])
+def test_the_civil_war_in_lower_case_is_the_topics_own_unless_the_paragraph_says_otherwise(
+        nlp: Language, text: str, kb_id: str | None) -> None:
+    found = links(nlp, text)
+    if kb_id is None:
+        assert "russian_civil_war" not in found.values()
+    else:
+        assert kb_id in found.values()
+
+
 def test_a_kind_and_a_day_no_event_has_links_nothing(nlp: Language) -> None:
     """A wrong day picks out no event, so it is never called wrong."""
     assert "treaty" not in links(nlp, "Few foresaw the treaty of 5 March 1918.")
