@@ -124,14 +124,16 @@ def test_errors_cost_by_their_rate_not_their_count() -> None:
     assert long_essay["details"]["errors_per_1000_words"] < 4
 
 
-def test_frequent_errors_keep_knowledge_out_of_the_top_band_and_are_named() -> None:
+def test_frequent_errors_put_knowledge_in_the_several_errors_band_and_are_named() -> None:
+    """Four or more wrong claims per 1,000 words are the 2-3 band's "several errors of
+    fact" in the default rubric, whatever else the essay knows."""
     data = mark_text(_WRONG * 2 + _RIGHT * 6, force=True).to_dict()
     accuracy = data["evidence"]["accuracy"]
     assert accuracy["details"]["errors_per_1000_words"] >= 4
     assert [s["signal"] for s in accuracy["details"]["signals"]] == ["frequent_errors"]
     knowledge = next(c for c in data["criteria"] if c["id"] == "knowledge")
-    assert knowledge["mark"] <= 5
-    assert "errors are rare" not in knowledge["band"]
+    assert knowledge["mark"] <= 3
+    assert "errors are rare" not in knowledge["band"] and "several errors" in knowledge["band"]
     assert any("Lenin died in 1927" in r for r in knowledge["reasons"])
 
 
