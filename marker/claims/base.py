@@ -45,6 +45,9 @@ class Mention:
     agent: str | None = None  # the trigger's matched doer ("Germany" in "Germany invaded")
     described: bool = False  # linked by a description ("the alliance with France"): a guess
     head_i: int | None = None  # where the mention joins the sentence (see _mention_head)
+    # named through a pronoun ("after Germany walked out of it"): an anchor for another
+    # clause, never a statement of its own
+    anchor_only: bool = False
 
     @property
     def root(self) -> int:

@@ -292,6 +292,20 @@ class _Context:
                                        ent.end, ent.start_char, ent.end_char, ent.text)
         return None
 
+    def _thing_antecedent(self, tok: Token, mentions: list[Mention]) -> Mention | None:
+        """"The USSR joined the League a year after Germany walked out of it": 'it' acted on
+        is the one organisation its sentence names before it (none or two: left alone)."""
+        if tok.lower_ != "it" or tok.dep_ not in ("dobj", "obj", "pobj"):
+            return None
+        sent = tok.sent
+        named = {m.kb_id: m for m in mentions if m.section == "organisations"
+                 and sent.start <= m.start and m.end <= tok.i}
+        if len(named) != 1:
+            return None
+        m = next(iter(named.values()))
+        return Mention(m.kb_id, m.section, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
+                       tok.text)
+
     def _person_antecedent(self, tok: Token) -> Mention | None:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
         the one person the previous sentence names, when this sentence names nobody (two
@@ -349,7 +363,8 @@ class _Context:
                 args = self.arguments(tok)
                 role_ok = [
                     (role, m) for role, t in args
-                    if (m := by_token.get(t.i) or self._person_antecedent(t)) is not None
+                    if (m := by_token.get(t.i) or self._person_antecedent(t)
+                        or self._thing_antecedent(t, mentions)) is not None
                     and m.kb_id == trig.entity
                     and (trig.role in (None, "any") or trig.role == role)
                 ]
@@ -381,7 +396,8 @@ class _Context:
                 span = self.doc[start:end]
                 found.append(Mention(event.id, "events", start, end, span.start_char,
                                      span.end_char, span.text, by_trigger=True, verb=tok,
-                                     agent=agent))
+                                     agent=agent, anchor_only=arg.text.lower() == "it"
+                                     and by_token.get(arg.start) is None))
         found.extend(self._objectless(by_lemma, by_token, found))
         return found
 
@@ -781,6 +797,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     killing = {c.detail["verb_at"][0] for c in fates
                if getattr(ctx.knowledge.get(c.subject or ""), "died", None) is not None}
     events = [m for m in mentions if m.section == "events" and id(m) not in anchors
+              and not m.anchor_only
               and not (m.by_trigger and m.verb is not None and m.verb.idx in killing)]
     anchored = [m for m in mentions if id(m) in anchors]
     firsts = _first_holder_claims(ctx, sent, mentions)
@@ -803,7 +820,8 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(_era_claims(ctx, sent, events, mentions, dates, relatives, periods))
     # "After the pact was signed by A and B, ...": an anchor's own clause states who took
     # part as plainly as a main clause would ("within a year of Munich" states nothing).
-    acting = [m for m in anchored if m.by_trigger or _acts_in_its_clause(ctx, m)]
+    acting = [m for m in anchored if not m.anchor_only
+              and (m.by_trigger or _acts_in_its_clause(ctx, m))]
     out.extend(_party_claims(ctx, sent, events + acting, mentions))
     out.extend(number.extract(ctx, sent, mentions))
     out.extend(quote.extract(ctx, sent, mentions))

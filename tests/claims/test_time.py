@@ -73,3 +73,23 @@ def test_a_wrong_timeline_date_is_corrected() -> None:
 def test_years_later_may_count_calendar_years(text: str, verdict: str) -> None:
     (claim,) = about(text, "rhineland_remilitarisation")
     assert claim["verdict"] == verdict
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # 'it' acted on is the one organisation named before it in the sentence
+    ("In 1934 the USSR entered the League of Nations, a year after Germany quit it.",
+     "supported"),
+    ("The USSR entered the League of Nations in 1934, a year before Germany quit it.",
+     "contradicted"),
+])
+def test_it_in_an_anchor_clause_is_the_organisation_its_sentence_names(text: str,
+                                                                       verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}
+
+
+def test_an_anchor_named_through_it_is_no_statement_of_its_own() -> None:
+    """"in the same year that Germany left it": whether Germany left is not the statement;
+    when it left, against the main clause, is, and that is not checked here: no ✓."""
+    found = claims_of("The USSR entered the League of Nations in the same year that Germany "
+                      "quit it.")
+    assert "supported" not in {c["verdict"] for c in found}
