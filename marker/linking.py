@@ -81,7 +81,7 @@ DERIVED_ENDINGS = (
 )
 # What a known name may lack that a related word adds: Soviet(s), German(y), Russi(a).
 MISSING_ENDINGS = ("s", "es", "y", "a", "ia", "n")
-DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord", "invasion"}
+DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord", "invasion", "peace"}
 # "treaties with France and Czechoslovakia": one of each kind per party.
 _PLURAL_HEADS = {"pacts": "pact", "treaties": "treaty", "agreements": "agreement",
                  "alliances": "alliance", "accords": "accord", "invasions": "invasion"}
@@ -685,6 +685,14 @@ class KnowledgeLinker:
                 continue  # "the invasion of 22 June 1941" only: invasions of a year are many
             found = self._description((head, tuple(words), year or day,
                                        party.kb_id_ if party else None))
+            place = _place_after(doc, party.end) if party is not None else None
+            if place is not None and (found is None or head == "peace"):
+                # "another treaty with Germany at Berlin", "peace with Poland at Riga": the
+                # one made there (peace only so: "peace with Germany" alone is a wish)
+                found = self._description((head, tuple(words), year or day, party.kb_id_,
+                                           None, place))
+            elif head == "peace":
+                continue
             if found is None and party is not None:
                 # "Stalin signed the pact with Hitler": of the pacts Hitler made, the one
                 # whose sides also hold the clause's doer
@@ -742,10 +750,11 @@ class KnowledgeLinker:
         return self._descriptions_found[key]
 
     def _described(self, head: str, words: tuple[str, ...], year: str | None,
-                   party: str | None, doer: str | None = None) -> str | None:
+                   party: str | None, doer: str | None = None,
+                   place: str | None = None) -> str | None:
         """The id of the only event whose names hold the head and words and whose sides
-        include the party (and the doer, when one is given); when several do, the only one
-        of them dated in the year."""
+        include the party (and the doer, and was made at the place, when those are given);
+        when several do, the only one of them dated in the year."""
         hits = []
         for event, names in self._event_words:
             if not any(head in n and all(_has_word(n, w) for w in words) for n in names) \
@@ -757,7 +766,13 @@ class KnowledgeLinker:
                 continue
             if doer is not None and doer not in self._sides(event):
                 continue
+            if place is not None and place not in {fold(p) for p in event.places}:
+                continue
             hits.append(event)
+        if len(hits) > 1 and place is not None:
+            # "a treaty ... at Berlin": what is called a treaty before a pact of that kind
+            called = [e for e in hits if head in fold(e.name).split()]
+            hits = called or hits
         if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
             hits = [e for e in hits
                     if any(d.iso == year for d in (e.date, *e.accepted_dates) if d)]
@@ -851,6 +866,14 @@ class KnowledgeLinker:
                         (chosen,) if chosen else tuple(ids)))
             last_end = e
         return out
+
+
+def _place_after(doc: Doc, i: int) -> str | None:
+    """"... at Riga", "... in Berlin" right after a party: the place, folded."""
+    if i + 1 < len(doc) and doc[i].lower_ in ("at", "in") and doc[i + 1].pos_ == "PROPN" \
+            and doc[i + 1].ent_type_ in ("GPE", "LOC", "FAC"):
+        return fold(doc[i + 1].text)
+    return None
 
 
 def _doer(doc: Doc, noun: Token, spans: list[Span]) -> str | None:

@@ -115,6 +115,20 @@ def test_a_pact_with_a_party_is_told_apart_by_the_doer(nlp: Language, text: str,
     assert kb_id in links(nlp, text).values()
 
 
+@pytest.mark.parametrize(("text", "kb_id"), [
+    # the place a treaty was made at tells it apart from the others with that party
+    ("The Soviets then concluded a treaty with Germany at Berlin.", "treaty_of_berlin_1926"),
+    ("The Bolsheviks at last made peace with Poland at Riga.", "treaty_of_riga"),
+])
+def test_a_treaty_with_a_party_at_a_place(nlp: Language, text: str, kb_id: str) -> None:
+    assert kb_id in links(nlp, text).values()
+
+
+def test_peace_with_a_party_without_a_place_is_a_wish_not_a_treaty(nlp: Language) -> None:
+    assert "treaty_of_brest_litovsk" not in links(
+        nlp, "Lenin longed for peace with Germany.").values()
+
+
 def test_a_journey_to_sign_a_pact_is_no_pact(nlp: Language) -> None:
     """"The pact with Hitler" is never Ribbentrop's flight to sign it, nor a ratification."""
     found = links(nlp, "Stalin agreed the pact with Hitler because Britain hesitated.")
