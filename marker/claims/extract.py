@@ -1937,8 +1937,9 @@ def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
     for p in people:
         lo, hi = (p.end_char, o_start) if p.end_char <= o_start else (o_end, p.start_char)
         between = _text(doc)[lo:hi]
-        if len(between) > 60 or re.search(r"\b(while|whereas|but|than|replaced|after|before|"
-                                          r"succeeded|and)\b|;", between):
+        if (len(between) > 60 or re.search(r"\b(while|whereas|but|than|replaced|after|before|"
+                                           r"succeeded|and)\b|;", between)) \
+                and not _relative_clause_of(doc, o_start, p):
             continue
         if any(q is not p and lo <= q.start_char < hi for q in people):
             continue
@@ -1946,6 +1947,15 @@ def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
         if best is None or dist < best[0]:
             best = (dist, p)
     return best[1] if best else None
+
+
+def _relative_clause_of(doc: Doc, o_start: int, person: Mention) -> bool:
+    """"Stalin, who had beaten his rivals and become General Secretary in 1929": the title
+    is in a relative clause (or a verb joined to one) hung on the person's name."""
+    verb = clause_head(_token_at(doc, o_start))
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
+    return verb.dep_ == "relcl" and person.start <= verb.head.i < person.end
 
 
 def _office_time(ctx: _Context, o_start: int, o_end: int, person: Mention,

@@ -478,3 +478,15 @@ def test_a_title_between_commas_is_the_doers_on_the_day_of_the_deed(text: str,
         assert "contradicted" not in verdicts
     else:
         assert verdict in verdicts and (verdict == "contradicted") == ("contradicted" in verdicts)
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a title in a relative clause hung on the name is the name's, whatever else the
+    # clause says before it
+    ("Stalin, who had crushed the Left and become General Secretary in 1928, ruled alone.",
+     "contradicted"),
+    ("Chicherin, who knew many languages and was foreign commissar from 1918, went to Genoa.",
+     "supported"),
+])
+def test_a_title_in_a_relative_clause_on_the_name_is_the_names(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}
