@@ -318,7 +318,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
             continue
         if any(s <= ent.start_char < e for s, e in dated):
             continue
-        detail = _entity_detail(ent, doc, text, knowledge)
+        detail = _entity_detail(ent, doc, text, knowledge) or _destination(
+            ent, doc, text, knowledge, subject, own_tokens)
         if detail is None or (about_a_person and detail.slot in ("actor", "parties", "place")):
             continue  # who else acts in a clause about someone's office is the act's detail
         if about_words and detail.slot == "parties":
@@ -529,6 +530,27 @@ def _entity_detail(ent: Any, doc: Doc, text: str, knowledge: Knowledge) -> Detai
     if section == "states" or (section is None and ent.label_ in ("GPE", "NORP")):
         return Detail("parties", words, ent.start_char, ent.end_char, UNCHECKED)
     return None
+
+
+# Kinds of event that take someone somewhere: "to <place>" on their verb says where.
+DESTINATION_KINDS = {"exile", "deportation", "visit", "relocation", "evacuation", "mission"}
+
+
+def _destination(ent: Any, doc: Doc, text: str, knowledge: Knowledge, subject: Any,
+                 own_tokens: set[int]) -> Detail | None:
+    """"Trotsky was deported to Siberia": where the event took its person, a place detail
+    that agrees when the knowledge lists it and is otherwise not checked (Alma-Ata is also
+    'Central Asia'), so that a ✓ never covers a destination nobody checked."""
+    if getattr(subject, "kind", None) not in DESTINATION_KINDS \
+            or ent.label_ not in ("GPE", "LOC", "FAC"):
+        return None
+    head = _outside_head(doc, ent.start, ent.end)
+    if head.dep_ != "pobj" or head.head.lower_ not in ("to", "into") \
+            or head.head.head.i not in own_tokens:
+        return None
+    status, where = place_status(knowledge, subject, text[ent.start_char:ent.end_char], True)
+    return Detail("place", text[ent.start_char:ent.end_char], ent.start_char, ent.end_char,
+                  AGREES if status == AGREES else UNCHECKED, where)
 
 
 def _year_between(doc: Doc, prep: int, start: int) -> bool:

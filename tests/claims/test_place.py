@@ -75,3 +75,14 @@ def test_a_place_the_event_itself_went_to_agrees_and_another_is_only_unchecked()
     (other,) = about(text.format("Leningrad"), "anglo_french_military_mission_1939")
     assert details(other)["place:Leningrad"] == "unchecked"
     assert other["verdict"] == "unverifiable"
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # where someone was sent is a detail of the sending: no ✓ over a destination that is
+    # not checked, and never called wrong ("Central Asia" holds Alma-Ata)
+    ("In 1929 Trotsky was deported to Siberia.", "unverifiable"),
+    ("In 1929 Trotsky was deported to Turkey.", "supported"),
+    ("In 1929 Trotsky was deported to Central Asia.", "unverifiable"),
+])
+def test_a_destination_agrees_or_stays_unchecked(text: str, verdict: str) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == {verdict}
