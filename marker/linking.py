@@ -48,6 +48,8 @@ from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
+from .nlp import where
+
 if TYPE_CHECKING:
     from .topic import Disambiguation, Event, Rule, Topic
 
@@ -399,7 +401,7 @@ class KnowledgeLinker:
         corrected tokens' original text by index."""
         words = [fold(t.text) or t.text for t in tokens]
         corrected: dict[int, str] = {}
-        for i in _where(doc, POS, {PROPN}):  # proper nouns only: the rest are never names
+        for i in where(doc, POS, {PROPN}):  # proper nouns only: the rest are never names
             tok, word = tokens[i], words[i]
             if (not tok.is_alpha or not tok.text[:1].isupper()
                     or len(word) < 5 or word in self.known_words):
@@ -554,10 +556,8 @@ class KnowledgeLinker:
         lo = text.rfind("\n\n", 0, doc[start].idx) + 1
         hi = text.find("\n\n", doc[start].idx)
         para = text[lo:hi if hi >= 0 else len(text)]
-        return not any(
-            (r.pattern and re.search(r.pattern, para, re.IGNORECASE))
-            or any(re.search(rf"\b{re.escape(w)}\b", para, re.IGNORECASE) for w in r.context)
-            for r in rules)
+        return not any((r.pattern and re.search(r.pattern, para, re.IGNORECASE))
+                       or _context_in(r, para) for r in rules)
 
     def _case_ok(self, doc: Doc, start: int, end: int, targets: list[Target]) -> bool:
         """Single-word names of people must look like names: capitalised, and not a
@@ -643,7 +643,7 @@ class KnowledgeLinker:
         for span in spans:
             taken.add(span.start, span.end)
         out = list(spans)
-        for i in _where(doc, LOWER, _DESCRIPTIVE_HEAD_IDS):
+        for i in where(doc, LOWER, _DESCRIPTIVE_HEAD_IDS):
             tok = tokens[i]
             if tok.tag_ not in ("NN", "NNP", "NNS") or not taken.free(tok.i, tok.i + 1):
                 continue
@@ -932,13 +932,6 @@ def _variants(alias: str, canonical: bool) -> Iterable[str]:
     return forms
 
 
-def _where(doc: Doc, attr: int, values: set[int]) -> list[int]:
-    """Indexes of the tokens whose ``attr`` (a spaCy attribute id, read as one array) is
-    one of ``values``: cheaper than a Token object for every word."""
-    column = doc.to_array(attr)
-    return [i for i, v in enumerate(column.tolist()) if v in values]
-
-
 def _dashless(word: str) -> list[str]:
     """A folded word's parts between hyphens ("u-2" → "u", "2"; "-" → nothing)."""
     return [part for part in word.split("-") if part] if "-" in word else [word]
@@ -979,6 +972,11 @@ def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
             return True
         if hits and not any(name in fold(m.group()) for m in hits):
             return True
+    return _context_in(rule, text)
+
+
+def _context_in(rule: Rule, text: str) -> bool:
+    """One of the rule's context words stands in ``text`` as a whole word."""
     return any(re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE) for w in rule.context)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..dates import DateSpan, RelativeDate, find_dates, find_relative, find_yearless
-from ..nlp import sentence
+from ..nlp import sentence, where
 from ..regex import scanner
 from . import fate, number, quote
 from .base import Claim, Mention
@@ -241,8 +241,10 @@ class _Context:
         """"The pact shocked Europe. It was signed by Molotov": 'it', signed or concluded, or
         said to be a deal or a treaty, is the one agreement the sentence before names (and
         none before it in its own)."""
+        from spacy.attrs import LOWER
+
         found = []
-        for tok in self._tokens_written("it"):
+        for tok in (self.doc[i] for i in where(self.doc, LOWER, {self.doc.vocab.strings["it"]})):
             signed = tok.dep_ in ("nsubjpass", "dobj") and tok.head.lemma_.lower() in SIGNING_VERBS
             called = tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(
                 c.dep_ == "attr" and c.lemma_.lower() in AGREEMENT_NOUNS for c in tok.head.children)
@@ -265,14 +267,6 @@ class _Context:
             found.append(Mention(next(iter(agreements)), "events", tok.i, tok.i + 1, tok.idx,
                                  tok.idx + len(tok), tok.text))
         return found
-
-    def _tokens_written(self, word: str) -> list[Token]:
-        """The tokens that are ``word`` in any case, found in one array read (a Token object
-        per word of the essay is slow)."""
-        from spacy.attrs import LOWER
-
-        lower = self.doc.to_array(LOWER)
-        return [self.doc[int(i)] for i in (lower == self.doc.vocab.strings[word]).nonzero()[0]]
 
     def _pronoun_antecedent(self, tok: Token) -> Mention | None:
         """"It invaded eastern Poland": 'it'/'they' as the subject stands for the subject
@@ -304,7 +298,7 @@ class _Context:
             return None
         m = next(iter(named.values()))
         return Mention(m.kb_id, m.section, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
-                       tok.text)
+                       tok.text, anchor_only=True)
 
     def _person_antecedent(self, tok: Token) -> Mention | None:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
@@ -396,8 +390,7 @@ class _Context:
                 span = self.doc[start:end]
                 found.append(Mention(event.id, "events", start, end, span.start_char,
                                      span.end_char, span.text, by_trigger=True, verb=tok,
-                                     agent=agent, anchor_only=arg.text.lower() == "it"
-                                     and by_token.get(arg.start) is None))
+                                     agent=agent, anchor_only=arg.anchor_only))
         found.extend(self._objectless(by_lemma, by_token, found))
         return found
 
