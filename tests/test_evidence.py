@@ -204,6 +204,54 @@ def test_question_is_recognised_from_the_title(marked: Marked) -> None:
         assert "Nazi-Soviet Pact" in question, name
 
 
+_OWN_QUESTION = """Why did the Soviet search for allies against Hitler break down?
+
+The search for allies broke down mainly because Britain and France distrusted Stalin more
+than they feared Hitler, although Soviet actions also made the partnership hard.
+
+Litvinov took the USSR into the League of Nations in 1934 and signed a pact with France in
+1935, but the British government stayed cold and the purges of 1937 made the Red Army look
+weak to Western observers.
+
+At Munich in 1938 the Soviet Union was not invited, which showed Stalin that the West would
+settle with Hitler without him. In 1939 the British and French sent a slow and junior
+mission to Moscow.
+
+In conclusion, the search for allies broke down because the West would not trust the USSR,
+so Stalin turned to the pact with Hitler in August 1939.
+"""
+
+
+def test_the_students_own_question_is_the_one_answered() -> None:
+    """A teacher may set a question of their own: the heading's question, not the topic's
+    nearest one, is what the thesis and conclusion must answer."""
+    details = mark_text(_OWN_QUESTION, force=True).to_dict()["evidence"]["argument"]["details"]
+    assert details["question"] == "Why did the Soviet search for allies against Hitler break down?"
+    assert details["thesis"]["text"].startswith("The search for allies broke down mainly")
+    assert details["conclusion"]["text"].startswith("In conclusion, the search for allies")
+
+
+def test_a_title_is_not_taken_for_the_question() -> None:
+    text = "Soviet foreign policy, 1917-1941\n\n" + _OWN_QUESTION.split("\n\n", 1)[1]
+    details = mark_text(text, force=True).to_dict()["evidence"]["argument"]["details"]
+    assert details["question"] != "Soviet foreign policy, 1917-1941"
+
+
+def test_an_argument_on_wrong_facts_is_not_top_band() -> None:
+    """The analysis criterion weighs accuracy: the same argument loses marks when the facts
+    it rests on are wrong."""
+    right = mark_text(_OWN_QUESTION, force=True).to_dict()
+    wrong = mark_text(_OWN_QUESTION.replace("in 1934", "in 1926").replace("in 1935", "in 1929")
+                      .replace("in 1938", "in 1936").replace("August 1939", "August 1937"),
+                      force=True).to_dict()
+    assert wrong["evidence"]["accuracy"]["score"] < right["evidence"]["accuracy"]["score"]
+
+    def analysis(data: dict[str, Any]) -> int:
+        return next(c["mark"] for c in data["criteria"] if c["id"] == "analysis")
+
+    assert analysis(wrong) < analysis(right)
+
+
 def test_conclusions_are_found(marked: Marked) -> None:
     for name in ("01", "05", "08"):  # ", then,"; "In conclusion"; an essay in one block
         conclusion = marked(essay(name))["evidence"]["argument"]["details"]["conclusion"]

@@ -169,6 +169,9 @@ def read_essay(report: Report, doc: Doc, topic: Topic) -> Essay:
     opening = " ".join(h.text for h in headings) or (paragraphs[0].text if paragraphs else "")
     tfidf, lsa = model.read([*(p.text for p in paragraphs), opening])
     question = model.closest_question(opening, lsa[-1])
+    asked = next((h.text.strip() for h in headings if _asks(h.text)), None)
+    if asked is not None:  # the question the teacher set, in the student's heading
+        question = (question[0], asked)
     scores, reference = model.topicality(tfidf[:-1], lsa[:-1])
     body = tuple(
         Paragraph(p.start, p.end, p.text, p.sentences, p.words, float(s), p.number)
@@ -208,6 +211,17 @@ def _is_heading(para: Paragraph) -> bool:
     """A short line before the essay: a title, the question, a candidate number."""
     text = para.text.strip()
     return para.words <= _TITLE_WORDS and (text.endswith("?") or text[-1:] not in ".!\"'”’")
+
+
+_ASKING = re.compile(r"(how|why|what|to what extent|was|were|did|do|does|is|assess|explain|"
+                     r"evaluate|discuss|examine|account for|compare)\b", re.I)
+
+
+def _asks(text: str) -> bool:
+    """A heading that is a question: "Why did collective security fail?", "Assess the
+    reasons for the pact" ("Soviet foreign policy, 1917-1941" is a title, not a question)."""
+    text = text.strip().strip('"“”')
+    return text.endswith("?") or bool(_ASKING.match(text))
 
 
 @functools.lru_cache(maxsize=1)

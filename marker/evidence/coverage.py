@@ -113,6 +113,7 @@ def _find(essay: Essay, item: KeyContent, linked: dict[str, tuple[int, int]]
 
 
 _RELEVANCE: dict[tuple[str, str], dict[str, float]] = {}
+_RELEVANCE_KEPT = 64
 
 
 def _question_relevance(essay: Essay) -> dict[str, float]:
@@ -122,6 +123,8 @@ def _question_relevance(essay: Essay) -> dict[str, float]:
     key = (topic.sha256, essay.question[1])
     cached = _RELEVANCE.get(key)
     if cached is None:
+        if len(_RELEVANCE) >= _RELEVANCE_KEPT:  # a question per student (marker serve)
+            _RELEVANCE.clear()
         docs = [_item_text(topic, k) for k in topic.key_content]
         sims = essay.model.embed(docs) @ essay.model.embed([essay.question[1]]).T
         cached = _RELEVANCE[key] = {
