@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import MarkerError
-from .evidence import CAP_SIGNALS, EVIDENCE_NAMES, Evidence
+from .evidence import CAP_SIGNALS, EVIDENCE_NAMES, Evidence, short
 from .topic import Problem, _Check, _Map, _parse_yaml
 
 if TYPE_CHECKING:
@@ -451,7 +451,8 @@ def mark_report(report: Report, doc: Doc, topic: Topic, rubric: Rubric | str | N
     evidence = measure(report, doc, topic)
     signals = {s["signal"]: s["evidence"] for ev in evidence.values()
                for s in ev.details.get("signals", [])}
-    criteria = [_mark_criterion(c, evidence, rubric, signals, calibration)
+    given: dict[str, str] = {}  # a reason already given -> the criterion it was given under
+    criteria = [_mark_criterion(c, evidence, rubric, signals, calibration, given)
                 for c in rubric.criteria]
     report.evidence = {name: ev.to_dict() for name, ev in evidence.items()}
     report.criteria = criteria
@@ -463,8 +464,8 @@ def mark_report(report: Report, doc: Doc, topic: Topic, rubric: Rubric | str | N
 
 
 def _mark_criterion(criterion: Criterion, evidence: Mapping[str, Evidence], rubric: Rubric,
-                    signals: Mapping[str, str], calibration: Calibration | None
-                    ) -> dict[str, Any]:
+                    signals: Mapping[str, str], calibration: Calibration | None,
+                    given: dict[str, str]) -> dict[str, Any]:
     score = criterion_score(criterion, evidence)
     mark = rubric_mark(criterion, score)
     reasons: list[str] = []
@@ -484,7 +485,12 @@ def _mark_criterion(criterion: Criterion, evidence: Mapping[str, Evidence], rubr
         else:
             reasons.append(f"{signals[cap.when][0].upper()}{signals[cap.when][1:]} "
                            f"(this limits {criterion.name} to {limit}/{criterion.max}).")
-    reasons += _reasons(criterion, evidence, 4 - len(reasons))
+    for reason in _reasons(criterion, evidence, 4 - len(reasons)):
+        # the same evidence behind two criteria (accuracy under Knowledge and Analysis):
+        # said in full once, then pointed to
+        earlier = given.setdefault(reason, criterion.name)
+        reasons.append(reason if earlier == criterion.name
+                       else f"As under {earlier}: {short(reason, 90)}")
     steps: list[str] = []
     if mark < criterion.max:
         weakest = sorted(criterion.evidence, key=lambda n: (evidence[n].score,

@@ -168,6 +168,35 @@ def test_slips_a_teacher_marks_are_counted_and_keep_communication_low() -> None:
     assert any("didnt" in r for r in mark["reasons"])
 
 
+def test_names_and_nationalities_without_capitals_are_slips_but_common_words_are_not() -> None:
+    text = ("After the revolution the germans and the british watched as litvinov and the "
+            "comintern argued; the communists and the national council met regarding the "
+            "plans of the nations, and he did'nt agree. ") * 4
+    slips = mark_text(text, force=True).to_dict()["evidence"]["communication"]["details"]["slips"]
+    found = {(s["text"], s["kind"]) for s in slips}
+    assert {("germans", "no capital"), ("british", "no capital"), ("litvinov", "no capital"),
+            ("comintern", "no capital"), ("did'nt", "misplaced apostrophe")} <= found
+    assert not {t for t, _ in found} & {"communists", "national", "council", "regarding",
+                                         "plans", "nations", "revolution"}
+
+
+def test_an_essay_of_one_and_two_sentence_paragraphs_is_not_well_paragraphed() -> None:
+    points = [("Stalin signed the pact with Hitler in August 1939 because he feared that "
+               "Britain and France wanted Germany to attack the USSR first. "),
+              ("The purges of 1937 had weakened the Red Army badly, so he needed time to "
+               "rebuild it before any war with Germany came. "),
+              ("The pact also gave the USSR eastern Poland and the Baltic states as a buffer "
+               "zone against an attack from the west. ")]
+    developed = "\n\n".join(p * 3 for p in points * 2)
+    listed = "\n\n".join(p for p in points * 6)
+    def details(text: str) -> dict[str, Any]:
+        return mark_text(text, force=True).to_dict()["evidence"]["communication"]
+    thin, full = details(listed), details(developed)
+    assert thin["details"]["thin_paragraphs"] == 18 and full["details"]["thin_paragraphs"] == 0
+    assert thin["details"]["parts"]["paragraphing"] < full["details"]["parts"]["paragraphing"]
+    assert any("only one or two sentences" in r for r in thin["reasons"])
+
+
 def test_words_that_only_look_like_slips_are_not() -> None:
     text = ("Stalin could not trust Britain. The pact's terms were secret; its protocol "
             "divided Poland, and Molotov won't be blamed alone. ") * 10

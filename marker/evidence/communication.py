@@ -16,6 +16,7 @@ content mark.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 from . import Essay, Evidence, Span, agree, clip, plural, short, topic_material
@@ -27,6 +28,7 @@ NAME = "communication"
 _LONG = 45  # words: a sentence this long is hard to control
 _SHORT = 4  # words: shorter is a fragment unless it is a rhetorical question
 _PARAGRAPH_MAX = 300  # words in one paragraph before it stops being a paragraph
+_THIN_SENTENCES = 3  # fewer sentences than this: a point stated but not developed
 _PARTS = {"paragraphing": 0.4, "sentences": 0.3, "spelling": 0.3}
 _SPELLING_ZERO = 2.0  # misspellings per 100 words that take the spelling score to 0
 
@@ -39,8 +41,12 @@ def measure(essay: Essay) -> Evidence:
     para_words = [p.words for p in body]
     overlong = [p for p in body if p.words > _PARAGRAPH_MAX]
     expected_paragraphs = max(3, min(8, words // 150))
+    # A paragraph of one or two sentences makes a point without explaining or supporting it:
+    # an essay written in them is a list of statements, not paragraphed argument.
+    thin = [p for p in body if len(p.sentences) < _THIN_SENTENCES] if len(body) > 1 else []
     paragraphing = clip(min(len(body), expected_paragraphs) / expected_paragraphs
-                        - 0.5 * len(overlong) / max(len(body), 1))
+                        - 0.5 * len(overlong) / max(len(body), 1)
+                        - len(thin) / max(len(body), 1))
 
     long_s, short_s, fragments = [], [], []
     sentences = [s for _, s in essay.sentences()]
@@ -79,7 +85,7 @@ def measure(essay: Essay) -> Evidence:
         "signals": [{"signal": "frequent_slips", "evidence": (
             f"{per_100:.1f} slips of spelling, capitals or apostrophes per 100 words")}]
         if frequent else [],
-        "paragraphs": len(body), "paragraph_words": para_words,
+        "paragraphs": len(body), "paragraph_words": para_words, "thin_paragraphs": len(thin),
         "sentences": len(sentences), "long_sentences": len(long_s),
         "very_short_sentences": len(short_s), "fragments": len(fragments),
         "misspellings": [t for _, _, t in misspelt],
@@ -100,8 +106,11 @@ def measure(essay: Essay) -> Evidence:
     spans.sort(key=lambda s: (s.start, s.end))
 
     reasons = [f"{plural(len(body), 'paragraph')} for {essay.words} words"
-               + (f"; paragraph {overlong[0].number} runs to {overlong[0].words} words."
-                  if overlong else ".")]
+               + (f"; paragraph {overlong[0].number} runs to {overlong[0].words} words"
+                  if overlong else "")
+               + (f"; {len(thin)} {agree(len(thin), 'has', 'have')} only one or two "
+                  f"sentences (e.g. paragraph {thin[0].number}, '{short(thin[0].text, 40)}')."
+                  if len(thin) * 2 >= len(body) else ".")]
     if faulty:
         reasons.append(f"{faulty} of {plural(len(sentences), 'sentence')} "
                        f"{agree(faulty, 'is', 'are')} hard to follow: "
@@ -133,6 +142,9 @@ def measure(essay: Essay) -> Evidence:
         if target is not None:
             steps.append(f"Split paragraph {target.number} ('{short(target.text, 40)}', "
                          f"{target.words} words) into paragraphs that each make one point.")
+    elif thin and len(thin) * 2 >= len(body):
+        steps.append("Join one- and two-sentence paragraphs into paragraphs that each make a "
+                     "point, explain it and support it with evidence.")
     if long_s:
         steps.append(f"Break up the sentence '{short(long_s[0].text, 60)}' "
                      f"({len(long_s[0])} tokens) into two or three.")
@@ -154,12 +166,14 @@ def measure(essay: Essay) -> Evidence:
 # (slips and misspellings per 100 words, the most the score can then be): frequent slips
 # are the 1-2 band, occasional ones the 3-4 band. Frequent slips also raise the
 # `frequent_slips` signal, which a rubric cap can hold a criterion to (analytic-25: 2/5).
-_SLIP_BANDS = ((2.0, 0.45), (0.5, 0.85))
+_SLIP_BANDS = ((1.0, 0.45), (0.5, 0.85))
 # Contractions written without their apostrophe ("wouldnt"); not "wont", "cant", "its",
 # "lets", "were", which are words of their own.
 _BARE_CONTRACTIONS = frozenset(
     "dont doesnt didnt wouldnt couldnt shouldnt isnt wasnt werent hasnt havent hadnt arent "
     "thats theyre youre theres wouldve couldve shouldve".split())
+# A contraction's apostrophe in the wrong place ("did'nt" for "didn't").
+_MISPLACED = re.compile(r"[a-z]+'nt", re.I)
 # Words of speech, not of an essay.
 _INFORMAL = frozenset("loads alot stuff gonna wanna kinda sorta".split())
 _SLIP_STEPS = {
@@ -167,6 +181,8 @@ _SLIP_STEPS = {
                   "letters ('Stalin', 'Germany').",
     "no apostrophe": "Write contractions with their apostrophe ('didn't'), or better, in "
                      "full ('did not').",
+    "misplaced apostrophe": "The apostrophe stands where letters are left out: 'didn't', "
+                            "not 'did'nt' (or better, in full: 'did not').",
     "informal": "Use the words of an essay, not of speech ('a great deal of', not 'loads').",
 }
 
@@ -175,9 +191,14 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
     """Slips a teacher marks in the margin: a name or a sentence without its capital, a
     contraction without its apostrophe, a word of speech. (start, end, text, kind)."""
     out = []
+    always, names = capitalised_words(essay.topic)
     for ent in essay.doc.ents:
-        if ent.kb_id_ and ent.label_ in ("PERSON", "GPE") and ent.text.islower():
+        if not ent.text.islower():
+            continue
+        if (ent.kb_id_ and ent.label_ in ("PERSON", "GPE")) or (
+                ent.label_ == "NORP" and all(t.lower_ in always for t in ent)):
             out.append((ent.start_char, ent.end_char, ent.text, "no capital"))
+    flagged = {start for start, *_ in out}
     for _, sent in essay.sentences():
         first = next((t for t in sent if t.is_alpha), None)
         if first is not None and first.text[0].islower() and first.i > 0 \
@@ -186,7 +207,13 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
         prev = essay.doc[sent.start - 1] if sent.start > 0 else None
         for tok in sent:
             low = tok.lower_
-            if prev is not None and prev.idx + len(prev) == tok.idx and prev.is_alpha \
+            if tok.text.islower() and low in names and tok != first and tok.idx not in flagged:
+                # "the bolsheviks", "british", "the league": a name the topic always writes
+                # with its capital
+                out.append((tok.idx, tok.idx + len(tok.text), tok.text, "no capital"))
+            elif _MISPLACED.fullmatch(tok.text):
+                out.append((tok.idx, tok.idx + len(tok.text), tok.text, "misplaced apostrophe"))
+            elif prev is not None and prev.idx + len(prev) == tok.idx and prev.is_alpha \
                     and tok.is_alpha and prev.lower_ + low in _BARE_CONTRACTIONS:
                 # the tokenizer splits "didnt" into "did" + "nt"
                 out.append((prev.idx, tok.idx + len(tok), prev.text + tok.text, "no apostrophe"))
@@ -300,6 +327,37 @@ def _word_list() -> frozenset[str]:
             else:
                 words.update(x.lower() for x in entries)
     return frozenset(words)
+
+
+_CAPITALISED: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+_WORDS = re.compile(r"(^|[.;:!?]\s+|\n)?([A-Za-z][A-Za-z'-]*)")
+
+
+def capitalised_words(topic: Topic) -> tuple[frozenset[str], frozenset[str]]:
+    """Words the topic's own material writes only with a capital (twice or more, not just
+    at a sentence's start), in lower case: all of them ("british", "soviet", "council"),
+    and those that are names only, not English words or their inflections ("litvinov",
+    "comintern", "rapallo"). Written in lower case in an essay a name is a slip of capitals;
+    a word like "british" is one only where the parser reads it as a nationality."""
+    found = _CAPITALISED.get(topic.sha256)
+    if found is None:
+        capital: dict[str, int] = {}
+        lower: set[str] = set()
+        texts = topic_material(topic) + [name for name, *_ in topic.knowledge.all_names()]
+        for text in texts:
+            for match in _WORDS.finditer(text):
+                word = match[2]
+                if word.islower():
+                    lower.add(word)
+                elif word[0].isupper() and word[1:].islower() and match[1] is None \
+                        and match.start(2) > 0:
+                    capital[word.lower()] = capital.get(word.lower(), 0) + 1
+        english = _word_list()
+        always = frozenset(w for w, n in capital.items()
+                           if n >= 2 and w not in lower and len(w) > 2 and "'" not in w)
+        names = frozenset(w for w in always if w not in english and not _inflected(w, english))
+        found = _CAPITALISED[topic.sha256] = (always, names)
+    return found
 
 
 _VOCABULARIES: dict[str, frozenset[str]] = {}
