@@ -304,21 +304,50 @@ class _Context:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
         the one person the previous sentence names, when this sentence names nobody (two
         people named, or anyone named here, and the pronoun is left alone)."""
-        if tok.lower_ not in ("he", "she", "him", "her") or tok.sent.start == 0:
+        if tok.lower_ not in ("he", "she", "him", "her"):
             return None
         sent = tok.sent
-        prev = self.doc[sent.start - 1].sent
 
         def people(span: Span) -> list[Span]:
             return [e for e in self.ents_between(span.start_char, span.end_char)
                     if e.kb_id_ and self.section(e.kb_id_) == "people"]
 
-        named = people(prev)
-        if people(sent) or len({e.kb_id_ for e in named}) != 1:
-            return None
-        ent = named[0]
+        here = [e for e in people(sent) if e.end <= tok.i]
+        if here:
+            ent = self._same_sentence_person(tok, here)
+            if ent is None:
+                return None
+        else:
+            if sent.start == 0:
+                return None
+            named = people(self.doc[sent.start - 1].sent)
+            if people(sent) or len({e.kb_id_ for e in named}) != 1:
+                return None
+            ent = named[0]
         return Mention(ent.kb_id_, "people", ent.start, ent.end, ent.start_char, ent.end_char,
                        ent.text)
+
+    @staticmethod
+    def _same_sentence_person(tok: Token, before: list[Span]) -> Span | None:
+        """The one person named earlier in the pronoun's sentence that it can stand for.
+        'he'/'she' as a subject continues an earlier clause's subject when that is the only
+        person named ("Trotsky lost the vote, and he was expelled"); 'him'/'her' as an object
+        is never its own verb's subject, so it is the only other person named ("Stalin beat
+        Trotsky and threw him out"). Two candidates: left alone."""
+        if tok.lower_ in ("he", "she"):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or len({e.kb_id_ for e in before}) != 1:
+                return None
+            ent = before[0]
+            return ent if ent.root.dep_ in ("nsubj", "nsubjpass") else None
+        if tok.dep_ not in ("dobj", "obj", "pobj"):
+            return None
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        verbs = (verb, verb.head) if verb.dep_ == "conj" else (verb,)  # a shared subject
+        subjects = {c.i for v in verbs for c in v.children if c.dep_ in ("nsubj", "nsubjpass")}
+        others = [e for e in before if not any(e.start <= i < e.end for i in subjects)]
+        if len({e.kb_id_ for e in others}) != 1 or len(others) == len(before):
+            return None
+        return others[0]
 
     def arguments(self, verb: Token) -> list[tuple[str, Token]]:
         """A verb's subjects and objects (``_arguments``), read once per verb: many events'
@@ -392,7 +421,33 @@ class _Context:
                                      span.end_char, span.text, by_trigger=True, verb=tok,
                                      agent=agent, anchor_only=arg.anchor_only))
         found.extend(self._objectless(by_lemma, by_token, found))
-        return found
+        return self._sorted_by_source(found, by_token)
+
+    def _sorted_by_source(self, found: list[Mention], by_token: dict[int, Mention]
+                          ) -> list[Mention]:
+        """"expelled from the USSR" (the deportation, not the expulsion from the Party): when
+        one verb names several events and says where from, the events that place or party
+        fits are kept (none fits: all are kept, as nothing rules one out)."""
+        by_verb: dict[int, list[Mention]] = {}
+        for m in found:
+            if m.verb is not None:
+                by_verb.setdefault(m.verb.i, []).append(m)
+        dropped: set[int] = set()
+        for i, ms in by_verb.items():
+            if len({m.kb_id for m in ms}) < 2:
+                continue
+            sources = {by_token[g.i].kb_id for c in self.doc[i].children
+                       if c.dep_ == "prep" and c.lower_ == "from"
+                       for g in c.children if g.dep_ == "pobj" and g.i in by_token
+                       and by_token[g.i].section in ("states", "organisations", "places")}
+            if not sources:
+                continue
+            fits = [m for m in ms if sources & set(
+                getattr(self.knowledge.get(m.kb_id), "places", ()) or ()) | sources & set(
+                getattr(self.knowledge.get(m.kb_id), "parties", ()) or ())]
+            if fits:
+                dropped.update(id(m) for m in ms if m not in fits)
+        return [m for m in found if id(m) not in dropped]
 
     def _objectless(self, by_lemma: dict[str, list[Token]], by_token: dict[int, Mention],
                     found: list[Mention]) -> list[Mention]:

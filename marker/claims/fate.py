@@ -42,6 +42,9 @@ FATE_WORDS = {"executed": "was executed", "assassinated": "was assassinated",
 # someone the knowledge says was executed, whom the verb then names.
 NOT_FATAL = {"shoot"}
 # "wanted to kill", "tried to have him shot", "would be executed": not a statement of fact.
+# Subordinate clauses of time or cause: what they say happened ("when Germany invaded").
+FACT_MARKS = frozenset({"when", "after", "because", "since", "once", "as", "before", "until",
+                        "while", "whereas"})
 NOT_FACT = {"want", "try", "plan", "hope", "wish", "attempt", "threaten", "fear", "order",
             "intend", "plot", "seek", "expect", "fail", "refuse", "avoid", "escape", "survive"}
 
@@ -113,7 +116,12 @@ def stated_as_fact(verb: Token) -> bool:
         return False
     cur = verb
     for _ in range(3):
-        if cur.dep_ in ("xcomp", "ccomp", "advcl") and cur.head.lemma_.lower() in NOT_FACT:
+        # "the pact failed when Germany invaded": a clause of time or cause is stated as
+        # fact whatever its main verb; "hoped to invade" is not
+        told = cur.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in FACT_MARKS
+                                           for c in cur.children)
+        if cur.dep_ in ("xcomp", "ccomp", "advcl") and not told \
+                and cur.head.lemma_.lower() in NOT_FACT:
             return False
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in cur.children):
             return False

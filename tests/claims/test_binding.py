@@ -463,6 +463,56 @@ def test_he_after_two_people_is_left_alone() -> None:
     assert all(c["verdict"] != "contradicted" for c in found)
 
 
+@pytest.mark.parametrize("text, verdict", [
+    # 'he' as a subject continues the only person its sentence has named
+    ("Trotsky lost the argument, and in January 1929 he was deported from the USSR.",
+     "supported"),
+    ("Trotsky lost the argument, and in 1931 he was deported from the USSR.", "contradicted"),
+    # 'him' is never its own verb's subject: the other person named
+    ("Stalin outmanoeuvred Trotsky and threw him out of the USSR in 1929.", "supported"),
+    ("Stalin outmanoeuvred Trotsky and threw him out of the USSR in 1932.", "contradicted"),
+])
+def test_a_pronoun_stands_for_the_one_person_it_can_be_in_its_sentence(
+        text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Lenin appointed Trotsky, and in 1931 he was deported from the USSR.",
+    "Stalin admired Kirov, and he was murdered in 1929.",
+])
+def test_a_pronoun_with_two_people_before_it_is_left_alone(text: str) -> None:
+    assert all(c["verdict"] != "contradicted" for c in claims_of(text)), claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the same verb names the expulsion from the Party (1927) and the deportation (1929);
+    # "from the USSR" says which
+    ("In 1929 Trotsky was expelled from the USSR.", "supported"),
+    ("In 1927 Trotsky was expelled from the USSR.", "contradicted"),
+    # said without where from, either is meant: neither date is wrong
+    ("In 1927 Trotsky was expelled.", "supported"),
+    ("In 1929 Trotsky was expelled.", "supported"),
+])
+def test_where_from_picks_among_the_events_one_verb_names(text: str, verdict: str) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == {verdict}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a clause of time is stated as fact even when the main clause says something failed
+    ("In the end the pact failed when Germany invaded on 22 June 1941.", "supported"),
+    ("In the end the pact failed when Germany invaded on 22 June 1942.", "unverifiable"),
+])
+def test_a_clause_of_time_is_a_fact_whatever_its_main_verb(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_a_deed_hoped_for_is_not_stated() -> None:
+    assert claims_of("Stalin hoped that Germany would invade Britain in 1941.") == [] or all(
+        c["verdict"] != "contradicted" for c in claims_of(
+            "Stalin hoped that Germany would invade Britain in 1941."))
+
+
 @pytest.mark.parametrize(("text", "verdict"), [
     # "Name, then the Title, did X": the parser may take the title for the subject; the
     # name is the doer, and the title is claimed for the day of the deed
