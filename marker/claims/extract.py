@@ -659,6 +659,11 @@ def _light_verb_lemmas(verb: Token) -> tuple[str, ...]:
     return DEED_NOUNS[noun.lemma_.lower()] if noun is not None else ()
 
 
+# Verbs whose "to" names who receives: the receiver is acted on, as an object is.
+GIVING_VERBS = frozenset({"send", "supply", "ship", "deliver", "give", "provide", "sell",
+                          "lend", "export"})
+
+
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
     """(role, token) for the subject and object heads of a verb, through conjunctions and
     the agent of a passive ("was replaced by Molotov")."""
@@ -679,6 +684,10 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
             out.extend(("object", g) for p in child.children if child.lower_ == "out"
                        and p.dep_ == "prep" and p.lower_ == "of"
                        for g in p.children if g.dep_ == "pobj")
+    if verb.lemma_.lower() in GIVING_VERBS:  # "sent tanks to Spain": Spain is helped
+        out.extend(("object", g) for p in verb.children
+                   if p.dep_ in ("prep", "dative") and p.lower_ == "to"
+                   for g in p.children if g.dep_ == "pobj")
     noun = _deed_noun(verb)
     if noun is not None:  # "gave recognition to the USSR": the USSR is recognised
         out = [(r, t) for r, t in out if t is not noun and t.i != noun.i]

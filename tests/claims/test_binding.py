@@ -540,3 +540,33 @@ def test_a_title_between_commas_is_the_doers_on_the_day_of_the_deed(text: str,
 ])
 def test_a_title_in_a_relative_clause_on_the_name_is_the_names(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # what a giving verb gives "to" is acted on: Soviet arms for the Spanish Republic
+    ("The USSR sent tanks and advisers to the Spanish Republic from October 1936.",
+     "supported"),
+    ("In 1937 Stalin sent more aircraft to Spain.", "supported"),
+    ("In 1935 the USSR sent tanks to Spain.", "contradicted"),
+    # "the Republic" is Spain's in a sentence or paragraph about Spain
+    ("In Spain the USSR sent tanks to the Republic from October 1936.", "supported"),
+])
+def test_what_is_sent_to_someone_names_the_aid(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_the_republic_without_spain_is_not_spain() -> None:
+    assert all(c["verdict"] == "supported" for c in claims_of(
+        "The Weimar Republic signed the Treaty of Rapallo with the USSR in 1922."))
+    assert claims_of("In 1935 the USSR sent tanks to the Republic.") == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("In April 1939 Litvinov proposed a Triple Alliance of the USSR, Britain and France.",
+     "supported"),
+    ("In 1937 Litvinov proposed a Triple Alliance with Britain and France.", "contradicted"),
+    # the alliance of 1882 is another thing
+    ("Germany, Austria-Hungary and Italy signed the Triple Alliance in 1882.", "supported"),
+])
+def test_the_triple_alliance_is_read_by_its_paragraph(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
