@@ -699,8 +699,12 @@ def _canvas_number(text: str) -> float | None:
 
 def canvas_points(g: Grade, target: CanvasTarget) -> str:
     """The mark scaled to the assignment's points: "21", "84", "16.8" (or "16,8")."""
-    value = f"{g.mark * target.points / g.max:.2f}".rstrip("0").rstrip(".")
-    return value.replace(".", target.decimal)
+    return points_text(g.mark * target.points / g.max, target.decimal)
+
+
+def points_text(value: float, decimal: str = ".") -> str:
+    """Points as Canvas shows them, to two decimals at most: "25", "12.5", "12,5"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", decimal)
 
 
 def canvas_csv(grades: Iterable[Grade], target: CanvasTarget) -> str:
@@ -710,8 +714,8 @@ def canvas_csv(grades: Iterable[Grade], target: CanvasTarget) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=target.delimiter, lineterminator="\r\n")
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", target.column])
-    points = f"{target.points:.2f}".rstrip("0").rstrip(".").replace(".", target.decimal)
-    writer.writerow([_POINTS_POSSIBLE, "", "", "", "", points])
+    writer.writerow([_POINTS_POSSIBLE, "", "", "", "", points_text(target.points,
+                                                                    target.decimal)])
     for g in grades:
         known = target.roster.get(g.id or "")
         who = [known.name, g.id, known.sis_user_id, known.sis_login_id, known.section] \
