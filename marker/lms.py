@@ -498,7 +498,8 @@ def moodle_comment(g: Grade) -> str:
     first = g.fix_first if len(g.fix_first) <= 480 else g.fix_first[:479] + "…"
     lines = [f"Mark {g.mark}/{g.max}.", *(f"First to fix: {first}".splitlines() if first
                                          else [])]
-    body = "".join(f"<p>{html.escape(line.strip())}</p>" for line in lines if line.strip())
+    body = "".join(f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in lines
+                   if line.strip())
     return f'<div class="marker-feedback">{body}</div>'
 
 

@@ -277,7 +277,7 @@ def test_worksheet_round_trip(tmp_path: Path) -> None:
     assert rows[1][7] == "Friday, 1 March 2024, 9:00 AM"
     assert rows[2][4] == "40.00" and rows[2][9] == (
         '<div class="marker-feedback"><p>Mark 10/25.</p><p>First to fix: Dates, with a '
-        '&quot;quote&quot;, and more.</p></div>')
+        '"quote", and more.</p></div>')
     assert rows[3][4] == "20.00" and "<p>First to fix: by name</p>" in rows[3][9]
     assert rows[4] == ["Participant 1099", "Not In Class", "n@example.org", "No submission", "",
                        "100.00", "Yes", "-", "-", "old"]
