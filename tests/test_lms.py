@@ -126,17 +126,24 @@ def test_canvas_export(tmp_path: Path) -> None:
         "leeann_2003_text.html": ESSAY,
         "kimbo_2004_9003_notes.png": ESSAY,
         "kimbo_2004_9004_Essay-1.txt": ESSAY,
+        "parkjo_2005_link.html": ESSAY,  # a URL submission
+        # Canvas keeps "_" in a name but joins "_<digits>_", so the first is the user id.
+        "o_briensam_2006_9006_essay_2_final.docx": ESSAY,
     }))
     assert {k: v[:4] for k, v in found.items()} == {
         "kimbo_2004": ("kimbo", "2004", "canvas", "kimbo_2004_9004_Essay-1.txt"),
         "leeann_2003": ("leeann", "2003", "canvas", "leeann_2003_text.html"),
+        "o-briensam_2006": ("o_briensam", "2006", "canvas",
+                            "o_briensam_2006_9006_essay_2_final.docx"),
+        "parkjo_2005": ("parkjo", "2005", "canvas", "parkjo_2005_link.html"),
         "smithjane_2001": ("smithjane", "2001", "canvas", "smithjane_LATE_2001_9001_essay.docx"),
     }
     assert found["kimbo_2004"][4] == (
         "the only text document (also handed in: kimbo_2004_9003_notes.png)")
     with open_class(tmp_path / "canvas.zip") as cls:
         late = {c.key: c.student.late for c in find_students(cls)}
-    assert late == {"kimbo_2004": False, "leeann_2003": False, "smithjane_2001": True}
+    assert late == {"kimbo_2004": False, "leeann_2003": False, "o-briensam_2006": False,
+                    "parkjo_2005": False, "smithjane_2001": True}
 
 
 def test_plain_folder_stems_are_students(tmp_path: Path) -> None:
@@ -158,6 +165,9 @@ def test_keys_are_ascii_slugs_and_unique() -> None:
     assert student_key("../../etc/passwd", None) == "etc-passwd"
     taken: set[str] = set()
     assert [unique_key(k, taken) for k in ("a", "a", "a_1", "a")] == ["a", "a-2", "a_1", "a-3"]
+    # Canvas's anonymous ids differ by case alone; a file system may not tell them apart.
+    assert [unique_key(k, taken) for k in ("anon_x7Kq2", "anon_X7kQ2")] == [
+        "anon_x7Kq2", "anon_X7kQ2-2"]
 
 
 def test_choose_file_prefers_text_documents_then_the_newest() -> None:
