@@ -54,6 +54,7 @@ _CANVAS_ANON = re.compile(r"(?P<late>LATE_)?anon_(?P<id>[1-9A-HJ-NP-Za-km-z]{5})
 # does not set it, though its names are UTF-8.
 _UTF8_FLAG = 0x800
 
+
 @dataclass(frozen=True)
 class Limits:
     """What a class export may hold; a zip beyond these is refused before anything is read."""
