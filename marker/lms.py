@@ -15,6 +15,7 @@ import calendar
 import csv
 import html
 import io
+import math
 import os
 import re
 import stat
@@ -387,13 +388,15 @@ class Worksheet:
     column: dict[str, int] = field(default_factory=dict)
 
     def row_index(self, name: str, student_id: str | None) -> int | None:
-        """The row of a student: by participant id ("Participant 12345" is the export's id),
-        else by full name when the worksheet has names and only one row has it."""
-        ids = self.column["Identifier"]
-        for i, row in enumerate(self.rows):
-            ident = re.search(r"(\d+)\s*$", row[ids])
-            if student_id and ident and ident[1] == student_id:
-                return i
+        """The row of a student: by participant id for a student of a Moodle export
+        ("Participant 12345" is the export's id; the same name in another assignment's
+        worksheet has another id, so the name is not tried), else by full name when the
+        worksheet has names and only one row has it."""
+        if student_id:
+            ids = self.column["Identifier"]
+            return next((i for i, row in enumerate(self.rows)
+                         if (m := re.search(r"(\d+)\s*$", row[ids])) and m[1] == student_id),
+                        None)
         if FULL_NAME not in self.column:
             return None
         named = [i for i, row in enumerate(self.rows)
@@ -592,9 +595,9 @@ def canvas_target(assignment: str | None, points: float | None, gradebook: str |
     existing assignment too, so marker writes points only when it knows them: from
     ``points``, from the exported ``gradebook``, or (for the new column "Essay") the rubric's.
     """
-    if points is not None and not points > 0:
-        raise MarkerError(f"--canvas-points {points:g}: the assignment's points must be more "
-                          "than 0")
+    if points is not None and not (points > 0 and math.isfinite(points)):
+        raise MarkerError(f"--canvas-points {points:g}: the assignment's points must be a "
+                          "number more than 0")
     if gradebook is not None:
         target = read_gradebook(gradebook, assignment)
         if points is not None and target.points and abs(points - target.points) > 1e-9:

@@ -276,8 +276,10 @@ def test_worksheet_round_trip(tmp_path: Path) -> None:
     sheet = read_worksheet(worksheet(tmp_path))
     grades = [Grade("Jane Smith", "1001", 20, 25),
               Grade("Jane Smith", "1002", 10, 25, "Dates, with a \"quote\", and more."),
-              Grade("ali khan", "77", 5, 25, "by name"),  # id unknown: matched by name
-              Grade("Ghost", "5", 1, 25, "nowhere")]
+              Grade("ali khan", None, 5, 25, "by name"),  # no id (a folder): by name
+              Grade("Ghost", "5", 1, 25, "nowhere"),
+              Grade("Ali Khan", "77", 5, 25, "another id")]  # a participant of another
+    # assignment: never matched by name
     text, unmatched = fill_worksheet(sheet, grades)
     assert text.startswith("\ufeffIdentifier,") and text.count("\r\n") == 5
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
@@ -291,7 +293,7 @@ def test_worksheet_round_trip(tmp_path: Path) -> None:
     assert rows[3][4] == "20.00" and "<p>First to fix: by name</p>" in rows[3][9]
     assert rows[4] == ["Participant 1099", "Not In Class", "n@example.org", "No submission", "",
                        "100.00", "Yes", "-", "-", "old"]
-    assert unmatched == [grades[3]]
+    assert unmatched == [grades[3], grades[4]]
 
 
 def test_worksheet_in_another_language_is_refused(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_a_named_column_without_points_is_refused() -> None:
         canvas_target("Essay 1 (4455)", None, None, 25)
 
 
-@pytest.mark.parametrize("points", [0, -5])
+@pytest.mark.parametrize("points", [0, -5, float("inf")])
 def test_points_must_be_more_than_zero(points: float) -> None:
     with pytest.raises(MarkerError, match=f"^--canvas-points {points}: .* more than 0$"):
         canvas_target(None, points, None, 25)

@@ -92,6 +92,16 @@ def test_worksheet_of_another_assignment_is_refused(tmp_path: Path) -> None:
     check_worksheet(sheet, [("Participant", "5000001"), ("Participant", "4711022")])
 
 
+def test_same_names_with_other_participant_ids_are_another_assignment(tmp_path: Path) -> None:
+    # Moodle numbers participants per assignment: the same class in another assignment's
+    # worksheet has the same names and other numbers, and Moodle reads only the numbers.
+    sheet = read_worksheet(moodle_worksheet(tmp_path / "w.csv", [("Jane Smith", "5000001"),
+                                                                  ("Ali Khan", "5000002")]))
+    with pytest.raises(MarkerError, match="is it the worksheet of another assignment"):
+        check_worksheet(sheet, STUDENTS)
+    check_worksheet(sheet, [("Jane Smith", None)])  # a plain folder: matched by name
+
+
 # --- the command ---------------------------------------------------------------------------
 
 
