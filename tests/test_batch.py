@@ -715,7 +715,8 @@ def test_batch_help(topic) -> None:
     result = CliRunner().invoke(main, ["batch", "--help"])
     assert result.exit_code == 0
     for option in ("--output", "--rubric", "--topic", "--jobs", "--quiet", "--force",
-                   "--moodle-worksheet", "--canvas-assignment"):
+                   "--moodle-worksheet", "--keep-comments", "--canvas-assignment",
+                   "--canvas-points", "--canvas-gradebook"):
         assert option in result.stdout
 
 
