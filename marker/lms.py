@@ -508,11 +508,12 @@ def moodle_comment(g: Grade) -> str:
 
 
 def _with_comment(cell: str, ours: str, keep: bool) -> str:
-    """The Feedback comments cell with marker's comment after the teacher's, if any."""
+    """The Feedback comments cell with marker's comment after the teacher's, if any (with
+    ``keep``, a cell with the teacher's comment as it was)."""
     theirs = _MARKER_BLOCK.sub("", cell).strip()
     if not _visible_text(theirs):
         return ours
-    return theirs if keep else f"{theirs}\n{ours}"
+    return cell if keep else f"{theirs}\n{ours}"
 
 
 def _visible_text(fragment: str) -> str:
