@@ -42,16 +42,22 @@ from . import __version__, nlp
 from .errors import MarkerError
 from .files import atomic_write_bytes
 from .lms import (
+    COMMENTS,
+    CanvasTarget,
     Chosen,
     ClassInput,
     Grade,
     Limits,
     Worksheet,
     canvas_csv,
+    canvas_points,
+    canvas_target,
+    check_worksheet,
     fill_worksheet,
     find_students,
     moodle_feedback_folder,
     open_class,
+    points_text,
     read_worksheet,
     write_feedback_zip,
 )
@@ -381,7 +387,10 @@ class BatchOptions:
     jobs: int | None = None  # spaCy processes; None: one per available core
     force: bool = False  # re-mark everyone, and mark text that does not look like English
     worksheet: str | None = None  # Moodle grading worksheet to fill
+    keep_comments: bool = False  # leave a teacher's Feedback comments in the worksheet alone
     canvas_assignment: str | None = None  # Canvas gradebook column, "Essay 1 (123456)"
+    canvas_points: float | None = None  # that assignment's points in Canvas
+    canvas_gradebook: str | None = None  # a gradebook CSV exported from Canvas
     limits: Limits = field(default_factory=Limits)
     essay_seconds: float = 60.0  # per-essay time limit after parsing; 0: none
     scheduler: str | None = None  # Dask scheduler address ("tcp://host:8786"): mark there
@@ -458,11 +467,15 @@ def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
     """Mark the class at ``source`` (folder or zip) into ``outdir``; see the module doc."""
     topic, rubric = _topic(options.topic), _rubric(options.rubric)
     sheet = read_worksheet(options.worksheet) if options.worksheet else None
+    canvas = canvas_target(options.canvas_assignment, options.canvas_points,
+                           options.canvas_gradebook, rubric.total)
     with open_class(source, options.limits, skip=Path(outdir)) as cls:
         students = find_students(cls)
         if not students:
             raise MarkerError(f"{_shown(os.fsdecode(source))}: no submissions found "
                               "(nothing to mark)")
+        if sheet is not None:
+            check_worksheet(sheet, ((c.student.name, c.student.id) for c in students))
         out = _output_folder(Path(outdir))
         rows = read_overrides(out / OVERRIDES)
         overrides, problems = check_overrides(rows, students, rubric)
@@ -474,7 +487,7 @@ def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
     problems += [f"{OVERRIDES}:{o.row}: {e['key']} was not marked, so there is no "
                  "mark to override" for e in failed for o in overrides.get(e["key"], [])]
     problems += _write_class_files(out, students, entries, facts, topic, rubric, options,
-                                   sheet, problems)
+                                   sheet, canvas, problems)
     _remove_stale(out, run.old, entries)
     return BatchResult(out, len(students), run.marked, run.reused, failed, problems)
 
@@ -933,29 +946,39 @@ def _remove_stale(out: Path, old: dict[str, Any], entries: list[dict[str, Any]])
 
 def _write_class_files(out: Path, students: list[Chosen], entries: list[dict[str, Any]],
                        facts: list[_Facts], topic: Topic, rubric: Rubric,
-                       options: BatchOptions, sheet: Worksheet | None,
+                       options: BatchOptions, sheet: Worksheet | None, canvas: CanvasTarget,
                        problems: list[str]) -> list[str]:
-    """summary.html, the CSVs and the LMS files; returns worksheet rows not found."""
+    """summary.html, the CSVs and the LMS files; returns what could not go into them."""
     more: list[str] = []
     by_key = {c.key: c for c in students}
-    grades = [Grade(f.name, f.id, f.total["mark"], f.total["max"],
-                    _comment(f.total, f.feedback)) for f in facts]
+    grades = [Grade(f.name, f.id, f.total["mark"], f.total["max"], f.feedback,
+                    by_key[f.key].student.anonymous) for f in facts]
     if sheet is not None:
-        filled, unmatched = fill_worksheet(sheet, grades)
+        filled, unmatched = fill_worksheet(sheet, grades, keep_comments=options.keep_comments)
         _write(out / "moodle_grading_worksheet.csv", filled.encode("utf-8"))
         more += [f"{sheet.path}: no row for {g.name}" + (f" ({g.id})" if g.id else "")
                  for g in unmatched]
+        if COMMENTS not in sheet.column:
+            more.append(f"{sheet.path}: no '{COMMENTS}' column, so only the grades go back "
+                        "(turn on feedback comments in the assignment's settings for more)")
     moodle = [f for f in facts if by_key[f.key].student.lms == "moodle" and f.id]
     if moodle:
         buffer = io.BytesIO()
         write_feedback_zip(buffer, ((f"{moodle_feedback_folder(f.name, f.id or '')}"
                                      "/feedback.html", out / f.html) for f in moodle))
         _write(out / "moodle_feedback_files.zip", buffer.getvalue())
-    canvas = [g for g, f in zip(grades, facts, strict=True)
-              if by_key[f.key].student.lms == "canvas"]
-    if canvas:
-        _write(out / "canvas_grades.csv",
-               canvas_csv(canvas, options.canvas_assignment).encode("utf-8"))
+    on_canvas = [g for g, f in zip(grades, facts, strict=True)
+                 if by_key[f.key].student.lms == "canvas"]
+    named = [g for g in on_canvas if not g.anonymous]
+    if named:
+        _write(out / "canvas_grades.csv", canvas_csv(named, canvas).encode("utf-8"))
+    if canvas.source is not None:
+        more += [f"{canvas.source}: no row for {g.name} ({g.id}); canvas_grades.csv has "
+                 "their mark under their Canvas ID" for g in named if g.id not in canvas.roster]
+    points = points_text(canvas.points, canvas.decimal)
+    more += [f"canvas_grades.csv: anon_{g.id}: anonymous grading, which Canvas's gradebook "
+             f"import does not take; enter {canvas_points(g, canvas)}/{points} in SpeedGrader"
+             for g in on_canvas if g.anonymous]
     _write(out / "grades.csv", _grades_csv(entries, facts, rubric))
     _write(out / "errors.csv", _errors_csv(entries, problems + more))
     if not (out / OVERRIDES).exists():
@@ -964,11 +987,6 @@ def _write_class_files(out: Path, students: list[Chosen], entries: list[dict[str
                                        problems + more))
     _write(out / "summary.html", html.encode("utf-8"))
     return more
-
-
-def _comment(total: dict[str, Any], line: str) -> str:
-    text = f"Mark {total['mark']}/{total['max']}." + (f" First to fix: {line}" if line else "")
-    return text if len(text) <= 500 else text[:499] + "…"
 
 
 def _csv(rows: list[list[Any]]) -> bytes:

@@ -82,9 +82,18 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
                    "look like English.")
 @click.option("--moodle-worksheet", type=str, default=None,
               help="Moodle grading worksheet (CSV) to fill with grades and comments.")
+@click.option("--keep-comments", is_flag=True,
+              help="Leave a comment the teacher already wrote in the worksheet as it is "
+                   "(default: marker's comment goes after it).")
 @click.option("--canvas-assignment", type=str, default=None,
-              help='Canvas gradebook column for the marks, e.g. "Essay 1 (123456)".  '
-                   '[default: "Essay", imported by Canvas as a new assignment]')
+              help='Canvas gradebook column for the marks, e.g. "Essay 1 (123456)"; needs '
+                   '--canvas-points or --canvas-gradebook.  [default: "Essay", imported by '
+                   "Canvas as a new assignment worth the rubric's total]")
+@click.option("--canvas-points", type=float, default=None, metavar="N",
+              help="The Canvas assignment's points: marks are scaled to them.")
+@click.option("--canvas-gradebook", type=str, default=None, metavar="FILE",
+              help="A gradebook CSV exported from Canvas: the column's points, and the "
+                   "students' names and SIS ids.")
 @click.option("--essay-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds one essay may take to mark after parsing (0: no limit); a slower "
                    "one is listed as failed and the batch goes on.")
@@ -94,8 +103,9 @@ def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: st
 @click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
               help="Mark on a local Dask cluster of N worker processes.")
 def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs: int | None,
-          quiet: bool, force: bool, moodle_worksheet: str | None,
-          canvas_assignment: str | None, essay_timeout: float, scheduler: str | None,
+          quiet: bool, force: bool, moodle_worksheet: str | None, keep_comments: bool,
+          canvas_assignment: str | None, canvas_points: float | None,
+          canvas_gradebook: str | None, essay_timeout: float, scheduler: str | None,
           dask_local: int | None) -> None:
     """Mark a class: a folder of essays, or a Moodle or Canvas submissions zip or folder.
 
@@ -122,7 +132,9 @@ def batch(source: str, outdir: str, topic: str | None, rubric: str | None, jobs:
         click.echo("\r" + progress_line(p).ljust(60), err=True, nl=p.done == p.total)
 
     options = BatchOptions(topic=topic, rubric=rubric, jobs=jobs, force=force,
-                           worksheet=moodle_worksheet, canvas_assignment=canvas_assignment,
+                           worksheet=moodle_worksheet, keep_comments=keep_comments,
+                           canvas_assignment=canvas_assignment, canvas_points=canvas_points,
+                           canvas_gradebook=canvas_gradebook,
                            essay_seconds=essay_timeout, scheduler=scheduler,
                            dask_local=dask_local)
     result = run_batch(source, outdir, options, None if quiet else progress)

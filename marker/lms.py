@@ -13,7 +13,9 @@ from __future__ import annotations
 import abc
 import calendar
 import csv
+import html
 import io
+import math
 import os
 import re
 import stat
@@ -39,10 +41,19 @@ _CLUTTER = {"thumbs.db", "desktop.ini"}
 # "download in folders" off, "Jane Smith_12345_assignsubmission_file_essay.docx".
 _MOODLE = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z0-9]+(?:_.*)?",
                      re.DOTALL)
-# "smithjane_LATE_12345_67890_essay.docx", "anon_12345_67890_essay.docx" (anonymous
-# marking) and "smithjane_12345_text.html" (a text entry).
-_CANVAS = re.compile(r"(?P<name>[^_]+?)(?P<late>_LATE)?_(?P<id>\d+)_"
-                     r"(?:\d+_.+|text\.html?)", re.DOTALL)
+# Canvas (lib/content_zipper.rb): "<sortable name>[_LATE]_<user id>" then "_<file id>_<file
+# name>" for an upload or "_text.html" / "_link.html" for a text entry or URL. The name is
+# lower-cased and stripped to word characters, and any "_<digits>_" in it is joined, so the
+# first "_<digits>_" is the user id: "smithjane_LATE_12345_67890_essay.docx".
+_CANVAS = re.compile(r"(?P<name>.+?)(?P<late>_LATE)?_(?P<id>\d+)_"
+                     r"(?:\d+_.+|(?:text|link)\.html)", re.DOTALL)
+# With anonymous grading there is no name, and the id is the submission's anonymous id, five
+# base58 characters (lib/anonymity.rb), with "LATE" before it: "LATE_anon_x7Kq2_67890_a.docx".
+_CANVAS_ANON = re.compile(r"(?P<late>LATE_)?anon_(?P<id>[1-9A-HJ-NP-Za-km-z]{5})_"
+                          r"(?:\d+_.+|(?:text|link)\.html)", re.DOTALL)
+# The zip flag that says member names are UTF-8 (APPNOTE 4.4.4, bit 11); Canvas's zip library
+# does not set it, though its names are UTF-8.
+_UTF8_FLAG = 0x800
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class Student:
     lms: str | None  # "moodle", "canvas", or None for a plain folder
     files: tuple[InputFile, ...] = ()
     late: bool = False
+    anonymous: bool = False  # Canvas anonymous grading: ``id`` is the anonymous id
 
 
 @dataclass(frozen=True)
@@ -206,7 +218,7 @@ def _checked_zip(archive: zipfile.ZipFile, label: str, shown: str, limits: Limit
     folders: set[str] = set()
     by_path: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        name = info.filename
+        name = member_name(info)
         parts = [x for x in re.split(r"[\\/]", name) if x not in ("", ".")]
         member = _shown(name)
         if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
@@ -240,6 +252,18 @@ def _checked_zip(archive: zipfile.ZipFile, label: str, shown: str, limits: Limit
                 sorted(folders))
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name: UTF-8 when flagged so or when its bytes are valid UTF-8 (Canvas
+    writes UTF-8 without the flag), else the zip standard's code page 437."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    raw = info.filename.encode("cp437")  # zipfile decoded the unflagged bytes as cp437
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return info.filename
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _CLUTTER
 
@@ -249,10 +273,10 @@ def _hidden(name: str) -> bool:
 
 def find_students(cls: ClassInput) -> list[Chosen]:
     """Every student in the input with the file chosen as their essay, sorted by key."""
-    found: dict[tuple[str | None, str], tuple[Student, list[InputFile]]] = {}
+    found: dict[tuple[str | None, bool, str], tuple[Student, list[InputFile]]] = {}
 
     def add(student: Student, f: InputFile | None) -> None:
-        group = (student.lms, student.id or student.name)
+        group = (student.lms, student.anonymous, student.id or student.name)
         known, files = found.setdefault(group, (student, []))
         if student.late and not known.late:
             found[group] = (replace(known, late=True), files)
@@ -265,9 +289,12 @@ def find_students(cls: ClassInput) -> list[Chosen]:
             add(moodle, None)
     for f in cls.files:
         moodle = _moodle_student(f.path)
+        anon = _CANVAS_ANON.fullmatch(f.name)
         canvas = _CANVAS.fullmatch(f.name)
         if moodle is not None:
             add(moodle, f)
+        elif anon is not None:
+            add(Student("anon", anon["id"], "canvas", late=bool(anon["late"]), anonymous=True), f)
         elif canvas is not None:
             add(Student(canvas["name"], canvas["id"], "canvas", late=bool(canvas["late"])), f)
         else:
@@ -301,12 +328,13 @@ def student_key(name: str, student_id: str | None) -> str:
 
 
 def unique_key(key: str, taken: set[str]) -> str:
-    """``key``, or ``key-2``, ``key-3``…: two students never share a report file."""
+    """``key``, or ``key-2``, ``key-3``…: two students never share a report file, even on a
+    file system that ignores case (Canvas's anonymous ids differ by case alone)."""
     candidate, n = key, 1
-    while candidate in taken:
+    while candidate.casefold() in taken:
         n += 1
         candidate = f"{key}-{n}"
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
 
 
@@ -337,7 +365,15 @@ def _rank(f: InputFile) -> int:
 
 # --- Moodle grading worksheet ------------------------------------------------------------
 
-WORKSHEET_COLUMNS = ("Identifier", "Full name", "Grade", "Feedback comments")
+# What Moodle's offline-grading importer (mod/assign/feedback/offline/importgradeslib.php)
+# looks up, and refuses the upload without.
+WORKSHEET_REQUIRED = ("Identifier", "Grade", "Last modified (grade)")
+FULL_NAME = "Full name"  # absent with blind marking (mod/assign/gradingtable.php)
+COMMENTS = "Feedback comments"  # there when the assignment has feedback comments
+MAX_GRADE = "Maximum Grade"
+# Marker's own part of a Feedback comments cell, found again in a worksheet downloaded after
+# an earlier upload and replaced rather than added twice.
+_MARKER_BLOCK = re.compile(r'<div class="marker-feedback">.*?</div>', re.DOTALL)
 
 
 @dataclass
@@ -350,6 +386,22 @@ class Worksheet:
     bom: bool
     newline: str
     column: dict[str, int] = field(default_factory=dict)
+
+    def row_index(self, name: str, student_id: str | None) -> int | None:
+        """The row of a student: by participant id for a student of a Moodle export
+        ("Participant 12345" is the export's id; the same name in another assignment's
+        worksheet has another id, so the name is not tried), else by full name when the
+        worksheet has names and only one row has it."""
+        if student_id:
+            ids = self.column["Identifier"]
+            return next((i for i, row in enumerate(self.rows)
+                         if (m := re.search(r"(\d+)\s*$", row[ids])) and m[1] == student_id),
+                        None)
+        if FULL_NAME not in self.column:
+            return None
+        named = [i for i, row in enumerate(self.rows)
+                 if _fold(row[self.column[FULL_NAME]]) == _fold(name)]
+        return named[0] if len(named) == 1 else None
 
 
 def read_worksheet(path: str | os.PathLike[str]) -> Worksheet:
@@ -371,21 +423,32 @@ def read_worksheet(path: str | os.PathLike[str]) -> Worksheet:
         raise MarkerError(f"{shown}: the worksheet is empty")
     header = table[0]
     column = {name.strip(): i for i, name in enumerate(header)}
-    missing = [c for c in WORKSHEET_COLUMNS if c not in column]
-    if len(missing) == len(WORKSHEET_COLUMNS):
+    known = (*WORKSHEET_REQUIRED, FULL_NAME, COMMENTS)
+    if not any(c in column for c in known):
         found = ", ".join(h.strip() for h in header[:4])
         raise MarkerError(
-            f"{shown}: no Moodle grading-worksheet columns ({', '.join(WORKSHEET_COLUMNS)}) "
-            f"in the header (found: {found}); it is not a worksheet, or its headers are in "
-            "another language: download it with Moodle's language set to English")
+            f"{shown}: no Moodle grading-worksheet columns ({', '.join(known)}) in the "
+            f"header (found: {found}); it is not a worksheet, or its headers are in another "
+            "language: download it with Moodle's language set to English")
+    missing = [c for c in WORKSHEET_REQUIRED if c not in column]
     if missing:
         raise MarkerError(f"{shown}: the worksheet has no {' or '.join(repr(c) for c in missing)}"
-                          " column; download the grading worksheet from Moodle again (with "
-                          "feedback comments enabled)")
+                          " column, which Moodle needs to take it back; download the grading "
+                          "worksheet from Moodle again")
     newline = "\r\n" if b"\r\n" in raw[:4096] else "\n"
     width = len(header)
     rows = [row + [""] * (width - len(row)) for row in table[1:] if any(row)]
     return Worksheet(os.fsdecode(path), header, rows, bom, newline, column)
+
+
+def check_worksheet(sheet: Worksheet, students: Iterable[tuple[str, str | None]]) -> None:
+    """Refuse a worksheet in which no student of the class (name, id) has a row: it belongs
+    to another assignment, and filling it would fill nothing."""
+    students = list(students)
+    if students and all(sheet.row_index(name, sid) is None for name, sid in students):
+        raise MarkerError(f"{_shown(sheet.path)}: none of the {len(students)} students of this "
+                          "class has a row in the worksheet; is it the worksheet of another "
+                          "assignment?")
 
 
 @dataclass(frozen=True)
@@ -396,41 +459,66 @@ class Grade:
     id: str | None
     mark: int
     max: int
-    feedback: str  # one short line of text
+    fix_first: str = ""  # the one thing to fix first (plain text, may quote the student)
+    anonymous: bool = False  # Canvas anonymous grading: ``id`` is the anonymous id
 
 
-def fill_worksheet(sheet: Worksheet, grades: Iterable[Grade]) -> tuple[str, list[Grade]]:
+def fill_worksheet(sheet: Worksheet, grades: Iterable[Grade], *,
+                   keep_comments: bool = False) -> tuple[str, list[Grade]]:
     """The worksheet with Grade and Feedback comments filled for the students it lists,
     everything else as it was; and the students it does not list.
 
-    Rows are matched by "Participant 12345" to the export id, else by full name. The mark
-    is scaled to the worksheet's Maximum Grade when that column is there.
+    The mark is scaled to the row's Maximum Grade when that column is there, written with
+    the decimal separator that column uses. Moodle stores the comment as HTML, so marker's
+    is escaped HTML; a teacher's comment already in the cell is kept, with marker's after it
+    (or, with ``keep_comments``, instead of it).
     """
-    by_id, by_name = {}, {}
-    for row in sheet.rows:
-        ident = re.search(r"(\d+)\s*$", row[sheet.column["Identifier"]])
-        if ident:
-            by_id[ident[1]] = row
-        by_name.setdefault(_fold(row[sheet.column["Full name"]]), []).append(row)
+    rows = [list(row) for row in sheet.rows]
     unmatched = []
-    top = sheet.column.get("Maximum Grade")
+    top = sheet.column.get(MAX_GRADE)
+    comments = sheet.column.get(COMMENTS)
     for g in grades:
-        row = by_id.get(g.id or "")
-        if row is None:
-            named = by_name.get(_fold(g.name), [])
-            row = named[0] if len(named) == 1 else None
-        if row is None:
+        i = sheet.row_index(g.name, g.id)
+        if i is None:
             unmatched.append(g)
             continue
+        row = rows[i]
         scale = _number(row[top]) if top is not None else None
-        value = g.mark * scale / g.max if scale else g.mark
-        row[sheet.column["Grade"]] = f"{value:.2f}"
-        row[sheet.column["Feedback comments"]] = g.feedback
+        value = f"{g.mark * scale / g.max if scale else g.mark:.2f}"
+        row[sheet.column["Grade"]] = value.replace(".", ",") if top is not None and \
+            "," in row[top] else value
+        if comments is not None:
+            row[comments] = _with_comment(row[comments], moodle_comment(g), keep_comments)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator=sheet.newline)
     writer.writerow(sheet.header)
-    writer.writerows(sheet.rows)
+    writer.writerows(rows)
     return ("\ufeff" if sheet.bom else "") + out.getvalue(), unmatched
+
+
+def moodle_comment(g: Grade) -> str:
+    """Marker's comment as the HTML Moodle stores (mod/assign/feedback/comments: imported
+    text is saved as FORMAT_HTML): every line a paragraph, the student's words escaped."""
+    first = g.fix_first if len(g.fix_first) <= 480 else g.fix_first[:479] + "…"
+    lines = [f"Mark {g.mark}/{g.max}.", *(f"First to fix: {first}".splitlines() if first
+                                         else [])]
+    body = "".join(f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in lines
+                   if line.strip())
+    return f'<div class="marker-feedback">{body}</div>'
+
+
+def _with_comment(cell: str, ours: str, keep: bool) -> str:
+    """The Feedback comments cell with marker's comment after the teacher's, if any (with
+    ``keep``, a cell with the teacher's comment as it was)."""
+    theirs = _MARKER_BLOCK.sub("", cell).strip()
+    if not _visible_text(theirs):
+        return ours
+    return cell if keep else f"{theirs}\n{ours}"
+
+
+def _visible_text(fragment: str) -> str:
+    """The text an HTML fragment shows (an emptied editor leaves "<p><br></p>")."""
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment)).replace("\xa0", " ").strip()
 
 
 def _fold(name: str) -> str:
@@ -468,19 +556,175 @@ def write_feedback_zip(fh: BinaryIO, files: Iterable[tuple[str, Path]]) -> None:
             archive.writestr(info, path.read_bytes())
 
 
+# --- Canvas gradebook import ------------------------------------------------------------
+
 CANVAS_PLACEHOLDER = "Essay"
+# Canvas's gradebook exporter and importer (lib/gradebook_exporter.rb, gradebook_importer.rb).
+_POINTS_POSSIBLE = "    Points Possible"  # the exporter's second row; the importer looks
+# for "Points Possible" in the first cell and takes each column's points from that row
+_TITLE_AND_ID = re.compile(r"(.*)\s\((\d+)\)")  # "Essay 1 (4455)": Assignment.title_and_id
 
 
-def canvas_csv(grades: Iterable[Grade], assignment: str | None) -> str:
-    """A Canvas gradebook import: one column for the assignment, rows keyed by Canvas ID.
+@dataclass(frozen=True)
+class CanvasStudent:
+    """A student's row in a gradebook exported from Canvas."""
 
-    ``assignment`` is the gradebook column as Canvas names it, "Essay 1 (123456)"; without
-    it the column is "Essay", which Canvas imports as a new assignment of that name.
+    name: str  # sortable name, "Smith, Jane"
+    sis_user_id: str
+    sis_login_id: str
+    section: str
+
+
+@dataclass(frozen=True)
+class CanvasTarget:
+    """Where the marks go in Canvas: the gradebook column, its points, and (from a gradebook
+    the teacher exported) each student's real name and SIS ids by Canvas user id."""
+
+    column: str
+    points: float
+    roster: dict[str, CanvasStudent] = field(default_factory=dict)
+    source: str | None = None  # the exported gradebook, when there was one
+    delimiter: str = ","
+    decimal: str = "."
+
+
+def canvas_target(assignment: str | None, points: float | None, gradebook: str | None,
+                  rubric_max: int) -> CanvasTarget:
+    """Check the Canvas options before anything is marked or written.
+
+    Canvas gives a column its points only from a Points Possible row, and sets them on an
+    existing assignment too, so marker writes points only when it knows them: from
+    ``points``, from the exported ``gradebook``, or (for the new column "Essay") the rubric's.
     """
+    if points is not None and not (points > 0 and math.isfinite(points)):
+        raise MarkerError(f"--canvas-points {points:g}: the assignment's points must be a "
+                          "number more than 0")
+    if gradebook is not None:
+        target = read_gradebook(gradebook, assignment)
+        if points is not None and target.points and abs(points - target.points) > 1e-9:
+            raise MarkerError(f"{_shown(gradebook)}: '{target.column}' is worth "
+                              f"{target.points:g} points there, not {points:g} "
+                              "(--canvas-points); give one or the other")
+        if points is None and not target.points:
+            raise MarkerError(f"{_shown(gradebook)}: the Points Possible row has no points for "
+                              f"'{target.column}'; give them with --canvas-points")
+        return replace(target, points=points or target.points)
+    if assignment is not None and points is None:
+        raise MarkerError(f"--canvas-assignment '{assignment}': marker does not know this "
+                          "assignment's points; give --canvas-points N (its Points in Canvas) or "
+                          "--canvas-gradebook FILE (the gradebook exported from Canvas)")
+    return CanvasTarget(assignment or CANVAS_PLACEHOLDER,
+                        float(points) if points is not None else float(rubric_max))
+
+
+def read_gradebook(path: str, assignment: str | None) -> CanvasTarget:
+    """The column, points and students of a gradebook CSV exported from Canvas (comma or, in
+    locales with decimal commas, semicolon separated; with or without a BOM)."""
+    shown = _shown(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise MarkerError(f"{shown}: cannot read the gradebook ({exc.strerror or exc})"
+                          ) from None
+    except UnicodeDecodeError:
+        raise MarkerError(f"{shown}: the gradebook is not UTF-8 text; export it from Canvas "
+                          "again") from None
+    delimiter = _canvas_delimiter(text.splitlines()[:3])
+    table = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+             if any(cell.strip() for cell in row)]
+    header = [h.strip() for h in table[0]] if table else []
+    first_last = header[:2] == ["LastName", "FirstName"]
+    if not (len(header) > 3 and "Student" in header[0] and "ID" in header[1]) and \
+            not (first_last and len(header) > 4 and "ID" in header[2]):
+        raise MarkerError(f"{shown}: not a gradebook exported from Canvas (its first columns "
+                          "are not Student, ID)")
+    at = {h: i for i, h in enumerate(header)}
+    index = _gradebook_column(header, assignment, shown)
+    points_row = next((row for row in table[1:] if row and "Points Possible" in row[0]), None)
+    cell = points_row[index].strip() if points_row and index < len(points_row) else ""
+    points = _canvas_number(cell)
+    if cell and points is None:
+        raise MarkerError(f"{shown}: the points of '{header[index]}' are {cell!r}, not a "
+                          "number")
+    if points is not None and not points > 0:
+        raise MarkerError(f"{shown}: '{header[index]}' is worth {points:g} points; marks can "
+                          "only be scaled to more than 0")
+    ident = 2 if first_last else 1  # where the importer reads the Canvas user id
+    roster = {}
+    for row in table[1:]:
+        row = row + [""] * (len(header) - len(row))
+        if not row[ident].strip().isdigit():
+            continue  # the Points Possible row, a "Manual Posting" row
+        name = f"{row[0]}, {row[1]}" if first_last else row[0]
+        roster[row[ident].strip()] = CanvasStudent(
+            name, *(row[at[c]] if c in at else "" for c in ("SIS User ID", "SIS Login ID",
+                                                            "Section")))
+    return CanvasTarget(header[index], points or 0.0, roster, path, delimiter,
+                        "," if "," in cell else ".")
+
+
+def _canvas_delimiter(lines: list[str]) -> str:
+    """";" when the first lines split into more, equally many fields by it than by ","
+    (how Canvas's importer tells the two apart)."""
+    counts = {}
+    for sep in (";", ","):
+        sizes = {len(next(csv.reader([line], delimiter=sep), [])) for line in lines}
+        counts[sep] = sizes.pop() if len(sizes) == 1 else 0
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def _gradebook_column(header: list[str], assignment: str | None, shown: str) -> int:
+    """The column named exactly, or by its title without Canvas's " (id)"."""
+    columns = [i for i, h in enumerate(header) if _TITLE_AND_ID.fullmatch(h)]
+    listed = ", ".join(header[i] for i in columns[:8]) + (", …" if len(columns) > 8 else "")
+    if assignment is None:
+        raise MarkerError(f"{shown}: name the assignment's column with --canvas-assignment "
+                          f"(the gradebook has: {listed or 'no assignment columns'})")
+    if assignment in header:
+        return header.index(assignment)
+    titled = [i for i in columns if _TITLE_AND_ID.fullmatch(header[i])[1] == assignment]
+    if len(titled) == 1:
+        return titled[0]
+    if titled:
+        raise MarkerError(f"{shown}: {len(titled)} columns are called '{assignment}'; give "
+                          f"one with its id ({' or '.join(header[i] for i in titled)})")
+    raise MarkerError(f"{shown}: no column '{assignment}' in the gradebook (it has: "
+                      f"{listed or 'no assignment columns'})")
+
+
+def _canvas_number(text: str) -> float | None:
+    """A number as Canvas's importer reads it: the last "," or "." is the decimal point."""
+    if not re.fullmatch(r"-?[0-9.,]+", text):
+        return None
+    *whole, last = re.split(r"[,.]", text)
+    try:
+        return float(f"{''.join(whole)}.{last}" if whole else last)
+    except ValueError:
+        return None
+
+
+def canvas_points(g: Grade, target: CanvasTarget) -> str:
+    """The mark scaled to the assignment's points: "21", "84", "16.8" (or "16,8")."""
+    return points_text(g.mark * target.points / g.max, target.decimal)
+
+
+def points_text(value: float, decimal: str = ".") -> str:
+    """Points as Canvas shows them, to two decimals at most: "25", "12.5", "12,5"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", decimal)
+
+
+def canvas_csv(grades: Iterable[Grade], target: CanvasTarget) -> str:
+    """A Canvas gradebook import: the student columns, the Points Possible row that gives
+    the column its points, and one row per student keyed by Canvas user id (with the name and
+    SIS ids of the exported gradebook, when there is one)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                     assignment or CANVAS_PLACEHOLDER])
+    writer = csv.writer(out, delimiter=target.delimiter, lineterminator="\r\n")
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", target.column])
+    writer.writerow([_POINTS_POSSIBLE, "", "", "", "", points_text(target.points,
+                                                                    target.decimal)])
     for g in grades:
-        writer.writerow([g.name, g.id or "", "", "", "", g.mark])
+        known = target.roster.get(g.id or "")
+        who = [known.name, g.id, known.sis_user_id, known.sis_login_id, known.section] \
+            if known else [g.name, g.id or "", "", "", ""]
+        writer.writerow([*who, canvas_points(g, target)])
     return out.getvalue()

@@ -240,7 +240,8 @@ def test_moodle_worksheet_and_feedback_files(marked: tuple[Path, Result],
             assert after == before
             continue
         assert after[4] == f"{total['mark'] * 100 / total['max']:.2f}"
-        assert after[9].startswith(f"Mark {total['mark']}/{total['max']}.")
+        assert after[9].startswith(f'<div class="marker-feedback"><p>Mark {total["mark"]}/'
+                                   f'{total["max"]}.</p>')
         assert after[:4] + after[5:9] == before[:4] + before[5:9]
     with zipfile.ZipFile(out / "moodle_feedback_files.zip") as archive:
         names = archive.namelist()
@@ -572,19 +573,21 @@ def test_canvas_export_with_two_processes(marked: tuple[Path, Result], docx_essa
     out, _ = marked
     zipped = pack(tmp_path / "submissions.zip", {
         "smithjane_LATE_2001_9001_essay.docx": docx_essay,
-        "anon_2002_9002_essay.txt": (DATA / "linking/02-typos.txt").read_bytes(),
+        "okaforade_2002_9002_essay.txt": (DATA / "linking/02-typos.txt").read_bytes(),
         "leeann_2003_text.html": html_page(paragraphs("essays/11-veryweak-survival.txt")),
         "kimbo_2004_9003_notes.png": b"\x89PNG\r\n\x1a\n" + bytes(50),
         "kimbo_2004_9004_essay.txt": (DATA / "linking/05-purges-winter-war.txt").read_bytes(),
     })
     canvas = tmp_path / "canvas"
-    result = run_batch(zipped, canvas, BatchOptions(jobs=2, canvas_assignment="Essay 1 (4455)"))
+    result = run_batch(zipped, canvas, BatchOptions(jobs=2, canvas_assignment="Essay 1 (4455)",
+                                                    canvas_points=25))
     assert (result.marked, result.exit_code) == (4, 0)
     lines = (canvas / "canvas_grades.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "Student,ID,SIS User ID,SIS Login ID,Section,Essay 1 (4455)"
+    assert lines[:2] == ["Student,ID,SIS User ID,SIS Login ID,Section,Essay 1 (4455)",
+                         "    Points Possible,,,,,25"]
     totals = {s["id"]: s["total"]["mark"] for s in manifest(canvas)["students"]}
-    assert lines[1:] == [f"anon,2002,,,,{totals['2002']}", f"kimbo,2004,,,,{totals['2004']}",
-                         f"leeann,2003,,,,{totals['2003']}",
+    assert lines[2:] == [f"kimbo,2004,,,,{totals['2004']}", f"leeann,2003,,,,{totals['2003']}",
+                         f"okaforade,2002,,,,{totals['2002']}",
                          f"smithjane,2001,,,,{totals['2001']}"]
     assert not (canvas / "moodle_feedback_files.zip").exists()
     assert "· late" in (canvas / "summary.html").read_text(encoding="utf-8")
@@ -695,7 +698,7 @@ def test_bad_worksheet_is_refused_before_marking(topic, tmp_path: Path) -> None:
                   str(sheet)), "another language")
     sheet.write_text("Identifier,Full name,Grade\n", encoding="utf-8")
     refused(batch(str(tmp_path / "class"), "-o", str(tmp_path / "out"), "--moodle-worksheet",
-                  str(sheet)), "has no 'Feedback comments' column")
+                  str(sheet)), "has no 'Last modified (grade)' column")
     assert not (tmp_path / "out").exists()
 
 
@@ -712,7 +715,8 @@ def test_batch_help(topic) -> None:
     result = CliRunner().invoke(main, ["batch", "--help"])
     assert result.exit_code == 0
     for option in ("--output", "--rubric", "--topic", "--jobs", "--quiet", "--force",
-                   "--moodle-worksheet", "--canvas-assignment"):
+                   "--moodle-worksheet", "--keep-comments", "--canvas-assignment",
+                   "--canvas-points", "--canvas-gradebook"):
         assert option in result.stdout
 
 

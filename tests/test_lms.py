@@ -23,6 +23,7 @@ from marker.batch import (
 )
 from marker.errors import MarkerError
 from marker.lms import (
+    CanvasTarget,
     Grade,
     InputFile,
     Limits,
@@ -122,23 +123,27 @@ def test_moodle_export_unpacked_inside_a_folder(tmp_path: Path) -> None:
 def test_canvas_export(tmp_path: Path) -> None:
     found = students_in(make_zip(tmp_path / "canvas.zip", {
         "smithjane_LATE_2001_9001_essay.docx": ESSAY,
-        "anon_2002_9002_essay.txt": ESSAY,
         "leeann_2003_text.html": ESSAY,
         "kimbo_2004_9003_notes.png": ESSAY,
         "kimbo_2004_9004_Essay-1.txt": ESSAY,
+        "parkjo_2005_link.html": ESSAY,  # a URL submission
+        # Canvas keeps "_" in a name but joins "_<digits>_", so the first is the user id.
+        "o_briensam_2006_9006_essay_2_final.docx": ESSAY,
     }))
     assert {k: v[:4] for k, v in found.items()} == {
-        "anon_2002": ("anon", "2002", "canvas", "anon_2002_9002_essay.txt"),
         "kimbo_2004": ("kimbo", "2004", "canvas", "kimbo_2004_9004_Essay-1.txt"),
         "leeann_2003": ("leeann", "2003", "canvas", "leeann_2003_text.html"),
+        "o-briensam_2006": ("o_briensam", "2006", "canvas",
+                            "o_briensam_2006_9006_essay_2_final.docx"),
+        "parkjo_2005": ("parkjo", "2005", "canvas", "parkjo_2005_link.html"),
         "smithjane_2001": ("smithjane", "2001", "canvas", "smithjane_LATE_2001_9001_essay.docx"),
     }
     assert found["kimbo_2004"][4] == (
         "the only text document (also handed in: kimbo_2004_9003_notes.png)")
     with open_class(tmp_path / "canvas.zip") as cls:
         late = {c.key: c.student.late for c in find_students(cls)}
-    assert late == {"anon_2002": False, "kimbo_2004": False, "leeann_2003": False,
-                    "smithjane_2001": True}
+    assert late == {"kimbo_2004": False, "leeann_2003": False, "o-briensam_2006": False,
+                    "parkjo_2005": False, "smithjane_2001": True}
 
 
 def test_plain_folder_stems_are_students(tmp_path: Path) -> None:
@@ -160,6 +165,9 @@ def test_keys_are_ascii_slugs_and_unique() -> None:
     assert student_key("../../etc/passwd", None) == "etc-passwd"
     taken: set[str] = set()
     assert [unique_key(k, taken) for k in ("a", "a", "a_1", "a")] == ["a", "a-2", "a_1", "a-3"]
+    # Canvas's anonymous ids differ by case alone; a file system may not tell them apart.
+    assert [unique_key(k, taken) for k in ("anon_x7Kq2", "anon_X7kQ2")] == [
+        "anon_x7Kq2", "anon_X7kQ2-2"]
 
 
 def test_choose_file_prefers_text_documents_then_the_newest() -> None:
@@ -266,21 +274,26 @@ def worksheet(tmp_path: Path, header: str = HEADER) -> Path:
 
 def test_worksheet_round_trip(tmp_path: Path) -> None:
     sheet = read_worksheet(worksheet(tmp_path))
-    grades = [Grade("Jane Smith", "1001", 20, 25, "Mark 20/25."),
-              Grade("Jane Smith", "1002", 10, 25, "Mark 10/25, with a \"quote\", and more."),
-              Grade("ali khan", "77", 5, 25, "by name"),  # id unknown: matched by name
-              Grade("Ghost", "5", 1, 25, "nowhere")]
+    grades = [Grade("Jane Smith", "1001", 20, 25),
+              Grade("Jane Smith", "1002", 10, 25, "Dates, with a \"quote\", and more."),
+              Grade("ali khan", None, 5, 25, "by name"),  # no id (a folder): by name
+              Grade("Ghost", "5", 1, 25, "nowhere"),
+              Grade("Ali Khan", "77", 5, 25, "another id")]  # a participant of another
+    # assignment: never matched by name
     text, unmatched = fill_worksheet(sheet, grades)
     assert text.startswith("\ufeffIdentifier,") and text.count("\r\n") == 5
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert rows[0] == HEADER.split(",")
-    assert rows[1][4] == "80.00" and rows[1][9] == "Mark 20/25."
+    assert rows[1][4] == "80.00"
+    assert rows[1][9] == '<div class="marker-feedback"><p>Mark 20/25.</p></div>'
     assert rows[1][7] == "Friday, 1 March 2024, 9:00 AM"
-    assert rows[2][4] == "40.00" and rows[2][9] == grades[1].feedback
-    assert rows[3][4] == "20.00" and rows[3][9] == "by name"
+    assert rows[2][4] == "40.00" and rows[2][9] == (
+        '<div class="marker-feedback"><p>Mark 10/25.</p><p>First to fix: Dates, with a '
+        '"quote", and more.</p></div>')
+    assert rows[3][4] == "20.00" and "<p>First to fix: by name</p>" in rows[3][9]
     assert rows[4] == ["Participant 1099", "Not In Class", "n@example.org", "No submission", "",
                        "100.00", "Yes", "-", "-", "old"]
-    assert unmatched == [grades[3]]
+    assert unmatched == [grades[3], grades[4]]
 
 
 def test_worksheet_in_another_language_is_refused(tmp_path: Path) -> None:
@@ -294,8 +307,8 @@ def test_worksheet_in_another_language_is_refused(tmp_path: Path) -> None:
 
 
 def test_worksheet_missing_columns_is_refused(tmp_path: Path) -> None:
-    path = worksheet(tmp_path, HEADER.replace(",Feedback comments", ",Notes"))
-    with pytest.raises(MarkerError, match="has no 'Feedback comments' column"):
+    path = worksheet(tmp_path, HEADER.replace(",Grade,", ",Note,"))
+    with pytest.raises(MarkerError, match="has no 'Grade' column, which Moodle needs"):
         read_worksheet(path)
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(MarkerError, match="the worksheet is empty"):
@@ -306,11 +319,13 @@ def test_worksheet_missing_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_canvas_csv() -> None:
-    text = canvas_csv([Grade("smithjane", "2001", 18, 25, "x"), Grade("anon", "2002", 7, 25, "")],
-                      "Essay 1 (4455)")
+    text = canvas_csv([Grade("smithjane", "2001", 18, 25, "x"), Grade("kimbo", "2002", 7, 25)],
+                      CanvasTarget("Essay 1 (4455)", 25))
     assert text.splitlines() == ["Student,ID,SIS User ID,SIS Login ID,Section,Essay 1 (4455)",
-                                 "smithjane,2001,,,,18", "anon,2002,,,,7"]
-    assert canvas_csv([], None).startswith("Student,ID,SIS User ID,SIS Login ID,Section,Essay\r\n")
+                                 "    Points Possible,,,,,25",
+                                 "smithjane,2001,,,,18", "kimbo,2002,,,,7"]
+    assert canvas_csv([], CanvasTarget("Essay", 25)).startswith(
+        "Student,ID,SIS User ID,SIS Login ID,Section,Essay\r\n")
 
 
 # --- overrides, pure ---------------------------------------------------------------------
