@@ -270,20 +270,28 @@ class _Context:
 
     def _pronoun_antecedent(self, tok: Token) -> Mention | None:
         """"It invaded eastern Poland": 'it'/'they' as the subject stands for the subject
-        of the previous sentence when that is a state or organisation the knowledge knows."""
+        of the previous sentence when that is a state or organisation the knowledge knows,
+        or, when that subject is a thing, for the one state or organisation it names."""
         if tok.lower_ not in ("it", "they") or tok.dep_ != "nsubj":
             return None
         sent = tok.sent
         if sent.start == 0:
             return None
         prev = self.doc[sent.start - 1].sent
+        actors = [e for e in self.ents_between(prev.start_char, prev.end_char)
+                  if e.kb_id_ and self.section(e.kb_id_) in ("states", "organisations")]
         for t in prev:
             if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
-                for ent in self.ents:
-                    if ent.kb_id_ and ent.start <= t.i < ent.end and self.section(
-                            ent.kb_id_) in ("states", "organisations"):
-                        return Mention(ent.kb_id_, self.section(ent.kb_id_) or "", ent.start,
-                                       ent.end, ent.start_char, ent.end_char, ent.text)
+                ent = next((e for e in actors if e.start <= t.i < e.end), None)
+                if ent is None and (t.ent_type_ in ("PERSON", "NORP") or t.pos_ == "PRON"):
+                    return None  # people or a pronoun: 'it' is not a state here
+                if ent is None and len({e.kb_id_ for e in actors}) == 1:
+                    # "The pact allowed the USSR to grab land. It invaded Poland": a thing
+                    # does not act; the one state the sentence names does
+                    ent = actors[0]
+                if ent is not None:
+                    return Mention(ent.kb_id_, self.section(ent.kb_id_) or "", ent.start,
+                                   ent.end, ent.start_char, ent.end_char, ent.text)
         return None
 
     def _thing_antecedent(self, tok: Token, mentions: list[Mention]) -> Mention | None:
@@ -654,9 +662,21 @@ def _deed_noun(verb: Token) -> Token | None:
                  and c.lemma_.lower() in DEED_NOUNS), None)
 
 
+# Verbs of an army moving: "into X" says it entered X ("the Red Army crossed into Poland").
+MOVING_VERBS = frozenset({"cross", "march", "move", "pour", "roll", "advance", "push", "sweep",
+                          "storm", "drive", "surge", "go"})
+
+
 def _light_verb_lemmas(verb: Token) -> tuple[str, ...]:
+    """Other verbs this one stands for: "gave recognition to" is "recognised", "crossed
+    into" is "entered"."""
     noun = _deed_noun(verb)
-    return DEED_NOUNS[noun.lemma_.lower()] if noun is not None else ()
+    if noun is not None:
+        return DEED_NOUNS[noun.lemma_.lower()]
+    if verb.lemma_.lower() in MOVING_VERBS and any(
+            c.dep_ == "prep" and c.lower_ == "into" for c in verb.children):
+        return ("enter",)
+    return ()
 
 
 # Verbs whose "to" names who receives: the receiver is acted on, as an object is.

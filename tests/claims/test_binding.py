@@ -570,3 +570,24 @@ def test_the_republic_without_spain_is_not_spain() -> None:
 ])
 def test_the_triple_alliance_is_read_by_its_paragraph(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # an army moving "into" a country entered it
+    ("The Red Army crossed into eastern Poland on 17 September 1939.", "supported"),
+    ("The Red Army crossed into eastern Poland on 1 September 1939.", "contradicted"),
+    # 'it' after a sentence whose subject is a thing is the one state that sentence names
+    ("The pact left the USSR free to expand. It invaded eastern Poland on 17 September 1939.",
+     "supported"),
+    ("The pact left the USSR free to expand. It invaded eastern Poland on 1 September 1939.",
+     "contradicted"),
+])
+def test_moving_into_and_it_after_a_thing(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_it_after_two_states_is_left_alone() -> None:
+    assert claims_of("The pact alarmed Britain and the USSR. It invaded Poland on 1 September "
+                     "1939.") == [] or all(
+        c["verdict"] != "contradicted" for c in claims_of(
+            "The pact alarmed Britain and the USSR. It invaded Poland on 1 September 1939."))
