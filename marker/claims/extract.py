@@ -275,6 +275,17 @@ class _Context:
         if tok.lower_ not in ("it", "they") or tok.dep_ != "nsubj":
             return None
         sent = tok.sent
+        # "The USSR took Bessarabia, which it seized from Romania": the one state or
+        # organisation its own sentence has as a subject before it
+        doers = [e for e in self.ents_between(sent.start_char, tok.idx)
+                 if e.kb_id_ and self.section(e.kb_id_) in ("states", "organisations")
+                 and e.root.dep_ in ("nsubj", "nsubjpass")]
+        if doers:
+            if len({e.kb_id_ for e in doers}) != 1:
+                return None
+            ent = doers[0]
+            return Mention(ent.kb_id_, self.section(ent.kb_id_) or "", ent.start, ent.end,
+                           ent.start_char, ent.end_char, ent.text)
         if sent.start == 0:
             return None
         prev = self.doc[sent.start - 1].sent
@@ -404,6 +415,7 @@ class _Context:
                 agent = None
                 if trig.agents:
                     agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                              or self._person_antecedent(t)
                               for role, t in args if role == "subject"]
                     matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
                     if not matched:
@@ -1402,8 +1414,13 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         if rel is None:
             continue
         relation, word, attach = rel
+        # "five years after the war" / "five years after it had joined": the anchor is in
+        # the relative phrase or starts the clause right after it
+        anchor_clause = clause_head(_mention_head(doc, anchor))
         in_relative = next((r for r in relatives if r.start_char <= anchor.start_char
-                            < r.end_char + 1), None)
+                            <= r.end_char + 1 or (
+                                (last := _token_at(doc, r.end_char - 1)).dep_ == "mark"
+                                and last.head == anchor_clause)), None)
         subject = _subject_event(ctx, attach, events, exclude=anchor)
         if subject is None:
             continue
@@ -1411,10 +1428,22 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         end = max(subject.end_char, anchor.end_char)
         detail: dict[str, Any] = {"relation": relation, "anchor": anchor.kb_id,
                                   **_alternatives(subject), **_same_reading(subject, events)}
-        if len(anchor.candidates) > 1:
-            detail["anchor_alternatives"] = list(anchor.candidates)
-        elif len(anchors_read := _same_reading(anchor, events).get("alternatives", ())) > 1:
-            detail["anchor_alternatives"] = list(anchors_read)
+        readings = list(anchor.candidates) if len(anchor.candidates) > 1 else list(
+            _same_reading(anchor, events).get("alternatives", ()))
+        guessed = subject.kb_id in readings and len(readings) > 1
+        if guessed:
+            # "deported two years after he was expelled": the anchor's verb may name the
+            # deportation too, but an event is not dated by itself; which other event the
+            # verb means is a guess, so its order is checked and its distance is not
+            readings.remove(subject.kb_id)
+            detail["anchor"] = readings[0]
+        if len(readings) > 1:
+            detail["anchor_alternatives"] = readings
+        if guessed and in_relative is not None:
+            continue  # "two years after": a distance from an event only guessed at
+        alternatives = [a for a in detail.get("alternatives", ()) if a != detail["anchor"]]
+        if "alternatives" in detail:  # nor is the anchor one of the subject's readings
+            detail["alternatives"] = alternatives
         if in_relative is not None:
             detail.update(offset_min=in_relative.offset_days_min,
                           offset_max=in_relative.offset_days_max, relative=in_relative.kind,
@@ -1422,7 +1451,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             start = min(start, in_relative.start_char)
         out.append(Claim(
             kind="sequence", start=start, end=end, text=_text(doc)[start:end],
-            subject=subject.kb_id, refs=(subject.kb_id, anchor.kb_id),
+            subject=subject.kb_id, refs=(subject.kb_id, detail["anchor"]),
             stated=f"{relation} {anchor.text}", detail=detail,
         ))
     # Implicit anchors: "Five days later, the pact was signed."
@@ -1430,6 +1459,8 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         if r.anchor_text or r.kind not in ("after", "following_year", "within", "before"):
             continue
         subject = _closest_event(ctx, r, events)
+        if subject is not None and id(subject) in anchors:
+            continue  # "five years after it had joined": the anchor, not what is dated
         prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
         if prev is not None and not _clear_anchor(ctx, sent, prev, r):
             prev = None

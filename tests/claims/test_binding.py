@@ -591,3 +591,28 @@ def test_it_after_two_states_is_left_alone() -> None:
                      "1939.") == [] or all(
         c["verdict"] != "contradicted" for c in claims_of(
             "The pact alarmed Britain and the USSR. It invaded Poland on 1 September 1939."))
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a relative clause's 'he'/'it' is the main clause's doer: its deed is checked too
+    ("In 1940 Stalin also took Bessarabia, which he seized from Hungary.", "contradicted"),
+    ("The USSR took Bessarabia, which it seized from Romania in 1940.", "supported"),
+])
+def test_a_relative_clause_with_a_pronoun_doer(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "N years after" + a clause: the main clause is dated from the clause's event
+    ("The USSR was expelled from the League in December 1939, five years after it had "
+     "joined it.", {"supported"}),
+    ("The USSR was expelled from the League in December 1939, two years after it had "
+     "joined it.", {"contradicted"}),
+    # "expelled" may name the deportation or the expulsion from the Party: an event is
+    # not dated by itself, and a distance from a guessed event is not checked
+    ("Trotsky was deported two years after he was expelled.", set()),
+    ("Trotsky was deported after he was expelled.", {"supported"}),
+])
+def test_years_after_a_clause(text: str, verdict: set[str]) -> None:
+    assert {c["verdict"] for c in claims_of(text) if "sequence" in c["kinds"]} == verdict, \
+        claims_of(text)
