@@ -591,6 +591,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        sock.listen(2048)  # from now on connections wait for uvicorn, never refused
     except OSError as exc:
         sock.close()
         raise MarkerError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
