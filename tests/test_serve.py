@@ -5,15 +5,19 @@ headless Chromium submitting the form."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
+import shutil
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, CliRun, check_report
 from filemakers import make_docx
-from serving import WATCHED, Server, snapshot, start_server
+from serving import WATCHED, Server, snapshot, start_server, wait_until
 
 from marker.read import MAX_BYTES
 from marker.serve import MAX_BODY
@@ -238,3 +242,125 @@ def _docx_with_photo(path: Path, paragraphs: list[str]) -> Path:
     document.add_picture(photo)
     document.save(str(path))
     return path
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                    "(Debian: apt-get install chromium)")
+def test_chromium_fills_in_the_form_submits_it_and_shows_the_report(
+        server: Server, tmp_path: Path) -> None:
+    """Chromium, driven over its DevTools protocol on loopback as a student's hands: it
+    types the sample essay into the textarea and presses Enter on the Check button. The
+    page itself runs no script. Screenshots go to tmp_path (and to docs/ when
+    MARKER_SCREENSHOTS names that folder)."""
+    essay = (ROOT / "examples" / "sample_essay.txt").read_text(encoding="utf-8")
+    with Browser(tmp_path / "profile") as browser:
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     width=390, height=844, deviceScaleFactor=1, mobile=True)
+        browser.open(server.url)
+        shots = {"serve-form.png": browser.screenshot()}
+        browser.type_into("#text", essay)
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     width=720, height=1000, deviceScaleFactor=1, mobile=False)
+        browser.press_enter_on("button[type=submit]")
+        html = browser.html()
+        assert "Feedback on your essay" in html and "pasted text" in html
+        assert "Total mark" in html
+        assert browser.url() == server.url + "check"
+        shots["serve-report.png"] = browser.screenshot(max_height=1600)
+    keep = os.environ.get("MARKER_SCREENSHOTS")
+    for name, png in shots.items():
+        assert png.startswith(b"\x89PNG")
+        for folder in (tmp_path, *([Path(keep)] if keep else [])):
+            (folder / name).write_bytes(png)
+
+
+class Browser:
+    """Headless Chromium with its DevTools endpoint on a free loopback port."""
+
+    def __init__(self, profile: Path) -> None:
+        self.profile, self.next_id, self.events = profile, 0, []
+
+    def __enter__(self) -> Browser:
+        import urllib.request
+
+        import websocket
+
+        assert CHROMIUM is not None
+        self.process = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1",
+             "--remote-debugging-port=0", f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        active = self.profile / "DevToolsActivePort"
+        assert wait_until(lambda: active.exists() and active.read_text().count("\n") >= 1, 60)
+        port = active.read_text().split()[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as f:
+            page = next(t for t in json.load(f) if t["type"] == "page")
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60,
+                                                  suppress_origin=True)
+        self.call("Page.enable")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.socket.close()
+        self.process.kill()
+        self.process.wait()
+
+    def call(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message["result"]
+            self.events.append(message.get("method"))
+
+    def wait_for(self, event: str) -> None:
+        while event not in self.events:
+            message = json.loads(self.socket.recv())
+            self.events.append(message.get("method"))
+        self.events.clear()
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def node(self, selector: str) -> int:
+        root = self.call("DOM.getDocument")["root"]["nodeId"]
+        found = self.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+        assert found, selector
+        return found
+
+    def type_into(self, selector: str, text: str) -> None:
+        self.call("DOM.focus", nodeId=self.node(selector))
+        self.call("Input.insertText", text=text)
+
+    def press_enter_on(self, selector: str) -> None:
+        self.call("DOM.focus", nodeId=self.node(selector))
+        self.events.clear()
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
+                      windowsVirtualKeyCode=13, text="\r" if kind == "keyDown" else "")
+        self.wait_for("Page.loadEventFired")
+
+    def html(self) -> str:
+        root = self.call("DOM.getDocument")["root"]["nodeId"]
+        return self.call("DOM.getOuterHTML", nodeId=root)["outerHTML"]
+
+    def url(self) -> str:
+        return self.call("Page.getNavigationHistory")["entries"][-1]["url"]
+
+    def screenshot(self, max_height: int | None = None) -> bytes:
+        size = self.call("Page.getLayoutMetrics")["cssContentSize"]
+        height = size["height"] if max_height is None else min(size["height"], max_height)
+        shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip={"x": 0, "y": 0, "width": size["width"], "height": height,
+                               "scale": 1})
+        return base64.b64decode(shot["data"])
