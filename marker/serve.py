@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
@@ -38,7 +38,13 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from .errors import MarkerError
@@ -230,21 +236,16 @@ def _ctrl_c_held() -> Iterator[None]:
 
 # --- the marking queue ---------------------------------------------------------------------
 
-@dataclass
 class Marking:
     """The worker processes and the queue in front of them (used from the event loop)."""
 
-    options: ServeOptions
-    topic: Topic
-    rubric: Rubric
-    workers: int = 1
-    _pool: ProcessPoolExecutor | None = None
-    _free: asyncio.Semaphore = field(init=False)
-    _waiting: int = 0
-    _seconds_each: float = 1.0  # a running mean of how long an essay takes, for Retry-After
-
-    def __post_init__(self) -> None:
-        self._free = asyncio.Semaphore(self.workers)
+    def __init__(self, options: ServeOptions, topic: Topic, rubric: Rubric,
+                 workers: int) -> None:
+        self.options, self.topic, self.rubric, self.workers = options, topic, rubric, workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._free = asyncio.Semaphore(workers)  # a worker free to take an essay
+        self._waiting = 0
+        self._seconds_each = 1.0  # a running mean of how long an essay takes, for Retry-After
 
     def start(self) -> None:
         """Start the workers and wait until each has loaded the model (several seconds), so
@@ -373,19 +374,23 @@ def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> St
             return JSONResponse({"error": outcome.body}, outcome.status)
         return Response(outcome.body, media_type="application/json")
 
+    async def back_to_the_form(request: Request) -> Response:
+        return RedirectResponse(".", 303)  # a report page reloaded or bookmarked
+
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok\n")
 
     app = Starlette(routes=[
         Route("/", index, methods=["GET"]),
         Route("/check", check, methods=["POST"]),
+        Route("/check", back_to_the_form, methods=["GET"]),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ])
-    return _Guard(app, log)  # type: ignore[return-value]
+    return Guard(app, log)  # type: ignore[return-value]
 
 
-class _Guard:
+class Guard:
     """ASGI middleware: the security headers on every response, an access line per request
     (method, path, status, milliseconds: never content), and a one-line 500 for a bug."""
 
@@ -405,18 +410,19 @@ class _Guard:
                                       *((k.encode(), v.encode()) for k, v in HEADERS)]
             await send(message)
 
+        failed = ""
         try:
             await self.app(scope, receive, send_guarded)
-        except Exception as exc:
-            if status[0]:
-                raise
-            await PlainTextResponse(f"marker could not answer ({type(exc).__name__})\n",
-                                    500)(scope, receive, send_guarded)
+        except Exception as exc:  # a bug: its message may quote the essay, so only its type
+            failed = f" ({type(exc).__name__})"
+            if not status[0]:
+                await PlainTextResponse("marker could not answer this request\n",
+                                        500)(scope, receive, send_guarded)
         finally:
             if self.log:
                 ms = (time.perf_counter() - started) * 1000
                 path = scope["path"].encode("unicode_escape").decode("ascii")[:200]
-                self.log(f"{scope['method']} {path} {status[0]} {ms:.0f} ms")
+                self.log(f"{scope['method']} {path} {status[0]} {ms:.0f} ms{failed}")
 
 
 @dataclass

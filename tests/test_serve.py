@@ -5,6 +5,7 @@ headless Chromium submitting the form."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -20,7 +21,7 @@ from filemakers import make_docx
 from serving import WATCHED, Server, snapshot, start_server, wait_until
 
 from marker.read import MAX_BYTES
-from marker.serve import MAX_BODY
+from marker.serve import MAX_BODY, Guard
 
 ESSAY = (ROOT / "tests" / "data" / "essays" / "03-excellent-pact.txt").read_bytes()
 SHORT = ("The Nazi-Soviet Pact was signed in August 1939 by Molotov and Ribbentrop. Stalin "
@@ -70,7 +71,9 @@ def test_health_and_unknown_paths(server: Server) -> None:
     assert (health.status, health.text) == (200, "ok\n")
     assert_safe_headers(health.headers)
     assert server.get("/nowhere").status == 404
-    assert server.get("/check").status == 405
+    back = server.get("/check")
+    assert back.status == 303 and back.headers["location"] == "."
+    assert server.request("DELETE", "/").status == 405
     assert_safe_headers(server.get("/nowhere").headers)
 
 
@@ -158,6 +161,27 @@ def test_more_than_200000_words_is_400(server: Server) -> None:
                                                 "200,000"}
 
 
+def test_a_bug_is_a_one_line_500_whose_log_line_holds_no_content() -> None:
+    async def broken(scope: dict, receive: object, send: object) -> None:
+        raise ValueError("the essay said Zanzibarquux")
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict] = []
+    lines: list[str] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/check", "headers": []}
+    asyncio.run(Guard(broken, lines.append)(scope, receive, send))
+    assert sent[0]["status"] == 500
+    assert_safe_headers({k.decode(): v.decode() for k, v in sent[0]["headers"]})
+    assert b"Zanzibarquux" not in b"".join(m.get("body", b"") for m in sent)
+    assert len(lines) == 1 and re.fullmatch(r"POST /check 500 \d+ ms \(ValueError\)", lines[0])
+
+
 HOSTILE = ("The Nazi-Soviet Pact was signed in August 1939 by Molotov and Ribbentrop. "
            "<script>alert('x')</script> Stalin wanted time {{ 7*7 }} {% raw %} to rebuild "
            "the army. <img src=x onerror=alert(1)> Britain and France had not offered a "
@@ -218,6 +242,7 @@ def test_nothing_is_stored_or_logged(server: Server, tmp_path: Path) -> None:
     for name in WATCHED:
         assert not any(secret.encode() in p.read_bytes()
                        for p in (server.root / name).rglob("*") if p.is_file())
+    assert wait_until(lambda: len(server.log) >= lines + len(answers))
     logged = server.log[lines:]
     assert len(logged) == len(answers)
     for line in logged:

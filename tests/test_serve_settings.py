@@ -107,5 +107,5 @@ def test_ctrl_c_stops_the_server_and_its_workers(server: Server) -> None:
     assert workers
     assert server.stop(signal.SIGINT, timeout=60) == 0
     assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers))
-    assert server.log[-1] == "marker: stopped"
+    assert wait_until(lambda: server.log[-1:] == ["marker: stopped"])
     assert not any("Traceback" in line or "Error" in line for line in server.log)
