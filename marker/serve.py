@@ -25,7 +25,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -282,8 +282,10 @@ class Marking:
         """Seconds until the queue has likely moved on enough to try again."""
         return max(1, math.ceil((self._waiting + 1) * self._seconds_each / self.workers))
 
-    async def check(self, data: bytes, name: str, fmt: str) -> Outcome:
-        """Mark one essay in a worker when one is free; Refused 503 when there is no room."""
+    async def check(self, data: bytes, name: str, fmt: str,
+                    gone: Callable[[], Awaitable[bool]] | None = None) -> Outcome:
+        """Mark one essay in a worker when one is free; Refused 503 when there is no room.
+        ``gone`` tells whether the student has left meanwhile (then the essay is not marked)."""
         if self.busy():
             raise Refused(503, _BUSY, self.retry_after())
         self._waiting += 1
@@ -294,11 +296,10 @@ class Marking:
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[Outcome] = loop.create_future()
         started = time.monotonic()
-        pool = self._pool
-        assert pool is not None
         try:
-            with _ctrl_c_held():  # a pool replaced after a crash starts its workers here
-                job = pool.submit(check_essay, data, name, fmt, self.options.show_mark)
+            if gone is not None and await gone():
+                raise Refused(400, "the request was given up")
+            pool, job = self._submit(check_essay, data, name, fmt, self.options.show_mark)
         except BaseException:
             self._free.release()
             raise
@@ -309,11 +310,28 @@ class Marking:
             return await asyncio.wait_for(answer, seconds + _GRACE if seconds > 0 else None)
         except TimeoutError:  # stuck where the worker's own timer cannot interrupt it
             return Outcome(422, _too_slow(name, seconds))
-        except BrokenProcessPool:  # a worker was killed (out of memory?): start afresh
-            if self._pool is pool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
+        except BrokenProcessPool:  # its worker was killed (out of memory?) while marking it
+            self._restart(pool)
             return Outcome(500, "a marking process stopped unexpectedly; please try again")
+
+    def _submit(self, *task: Any) -> tuple[ProcessPoolExecutor, Future[Outcome]]:
+        """The task sent to the pool, which is started afresh if a worker has died since."""
+        pool = self._pool
+        assert pool is not None
+        try:
+            with _ctrl_c_held():  # a new pool starts its workers here
+                return pool, pool.submit(*task)
+        except BrokenProcessPool:
+            pool = self._restart(pool)
+            with _ctrl_c_held():
+                return pool, pool.submit(*task)
+
+    def _restart(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A new pool in place of a broken one (its workers load as they are started)."""
+        if self._pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+        return self._pool
 
     def _finished(self, job: Future[Outcome], answer: asyncio.Future[Outcome],
                   started: float) -> None:
@@ -355,7 +373,7 @@ def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> St
             form = await _read_form(request, marking)
             text = form.fields.get("text", "")
             data, name = _essay(form, request, options)
-            outcome = await marking.check(data, name, "html")
+            outcome = await marking.check(data, name, "html", request.is_disconnected)
         except Refused as exc:
             return form_page(exc.status, exc.message, text, exc.retry_after)
         if outcome.status != 200:
@@ -366,7 +384,7 @@ def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> St
         try:
             form = await _read_form(request, marking)
             data, name = _essay(form, request, options)
-            outcome = await marking.check(data, name, "json")
+            outcome = await marking.check(data, name, "json", request.is_disconnected)
         except Refused as exc:
             headers = {"retry-after": str(exc.retry_after)} if exc.retry_after else None
             return JSONResponse({"error": exc.message}, exc.status, headers=headers)

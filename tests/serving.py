@@ -84,12 +84,20 @@ class Server:
         return self.process.returncode
 
     def workers(self) -> list[int]:
-        """The pids of the server's child processes (its marking workers)."""
+        """The pids of the server's marking workers (not multiprocessing's resource tracker)."""
         pid = self.process.pid
         try:
-            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             return []
+        return [int(child) for child in children if _is_worker(child)]
+
+
+def _is_worker(pid: str) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:

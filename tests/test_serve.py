@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -219,6 +220,15 @@ def test_sixteen_students_at_once_get_a_report_or_busy(server: Server) -> None:
             assert json.loads(body)["schema"] == "marker.report/1"
     assert server.get("/healthz").status == 200
     assert server.post("/api/check", fields={"text": SHORT}).status == 200
+
+
+def test_a_killed_worker_is_replaced(server: Server) -> None:
+    before = server.workers()
+    os.kill(before[0], signal.SIGKILL)  # as the kernel does when memory runs out
+    assert wait_until(lambda: not set(server.workers()) & set(before))
+    answer = server.post("/api/check", fields={"text": SHORT})
+    assert answer.status == 200 and json.loads(answer.body)["schema"] == "marker.report/1"
+    assert server.workers() and not set(server.workers()) & set(before)
 
 
 def test_nothing_is_stored_or_logged(server: Server, tmp_path: Path) -> None:
