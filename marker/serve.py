@@ -351,8 +351,8 @@ _BUSY = "the server is busy checking other essays; please try again in a moment"
 
 # --- the web app ---------------------------------------------------------------------------
 
-def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> Starlette:
-    """The ASGI app: the page, the two check endpoints and a health check."""
+def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> Guard:
+    """The ASGI app: the page, the two check endpoints and a health check, behind Guard."""
     options = marking.options
     page = _env().get_template("serve.html.j2")
 
@@ -405,7 +405,7 @@ def create_app(marking: Marking, log: Callable[[str], None] | None = None) -> St
         Route("/api/check", api_check, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ])
-    return Guard(app, log)  # type: ignore[return-value]
+    return Guard(app, log)
 
 
 class Guard:
