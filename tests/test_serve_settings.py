@@ -1,6 +1,6 @@
-"""`marker serve` as a teacher sets it up for a class: --no-mark, --access-code, a short
-per-essay time limit, the warning for a page open to the network, and Ctrl-C (one server
-for the module, stopped by the last test)."""
+"""`marker serve` as a teacher sets it up for a class: another topic and rubric, --no-mark,
+--access-code, a short per-essay time limit, the warning for a page open to the network,
+and Ctrl-C (one server for the module, stopped by the last test)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from serving import Server, start_server, wait_until
 from marker.serve import ServeOptions, exposure_warning
 
 ESSAY = (ROOT / "tests" / "data" / "essays" / "06-sound-change.txt").read_bytes()
+TOPIC = ROOT / "tests" / "data" / "topics" / "mini-topic"
 SHORT = ("The Nazi-Soviet Pact was signed in August 1939 by Molotov and Ribbentrop, and Stalin "
          "wanted time to rebuild the Red Army after the purges.")
 CODE = "blue-otter-42"
@@ -25,14 +26,16 @@ LIMIT = 3.0  # seconds: a short essay takes well under a second, a very long one
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     running = start_server(tmp_path_factory.mktemp("serve"), "--workers", "1", "--no-mark",
+                           "--topic", str(TOPIC), "--rubric", "holistic-25",
                            "--access-code", CODE, "--essay-timeout", str(LIMIT),
                            "--max-queue", "2")
     yield running
     running.stop()
 
 
-def test_the_page_asks_for_the_access_code(server: Server) -> None:
+def test_the_page_asks_for_the_access_code_about_the_topic_served(server: Server) -> None:
     html = server.get("/").text
+    assert "Why did the Cuban Missile Crisis end without war?" in html
     assert 'name="access_code" type="password"' in html
     assert "not marks" in html
 
@@ -47,14 +50,17 @@ def test_without_the_right_code_the_answer_is_403(server: Server, path: str) -> 
 
 def test_no_mark_gives_the_report_marker_check_no_mark_writes(server: Server, cli: CliRun,
                                                               tmp_path: Path) -> None:
-    (tmp_path / "change.txt").write_bytes(ESSAY)
-    result = cli("check", "change.txt", "--no-mark", "-o", "out.html")
+    essay = (TOPIC / "essay.md").read_bytes()
+    (tmp_path / "essay.md").write_bytes(essay)
+    result = cli("check", "essay.md", "--no-mark", "--topic", str(TOPIC), "--rubric",
+                 "holistic-25", "-o", "out.html")
     assert result.exit_code == 0, result.output
     answer = server.post("/check", fields={"access_code": CODE},
-                         files={"file": ("change.txt", ESSAY)})
+                         files={"file": ("essay.md", essay)})
     assert answer.status == 200
     assert answer.text == (tmp_path / "out.html").read_text(encoding="utf-8")
     assert "Where your essay is now" in answer.text and "Total mark" not in answer.text
+    assert "Rubric: holistic-25" in answer.text
 
 
 def test_no_mark_json_has_bands_and_no_marks(server: Server) -> None:
