@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -108,10 +109,24 @@ def test_a_port_in_use_is_one_line(cli: CliRun) -> None:
                             "in use)\n"
 
 
-def test_ctrl_c_stops_the_server_and_its_workers(server: Server) -> None:
+def test_ctrl_c_finishes_the_essay_in_hand_then_stops_server_and_workers(
+        server: Server) -> None:
     workers = server.workers()
     assert workers
-    assert server.stop(signal.SIGINT, timeout=60) == 0
+    with ThreadPoolExecutor(1) as pool:
+        in_hand = pool.submit(server.post, "/api/check",
+                              {"text": ESSAY.decode(), "access_code": CODE})
+        idle = _cpu_ticks(workers[0])
+        assert wait_until(lambda: _cpu_ticks(workers[0]) > idle + 5, 30)  # marking it now
+        assert server.stop(signal.SIGINT, timeout=60) == 0
+        assert in_hand.result().status == 200
     assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers))
     assert wait_until(lambda: server.log[-1:] == ["marker: stopped"])
+    assert any(line.startswith("marker: POST /api/check 200 ") for line in server.log[-3:])
     assert not any("Traceback" in line or "Error" in line for line in server.log)
+
+
+def _cpu_ticks(pid: int) -> int:
+    """CPU time a process has used so far, in clock ticks (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
