@@ -176,6 +176,48 @@ def check(draft: str, output: str | None, no_mark: bool, open_report: bool, topi
             click.launch(str(target))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every network of this machine.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Essays marked at once, each in its own process.  [default: the number "
+                   "of cores]")
+@click.option("--max-queue", type=click.IntRange(min=0), default=32, show_default=True,
+              help="Essays that may wait for a worker; more get '503 busy, retry'.")
+@click.option("--no-mark", is_flag=True,
+              help="Reports show feedback and band words, not marks.")
+@click.option("--topic", type=str, default=None,
+              help="Topic pack: a shipped topic id or a folder path.")
+@click.option("--rubric", type=str, default=None, help="Rubric: a shipped name or a YAML path.")
+@click.option("--access-code", envvar="MARKER_ACCESS_CODE", default=None,
+              help="Students must type this code on the page (or set MARKER_ACCESS_CODE).")
+@click.option("--essay-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds one essay may take to check (0: no limit).")
+def serve(host: str, port: int, workers: int | None, max_queue: int, no_mark: bool,
+          topic: str | None, rubric: str | None, access_code: str | None,
+          essay_timeout: float) -> None:
+    """Serve a page where students paste or upload a draft and get their report.
+
+    Nothing is stored: no essay or report is written to disk or logged. Stop with Ctrl-C.
+    """
+    from .serve import ServeOptions, exposure_warning
+    from .serve import serve as run
+
+    options = ServeOptions(host=host, port=port, workers=workers, show_mark=not no_mark,
+                           topic=topic, rubric=rubric, access_code=access_code or None,
+                           max_queue=max_queue, essay_seconds=essay_timeout)
+    if warning := exposure_warning(options):
+        click.echo(f"marker: warning: {warning}", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"marker: serving on {url} (Ctrl-C to stop)", err=True)
+
+    run(options, ready=ready, log=lambda line: click.echo(f"marker: {line}", err=True))
+    click.echo("marker: stopped", err=True)
+
+
 @main.group()
 def topic() -> None:
     """Topic packs: reference knowledge, key content and model answer."""
