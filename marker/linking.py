@@ -802,8 +802,7 @@ class KnowledgeLinker:
             if head not in COREF_HEADS or doc[i - 1].lower_ != "the" \
                     or tok.tag_ not in ("NN", "NNP"):
                 continue
-            if i + 1 < len(doc) and doc[i + 1].lower_ in ("of", "with", "between", "to"):
-                continue  # "the pact with Germany" describes a pact; it may be a new one
+            described = i + 1 < len(doc) and doc[i + 1].lower_ in ("of", "with", "between", "to")
             if not taken.free(i - 1, i + 1):
                 continue
             sent = tok.sent
@@ -818,12 +817,29 @@ class KnowledgeLinker:
             (entry_ids,) = named
             if len(entry_ids) != 1:
                 continue
+            # "the pact with Germany" may be a new pact: it is the one named before only
+            # when everyone it is said to be with took part in that one
+            if described and not (any(s.start >= window for s in earlier)
+                                  and self._with_its_parties(doc, i + 1, spans, entry_ids[0])):
+                continue  # (and named close by: "the pact with Germany" pages later is
+                # as likely another pact as the one named then)
             span = Span(doc, i, i + 1, label="EVENT", kb_id=entry_ids[0])
             span._.link = "coref"
             taken.add(i, i + 1)
             out.append(span)
             bisect.insort(linked, span, key=lambda s: s.start)
         return out
+
+    def _with_its_parties(self, doc: Doc, prep: int, spans: list[Span], event_id: str) -> bool:
+        """"the pact with Ribbentrop": the names the phrase after the head gives (up to the
+        end of its noun phrase) are all parties or signatories of the event."""
+        if doc[prep].lower_ not in ("with", "between"):
+            return False
+        words = {prep, *(t.i for t in doc[prep].subtree)}
+        named = [s for s in spans if s.kb_id_ and s.start in words]
+        event = self.knowledge.get(event_id)
+        took_part = set(getattr(event, "parties", ())) | set(getattr(event, "signatories", ()))
+        return bool(named) and all(s.kb_id_ in took_part for s in named)
 
     def _fits(self, head: str, mention: Span) -> bool:
         """Whether "the <head>" can refer back to a mention of an event: the mention says the

@@ -616,3 +616,22 @@ def test_a_relative_clause_with_a_pronoun_doer(text: str, verdict: str) -> None:
 def test_years_after_a_clause(text: str, verdict: set[str]) -> None:
     assert {c["verdict"] for c in claims_of(text) if "sequence" in c["kinds"]} == verdict, \
         claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "the pact with X" is the pact just named when X took part in it
+    ("The Nazi-Soviet Pact shocked the world. Voroshilov signed the pact with Ribbentrop.",
+     "contradicted"),
+    ("The Nazi-Soviet Pact shocked the world. Molotov signed the pact with Ribbentrop in "
+     "August 1939.", "supported"),
+])
+def test_the_pact_with_one_who_signed_it_is_the_pact_just_named(text: str,
+                                                                verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_the_pact_with_a_state_not_in_it_is_another_pact() -> None:
+    found = claims_of("The Anti-Comintern Pact was signed in 1936. Much later Molotov signed "
+                      "the pact with France in May 1935.")
+    assert all(c["subject"] != "anti_comintern_pact" or c["verdict"] != "contradicted"
+               for c in found), found
