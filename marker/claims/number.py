@@ -138,6 +138,9 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
                 continue
             if best is None or score > best[0]:
                 best = (score, fig)
+        if best is None and unit == "count" and _people_lost(text, e, window):
+            lost = _lost_figure(ctx, figures, value, window, named_events, linked)
+            best = (0, lost) if lost is not None else None
         if best is None:
             continue
         fig = best[1]
@@ -172,6 +175,45 @@ LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed"
 # among them: the army's purge is part of the Great Purge.
 SEPARATE_KINDS = {"treaty", "trade_agreement", "agreement", "pact", "alliance", "famine", "war",
                   "battle"}
+
+
+# A figure of losses: "lost 12,000 men" is one, whichever word the figure is kept under.
+LOSS_KEYWORDS = frozenset({"losses", "casualties"})
+# Nouns for people lost ("men" in "lost 5,000 men"), as _counted_noun gives them.
+PEOPLE_COUNTED = frozenset({"men", "man", "soldier", "troop", "live", "life", "people"})
+
+
+_DEATH_WORDS = frozenset({"dead", "died", "killed", "deaths"})
+
+
+def _lost_figure(ctx: ExtractContext, figures: list[Any], value: float, window: str,
+                 named_events: set[str], linked: set[str]) -> Any:
+    """The figure "lost N men" is checked against: men lost may be the dead or all the
+    casualties, so N is right when it fits either figure kept for the war or battle, and is
+    wrong only when it fits neither and a death toll is known. The war must be named in the
+    sentence, or be the only war or battle its paragraph names."""
+    wars = {i for i in linked if _kind(ctx, i) in ("war", "battle")}
+    subjects = (named_events & wars) or (wars if len(wars) == 1 else set())
+    if len(subjects) != 1:
+        return None
+    (subject,) = subjects
+    # whose men: the figure's side must be said ("the Red Army lost", "Finland lost")
+    ours = [f for f in figures if f.subject == subject and f.unit == "count"
+            and f.qualifiers and any(_says(q, window) for q in f.qualifiers)]
+    dead = [f for f in ours if {k.lower() for k in f.keywords} & _DEATH_WORDS]
+    losses = [f for f in ours if {k.lower() for k in f.keywords} & LOSS_KEYWORDS]
+    for fig in (*dead, *losses):
+        lo = float(fig.accepted.get("min", fig.accepted.get("value", 0)))
+        hi = float(fig.accepted.get("max", fig.accepted.get("value", 0)))
+        if lo - 0.1 * hi <= value <= 1.1 * hi:
+            return fig
+    return dead[0] if dead and losses else None
+
+
+def _people_lost(text: str, end: int, window: str) -> bool:
+    """"lost 12,000 men", "lost about 5,000 soldiers": a loss verb and people counted."""
+    return any(_says(w, window) for w in ("lost", "lose", "loses", "losing")) and \
+        _counted_noun(text, end) in PEOPLE_COUNTED
 
 
 @functools.lru_cache(maxsize=1024)

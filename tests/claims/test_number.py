@@ -66,3 +66,24 @@ def test_number_scans_are_skipped_only_where_they_cannot_match() -> None:
     assert all(any(w in key for w in _FRACTION_WORDS) for key in FRACTIONS)
     units = re.search(r"\(\?:(years\?[^)]*)\)", WORD_COUNT.pattern).group(1).split("|")
     assert units and all(any(u in unit for u in _COUNT_UNITS) for unit in units)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # men lost may be the dead or all casualties: wrong only when it fits neither
+    ("In the Winter War the Red Army lost about 5,000 men.", "contradicted"),
+    ("In the Winter War the Red Army lost about 130,000 men.", "supported"),
+])
+def test_men_lost_in_a_war_are_its_losses(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    # whose men is not said: not checked
+    "In the Winter War they lost about 5,000 men.",
+    # a war with casualties but no death toll known: 'lost 8,000 men' may be the dead
+    "At Khalkhin Gol in 1939 the Red Army lost around 8,000 men.",
+    # another war in the paragraph: the men may be that war's
+    "The Winter War was costly. In the Second World War the USSR lost 27 million people.",
+])
+def test_men_lost_are_not_checked_when_unclear(text: str) -> None:
+    assert all(c["verdict"] != "contradicted" for c in claims_of(text)), claims_of(text)
