@@ -1900,8 +1900,12 @@ _FIRST_ROLE = r"(?:chairman|chair|leader|head|president|chief)"
 # "X was its first chairman", "its first leader was X", "the first head of the Comintern was X"
 FIRST_HOLDER = scanner(
     rf"\b(?P<pre>was|became)\s+(?:the|its)\s+first\s+{_FIRST_ROLE}\b(?P<of>\s+of\s+(?:it\b|the\s+)?)?"
-    rf"|\b(?:its|the)\s+first\s+{_FIRST_ROLE}(?P<of2>\s+of\s+(?:it\b|the\s+)?)?\s+was\b",
+    rf"|\b(?:its|the)\s+first\s+{_FIRST_ROLE}(?P<of2>\s+of\s+(?:it\b|the\s+)?)?\s+was\b"
+    # "founded in 1919 with Zinoviev as its chairman": the person before 'as'
+    rf"|\b(?P<with>as)\s+its\s+(?:first\s+)?{_FIRST_ROLE}\b",
     re.IGNORECASE)
+# Verbs that found an organisation: "with X as its chairman" then names its first holder.
+FOUNDING_VERBS = frozenset({"found", "set", "create", "establish", "launch", "form"})
 
 
 def _first_holder_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> list[Claim]:
@@ -1912,8 +1916,11 @@ def _first_holder_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> 
     text = ctx.text
     out = []
     people = [m for m in mentions if m.section == "people"]
+    founding = any(t.lemma_.lower() in FOUNDING_VERBS for t in sent)
     for mt in FIRST_HOLDER.finditer(text, sent.start_char, sent.end_char):
-        if mt.group("pre"):
+        if mt.group("with") and not founding:
+            continue  # "with Zinoviev as its chairman" is its first only at its founding
+        if mt.group("pre") or mt.group("with"):
             person = next((m for m in reversed(people) if m.end_char <= mt.start()
                            and not text[m.end_char:mt.start()].strip()), None)
         else:

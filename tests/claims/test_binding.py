@@ -635,3 +635,17 @@ def test_the_pact_with_a_state_not_in_it_is_another_pact() -> None:
                       "the pact with France in May 1935.")
     assert all(c["subject"] != "anti_comintern_pact" or c["verdict"] != "contradicted"
                for c in found), found
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # founded "with X as its chairman": X is named its first chairman
+    ("The Comintern was founded in 1919 with Trotsky as its chairman.", "contradicted"),
+    ("In 1919 the Comintern was set up with Zinoviev as its chairman.", "supported"),
+])
+def test_founded_with_someone_as_its_chairman(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+def test_as_its_chairman_later_is_not_its_first() -> None:
+    assert all(c["verdict"] != "contradicted" for c in claims_of(
+        "By 1926 the Comintern worked with Bukharin as its chairman."))
