@@ -88,6 +88,8 @@ DESCRIPTIVE_HEADS = {"pact", "treaty", "agreement", "alliance", "accord", "invas
 _PLURAL_HEADS = {"pacts": "pact", "treaties": "treaty", "agreements": "agreement",
                  "alliances": "alliance", "accords": "accord", "invasions": "invasion"}
 _DESCRIPTIVE_HEAD_IDS = {get_string_id(w) for w in (*DESCRIPTIVE_HEADS, *_PLURAL_HEADS)}
+# Heads students use for one another's agreements ("the pact" for a treaty of alliance).
+_AGREEMENT_HEADS = frozenset({"pact", "treaty"})
 _DAY_ONLY_HEADS = {"invasion"}  # described only by the day it began
 # Kinds of event whose names hold an agreement's name without being one ("the French
 # ratification of the pact", "Ribbentrop's flight to Moscow to sign the pact").
@@ -755,6 +757,28 @@ class KnowledgeLinker:
         """The id of the only event whose names hold the head and words and whose sides
         include the party (and the doer, and was made at the place, when those are given);
         when several do, the only one of them dated in the year."""
+        hits = self._described_as(head, words, party, doer, place)
+        if not hits and head in _AGREEMENT_HEADS:
+            # "mutual assistance pacts with Czechoslovakia": students call a treaty a pact
+            # and a pact a treaty; another head only when the one written fits nothing
+            hits = [e for other in sorted(_AGREEMENT_HEADS - {head})
+                    for e in self._described_as(other, words, party, doer, place)]
+            hits = list(dict.fromkeys(hits))
+        if len(hits) > 1 and place is not None:
+            # "a treaty ... at Berlin": what is called a treaty before a pact of that kind
+            called = [e for e in hits if head in fold(e.name).split()]
+            hits = called or hits
+        if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
+            hits = [e for e in hits
+                    if any(d.iso == year for d in (e.date, *e.accepted_dates) if d)]
+        elif len(hits) > 1 and year is not None:
+            hits = [e for e in hits
+                    if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
+        return hits[0].id if len(hits) == 1 else None
+
+    def _described_as(self, head: str, words: tuple[str, ...], party: str | None,
+                      doer: str | None, place: str | None) -> list[Event]:
+        """The events a description with this head fits (see ``_described``)."""
         hits = []
         for event, names in self._event_words:
             if not any(head in n and all(_has_word(n, w) for w in words) for n in names) \
@@ -769,17 +793,7 @@ class KnowledgeLinker:
             if place is not None and place not in {fold(p) for p in event.places}:
                 continue
             hits.append(event)
-        if len(hits) > 1 and place is not None:
-            # "a treaty ... at Berlin": what is called a treaty before a pact of that kind
-            called = [e for e in hits if head in fold(e.name).split()]
-            hits = called or hits
-        if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
-            hits = [e for e in hits
-                    if any(d.iso == year for d in (e.date, *e.accepted_dates) if d)]
-        elif len(hits) > 1 and year is not None:
-            hits = [e for e in hits
-                    if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
-        return hits[0].id if len(hits) == 1 else None
+        return hits
 
     def _sides(self, event: Event) -> set[str]:
         """An event's parties and signatories, and whoever led one of those states then."""

@@ -649,3 +649,15 @@ def test_founded_with_someone_as_its_chairman(text: str, verdict: str) -> None:
 def test_as_its_chairman_later_is_not_its_first() -> None:
     assert all(c["verdict"] != "contradicted" for c in claims_of(
         "By 1926 the Comintern worked with Bukharin as its chairman."))
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a treaty called a pact: the other head when the one written fits nothing
+    ("In May 1935 the USSR signed a mutual assistance pact with Czechoslovakia.", "supported"),
+    ("In May 1937 the USSR signed a mutual assistance pact with Czechoslovakia.",
+     "contradicted"),
+    ("In May 1935 the USSR signed mutual assistance pacts with France and Czechoslovakia.",
+     "supported"),
+])
+def test_a_treaty_called_a_pact(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
