@@ -17,7 +17,7 @@ from .claims import NATIONALITIES, Claim, fate, number, quote, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
-from .dates import OPEN_DAYS, iso_span
+from .dates import OPEN_DAYS, find_dates, iso_span
 
 if TYPE_CHECKING:
     from .topic import Knowledge
@@ -115,6 +115,22 @@ def _widen(claim: Claim) -> Interval:
     if when.approximate or when.precision in ("approx", "season", "decade"):
         start -= dt.timedelta(days=183)
         end += dt.timedelta(days=183)
+    return start, end
+
+
+# Events that are an ending: their own day is when what they ended stopped.
+ENDING_KINDS = frozenset({"organisation_dissolved", "abdication", "withdrawal"})
+
+
+def _closed(when: Any) -> Interval | None:
+    """"until June 1940" read as June 1940 itself (None when it does not read as a date)."""
+    words = re.sub(r"^\s*(?:until|till|up\s+(?:to|until))\s+", "", when.text, flags=re.I)
+    found = [d for d in find_dates(words) if not (d.open_start or d.open_end)]
+    if len(found) != 1:
+        return None
+    start, end = found[0].start, found[0].end
+    if found[0].precision in ("approx", "season", "decade"):
+        start, end = start - dt.timedelta(days=183), end + dt.timedelta(days=183)
     return start, end
 
 
@@ -344,6 +360,14 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         intervals = [(d.start, d.end + slack) for d in [event.date, *event.accepted_dates]]
     elif aspect == "end" and event.end is not None:
         intervals = [(d.start, d.end) for d in [event.end, *event.accepted_ends]]
+    elif aspect == "end":
+        # "the pact lasted until June 1941": an agreement made on one day ends when the
+        # knowledge says it stopped being in force, or its end is not known
+        until = getattr(event, "in_force_until", None)
+        if until is None and getattr(event, "kind", None) not in ENDING_KINDS:
+            return Verdict(UNVERIFIABLE)
+        # "the Comintern, which lasted until 1943": its dissolution is the day it ended
+        intervals = [(until.start, until.end)] if until is not None else intervals
     ends = stated_ends(claim.when)
     if ends is not None and aspect == "whole" and event.end is not None \
             and event.end.iso != event.date.iso:
@@ -354,16 +378,21 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         return _check_life(claim, knowledge, event, ends)
     stated = _widen(claim)
     when = claim.when
-    if when.open_start:
+    if aspect == "end" and when.open_start and (closed := _closed(when)) is not None:
+        # "lasted until 1941": the end is 1941 itself, not any time up to it
+        stated = closed
+        ok = any(_overlaps(stated, i) for i in intervals)
+    elif when.open_start:
         ok = any(i[0] <= stated[1] for i in intervals)
     elif when.open_end:
         ok = any(i[1] >= stated[0] for i in intervals)
     else:
         ok = any(_overlaps(stated, i) for i in intervals)
     fact = _start_fact(event) if aspect in ("start", "opening") else _event_fact(event)
-    if aspect == "end" and event.end is not None:
+    if aspect == "end" and getattr(event, "kind", None) not in ENDING_KINDS:
         name = event_name(event)
-        fact = f"{name[0].upper()}{name[1:]} ended {_on(event.end)}"
+        end = event.end if event.end is not None else event.in_force_until
+        fact = f"{name[0].upper()}{name[1:]} ended {_on(end)}"
     if ok:
         return Verdict(SUPPORTED, sources=sources, expected=fact)
     if claim.detail.get("described"):

@@ -1257,6 +1257,10 @@ def _modifies(d_head: Token, m: Mention, m_head: Token) -> bool:
 START_VERBS = {"begin", "start", "break", "open", "launch", "erupt", "commence"}
 END_VERBS = {"end", "finish", "conclude", "close", "stop", "cease"}
 OPENING_VERBS = {"invade", "attack", "declare", "launch", "cross"}
+# "X lasted until 1939", "went on until", "survived until": the date is X's end.
+LASTING_VERBS = {"last", "continue", "go", "run", "survive", "exist", "remain", "endure",
+                 "persist", "stay"}
+UNTIL = re.compile(r"(?:until|till|up\s+(?:to|until))\b", re.I)
 
 
 def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
@@ -1274,6 +1278,8 @@ def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
         return "start"
     if lemma in END_VERBS:
         return "end"
+    if lemma in LASTING_VERBS and d.open_start and UNTIL.match(d.text):
+        return "end"  # "lasted until 1939": when it ended, not a time inside it
     return "whole"
 
 

@@ -93,3 +93,17 @@ def test_an_anchor_named_through_it_is_no_statement_of_its_own() -> None:
     found = claims_of("The USSR entered the League of Nations in the same year that Germany "
                       "quit it.")
     assert "supported" not in {c["verdict"] for c in found}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "lasted until X" says when it ended, not a time inside it
+    ("The Spanish Civil War lasted until 1939.", "supported"),
+    ("The Spanish Civil War lasted until 1941.", "contradicted"),
+    ("The Winter War went on until March 1940.", "supported"),
+    ("The Winter War went on until June 1940.", "contradicted"),
+    # an agreement made on one day ends when the knowledge says it stopped being in force
+    ("The Nazi-Soviet Pact lasted until June 1941.", "supported"),
+    ("The Nazi-Soviet Pact lasted until 1942.", "contradicted"),
+])
+def test_lasted_until_is_the_end(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
