@@ -112,19 +112,42 @@ def _widen(claim: Claim) -> Interval:
     when = claim.when
     assert when is not None
     start, end = when.start, when.end
+    if when.open_start or when.open_end:
+        # "after 1937", "by 1937": the bound is the year itself, widened only when it is
+        # vague in its own right ("by the late 1930s", "after the summer of 1936")
+        vague = _inner_vague(when)
+        if vague and when.open_start:
+            end += dt.timedelta(days=183)
+        if vague and when.open_end:
+            start -= dt.timedelta(days=183)
+        return start, end
     if when.approximate or when.precision in ("approx", "season", "decade"):
         start -= dt.timedelta(days=183)
         end += dt.timedelta(days=183)
     return start, end
 
 
+def _inner_vague(when: Any) -> bool:
+    """Whether the date inside an open expression is itself approximate."""
+    words = _OPENING_WORD.sub("", when.text)
+    found = [d for d in find_dates(words) if not (d.open_start or d.open_end)]
+    return len(found) != 1 or found[0].approximate or found[0].precision in (
+        "approx", "season", "decade")
+
+
 # Events that are an ending: their own day is when what they ended stopped.
 ENDING_KINDS = frozenset({"organisation_dissolved", "abdication", "withdrawal"})
 
 
+# The word that opens a date out: "until June 1940", "by 1937", "after the war of 1920".
+_OPENING_WORD = re.compile(r"^\s*(?:until|till|up\s+(?:to|until)|by|before|after|since|from|"
+                           r"no\s+later\s+than|not\s+later\s+than|not\s+before|prior\s+to)\s+",
+                           re.I)
+
+
 def _closed(when: Any) -> Interval | None:
     """"until June 1940" read as June 1940 itself (None when it does not read as a date)."""
-    words = re.sub(r"^\s*(?:until|till|up\s+(?:to|until))\s+", "", when.text, flags=re.I)
+    words = _OPENING_WORD.sub("", when.text)
     found = [d for d in find_dates(words) if not (d.open_start or d.open_end)]
     if len(found) != 1:
         return None
@@ -378,7 +401,9 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         return _check_life(claim, knowledge, event, ends)
     stated = _widen(claim)
     when = claim.when
-    if aspect == "end" and when.open_start and (closed := _closed(when)) is not None:
+    if aspect == "end" and when.open_start and re.match(r"\s*(?:until|till|up\s+(?:to|until))\b",
+                                                        when.text, re.I) \
+            and (closed := _closed(when)) is not None:
         # "lasted until 1941": the end is 1941 itself, not any time up to it
         stated = closed
         ok = any(_overlaps(stated, i) for i in intervals)
@@ -768,9 +793,12 @@ def _check_term_span(claim: Claim, offices: list[Any], pname: str, title: str,
 
 def _start_window(claim: Claim) -> Interval:
     """When a term is said to have begun: "in 1939" (widened), "since/from 1935" (that year,
-    widened by half a year either way)."""
+    widened by half a year either way), "after 1929" (any time from then)."""
     assert claim.when is not None
     half = dt.timedelta(days=183)
+    if claim.when.open_end and re.match(r"\s*(?:after|later\s+than|not\s+before)\b",
+                                        claim.when.text, re.I):
+        return claim.when.start, claim.when.end  # "became commissar after 1929": any time
     if claim.when.open_end:
         return claim.when.start - half, claim.when.start + dt.timedelta(days=365) + half
     return _widen(claim)

@@ -1280,6 +1280,9 @@ def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
         return "end"
     if lemma in LASTING_VERBS and d.open_start and UNTIL.match(d.text):
         return "end"  # "lasted until 1939": when it ended, not a time inside it
+    if lemma == "be" and any(c.lower_ in ("over", "finished") and c.dep_ in (
+            "advmod", "acomp", "prt", "prep") for c in verb.children):
+        return "end"  # "the war was over by 1937"
     return "whole"
 
 

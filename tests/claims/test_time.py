@@ -107,3 +107,18 @@ def test_an_anchor_named_through_it_is_no_statement_of_its_own() -> None:
 ])
 def test_lasted_until_is_the_end(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "after 1937" and "by 1937" are bounds at that year, not half a year around it
+    ("The Spanish Civil War began after 1937.", "contradicted"),
+    ("The Spanish Civil War began after 1935.", "supported"),
+    # "was over by" says when it ended
+    ("The Spanish Civil War was over by 1937.", "contradicted"),
+    ("The Spanish Civil War was over by 1940.", "supported"),
+    # a term begun "after 1929" may have begun any time after it
+    ("Litvinov became foreign commissar after 1929.", "supported"),
+    ("Litvinov became foreign commissar after 1935.", "contradicted"),
+])
+def test_open_bounds_are_their_year(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
