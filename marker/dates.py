@@ -65,6 +65,8 @@ class DateSpan:
     relative: str | None = None  # set by resolve_relative: what was resolved, and how
     open_start: bool = False  # no real lower bound ("by 1941"): start is OPEN_START
     open_end: bool = False  # no real upper bound ("from 1935"): end is OPEN_END
+    # a range's two ends as written ("from 1930 until May 1939": 1930, then May 1939)
+    ends: tuple[tuple[date, date], tuple[date, date]] | None = None
 
 
 @dataclass(frozen=True)
@@ -520,7 +522,8 @@ def _join(a: DateSpan, b: DateSpan, text: str, norm: str) -> DateSpan | None:
         return None
     first = lead.start() if lead else a.start_char
     return DateSpan(a.start, b.end, "range", text[first:b.end_char], first, b.end_char,
-                    a.approximate or b.approximate, a.old_style or b.old_style)
+                    a.approximate or b.approximate, a.old_style or b.old_style,
+                    ends=((a.start, a.end), (b.start, b.end)))
 
 
 def _merge_ranges(spans: list[DateSpan], text: str, norm: str) -> list[DateSpan]:

@@ -25,6 +25,8 @@ def stated_ends(when: DateSpan | None) -> tuple[Interval, Interval] | None:
     if when is None or when.precision != "range" or when.open_start or when.open_end \
             or when.approximate:
         return None
+    if when.ends is not None:  # each end at the precision it was written
+        return when.ends
     s, e = when.start, when.end
     if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31):
         return (s, dt.date(s.year, 12, 31)), (dt.date(e.year, 1, 1), e)

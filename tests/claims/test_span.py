@@ -70,3 +70,12 @@ def test_a_timeline_entrys_span_is_its_events() -> None:
     text = "Timeline\n\n1918-1919 - The Russian Civil War between Reds and Whites.\n"
     (claim,) = [c for c in claims_of(text) if c["subject"] == "russian_civil_war"]
     assert claim["verdict"] == "contradicted"
+
+
+def test_each_end_of_a_span_is_read_at_its_own_precision() -> None:
+    """"from 1930 until May 1939": 1930 is the whole year, May 1939 the month (the start
+    was read as January 1930, a false accusation)."""
+    assert {c["verdict"] for c in claims_of(
+        "Litvinov was foreign commissar from 1930 until May 1939.")} == {"supported"}
+    assert "contradicted" in {c["verdict"] for c in claims_of(
+        "Litvinov was foreign commissar from 1930 until May 1937.")}
