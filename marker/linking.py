@@ -48,7 +48,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import where
+from .tokens import where
 
 if TYPE_CHECKING:
     from .topic import Disambiguation, Event, Rule, Topic

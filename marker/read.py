@@ -24,18 +24,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import charset_normalizer
-import docx
-import odfdo
-import pypdf
-from docx.oxml.ns import qn
-from lxml import etree
-from pypdf.errors import DependencyError
 from striprtf.striprtf import rtf_to_text
 
 from marker.errors import MarkerError
+
+if TYPE_CHECKING:  # the readers are imported by the format that needs them (~0.2 s together)
+    import odfdo
+    import pypdf
+    from lxml import etree
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_WORDS = 200_000
@@ -490,21 +489,24 @@ _PSEUDO_ENCODINGS = frozenset(
 
 # --- Word --------------------------------------------------------------------------
 
-_W_P = qn("w:p")
-_W_DEL = qn("w:del")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # python-docx's qn("w:")
+_W_P = _W + "p"
+_W_DEL = _W + "del"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _W_TEXT = {
-    qn("w:t"): None,
-    qn("w:tab"): "\t",
-    qn("w:br"): "\n",
-    qn("w:cr"): "\n",
-    qn("w:noBreakHyphen"): "-",
+    _W + "t": None,
+    _W + "tab": "\t",
+    _W + "br": "\n",
+    _W + "cr": "\n",
+    _W + "noBreakHyphen": "-",
 }
 
 
 def _docx_text(data: bytes, shown: str) -> str:
     """Body paragraphs (tables included) in order; headers, footers and notes are other parts."""
     _check_zip(data, shown, ".docx")
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = list(_docx_paragraphs(document.element.body))
@@ -589,6 +591,9 @@ def _pdf_text(data: bytes, shown: str) -> str:
     """The text layer, pages joined by blank lines; page furniture is left for the normaliser."""
     if b"%PDF-" not in data[:1024]:
         raise _wrong_content(shown, ".pdf", data, "a PDF document")
+    import pypdf
+    from pypdf.errors import DependencyError
+
     with _quiet_pypdf():
         try:
             reader = pypdf.PdfReader(io.BytesIO(data))
@@ -644,6 +649,8 @@ _ODF_CHARACTERS = {"text:tab": "\t", "text:line-break": "\n"}
 def _odt_text(data: bytes, shown: str) -> str:
     """Body paragraphs and headings in order; headers and footers live in styles.xml."""
     _check_zip(data, shown, ".odt")
+    import odfdo
+
     try:
         document = odfdo.Document(io.BytesIO(data))
         is_text = document.mimetype.startswith(_ODT_MIMETYPE)

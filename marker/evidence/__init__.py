@@ -189,7 +189,7 @@ def _clipped(doc: Doc, text: str, sents: list[SpacySpan], start: int, end: int
              ) -> tuple[SpacySpan, ...]:
     """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs
     (``text`` is the essay's, Doc.text)."""
-    from ..nlp import sentence
+    from ..tokens import sentence
 
     out = []
     for sent in sents:
