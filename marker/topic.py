@@ -441,7 +441,8 @@ def _load_cached(folder: Path, stamps: tuple[tuple[int, int] | None, ...]) -> To
     from . import cache
 
     digest = _content_hash(folder)
-    key = cache.entry_key("topic", digest) if digest is not None else None
+    # The folder's name is checked against the id: a copy under another name is checked anew.
+    key = cache.entry_key("topic", digest, folder.name) if digest is not None else None
     stored = cache.read("topic", key) if key is not None else None
     if stored is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
