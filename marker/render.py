@@ -493,13 +493,17 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         marks = {c["id"]: _marks(c) for c in claims}
         spans = [(m["start"], m["end"]) for m in (*claims, *names)]
         spans.extend((m["start"], m["end"]) for ms in marks.values() for m in ms)
+        shown = _one_verdict(claims)
         notes: dict[int, list[dict[str, Any]]] = {}
         for c in claims:
             if c["verdict"] == "contradicted":
+                if any(n.get("correction") == c["correction"]
+                       for n in notes.get(_cut(text, c["end"], hi, spans), ())):
+                    continue  # two readings of the same words, one correction
                 note = {**_wrong(data, c), "repeat_of": given.get(c["correction"])}
                 given.setdefault(c["correction"], number)
                 notes.setdefault(_cut(text, c["end"], hi, spans), []).append(note)
-            elif c.get("checked"):
+            elif c.get("checked") and shown[c["id"]][0] != "contradicted":
                 notes.setdefault(_cut(text, c["end"], hi, spans), []).append(
                     {"kind": "partial", "quote": c["text"], "checked": c["checked"]})
         for e in names:
@@ -510,7 +514,7 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
         chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
         for (s, t), look in zip(itertools.pairwise(bounds),
-                                _looks(bounds, claims, names, marks),
+                                _looks(bounds, claims, names, marks, shown),
                                 strict=True):
             _add_segment(chunks[-1]["segments"], text[s:t], look)
             if t in notes:
@@ -539,8 +543,35 @@ def _cut(text: str, pos: int, stop: int, spans: list[tuple[int, int]]) -> int:
     return stop
 
 
+def _one_verdict(claims: list[dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """Each claim's verdict as the reader is shown it, and where its badge goes.
+
+    Claims whose words overlap are one statement to the reader ("the USSR joined the
+    League of Nations in 1935", read once for the joining and once for its date), so they
+    get one badge, after the last of them, by the rule for a claim's details: wrong if any
+    part is wrong, correct only if every part is, else not checked. Each part keeps the
+    colour of its own result, and the JSON keeps every claim.
+    """
+    out: dict[str, tuple[str, int]] = {}
+    group: list[dict[str, Any]] = []
+    end = -1
+    for c in [*sorted(claims, key=lambda c: (c["start"], c["end"])), None]:
+        if c is not None and c["start"] < end:
+            group.append(c)
+            end = max(end, c["end"])
+            continue
+        seen = {g["verdict"] for g in group}
+        verdict = ("contradicted" if "contradicted" in seen
+                   else "supported" if seen == {"supported"} else "unverifiable")
+        out.update((g["id"], (verdict, end)) for g in group)
+        if c is not None:
+            group, end = [c], c["end"]
+    return out
+
+
 def _looks(bounds: list[int], claims: list[dict[str, Any]], names: list[dict[str, Any]],
-           marks: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+           marks: dict[str, list[dict[str, Any]]],
+           shown: dict[str, tuple[str, int]]) -> Iterator[dict[str, Any]]:
     """How each stretch between consecutive ``bounds`` is shown, and the badges after it.
 
     Every claim and name starts and ends on a bound, so one sweep over the bounds knows which
@@ -553,7 +584,8 @@ def _looks(bounds: list[int], claims: list[dict[str, Any]], names: list[dict[str
         for m in marks[c["id"]]:
             opening.setdefault(m["start"], []).append(m)
             closing.setdefault(m["end"], []).append(m)
-        badges.setdefault(c["end"], []).append(c["verdict"])
+    for verdict, end in dict.fromkeys(shown[c["id"]] for c in claims):  # one a group
+        badges.setdefault(end, []).append(verdict)
     for e in names:
         opening.setdefault(e["start"], []).append(e)
         closing.setdefault(e["end"], []).append(e)
