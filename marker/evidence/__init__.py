@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..regex import scanner
 from ..stopwords import ENGLISH_STOP_WORDS
+from ..topic import SECTIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
     from ..report import Entity, Report
-    from ..topic import DateValue, Topic
+    from ..topic import DateValue, Entry, Topic
 
 EVIDENCE_NAMES = (
     "accuracy", "coverage", "specificity", "argument", "historiography", "communication",
@@ -317,6 +318,63 @@ def spoken_date(value: DateValue) -> str:
     if value.precision == "month":
         return f"{_MONTHS[d.month - 1]} {d.year}"
     return str(d.year)
+
+
+def named(topic: Topic, entry: Entry) -> str:
+    """An entry's name as it reads inside a sentence: with "the" when the topic's own prose
+    mostly writes it so ("the scale of the First World War", "the Treaty of Rapallo"), bare
+    when it does not ("Operation Barbarossa", "Germany"); a person's name is always bare."""
+    name = entry.name
+    if (entry.section in ("people", "writers") or name[:4].lower() == "the "
+            or _POSSESSIVE.match(name)):  # "Stalin's report ..." takes no article
+        return name
+    key = (topic.sha256, entry.id)
+    if key not in _ARTICLES:
+        # The name as prose writes it ("Treaty of Rapallo (1922)": "the Treaty of Rapallo"),
+        # else its longer aliases (a short one, "Rapallo", is a place's bare name).
+        prose = _prose(topic)
+        found: list[int] = []
+        for forms in ([name], [a for a in entry.aliases if " " in a]):
+            for form in forms:
+                plain = re.escape(_PARENTHESIS.sub("", form))
+                found.extend(m.start() for m in re.finditer(rf"(?<!\w){plain}(?!\w)", prose))
+            if found:
+                break
+        # Only where the name runs in a sentence after a lower-case word: "(Arcos raid" and
+        # "1927 - Arcos raid" are lists and headings, which drop articles, and "Spanish
+        # Civil War" is another name.
+        before = [prose[max(0, i - 12):i] for i in found]
+        running = [b for b in before if _AFTER_WORD.search(b) or b.endswith("The ")]
+        if running:
+            _ARTICLES[key] = sum(b.lower().endswith("the ") for b in running) * 2 > len(running)
+        else:  # prose never runs it in a sentence: English puts "the" before a named war,
+            # treaty, pact, ... ("the Russian Civil War")
+            head = _PARENTHESIS.sub("", name).rsplit(" ", 1)[-1]
+            _ARTICLES[key] = " " in name and head[:1].isupper() and head.lower() in _THE_HEADS
+    return f"the {name}" if _ARTICLES[key] else name
+
+
+_ARTICLES: dict[tuple[str, str], bool] = {}
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_POSSESSIVE = re.compile(r"[^\s(]+['’]s ")
+_AFTER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+ $")  # a lower-case word: running text
+_THE_HEADS = frozenset(
+    "war wars treaty treaties pact agreement conference congress revolution plan protocol "
+    "raid affair front battle offensive uprising crisis purge terror trial trials".split())
+_NAME_FIELDS = frozenset({"name", "full_name", "topic", "alias", "default"})
+
+
+@functools.lru_cache(maxsize=4)
+def _prose(topic: Topic) -> str:
+    """The topic's own sentences: the model answer, the questions, the key content and every
+    text field of the knowledge (made once per topic)."""
+    texts = [*topic.essay_paragraphs, *(q for _, q in topic.questions)]
+    texts.extend(f"{k.label}. {k.why or ''}" for k in topic.key_content)
+    for section in SECTIONS:
+        for entry in topic.knowledge.by_section(section):
+            texts.extend(v for k, v in entry.data.items()  # sentences, not names or ids
+                         if isinstance(v, str) and k not in _NAME_FIELDS and " " in v)
+    return "\n".join(texts)
 
 
 def clip(x: float, low: float = 0.0, high: float = 1.0) -> float:
