@@ -16,7 +16,7 @@ import bisect
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -336,8 +336,7 @@ def named(topic: Topic, entry: Entry) -> str:
         found: list[int] = []
         for forms in ([name], [a for a in entry.aliases if " " in a]):
             for form in forms:
-                plain = re.escape(_PARENTHESIS.sub("", form))
-                found.extend(m.start() for m in re.finditer(rf"(?<!\w){plain}(?!\w)", prose))
+                found.extend(_whole_word_at(prose, _PARENTHESIS.sub("", form)))
             if found:
                 break
         # Only where the name runs in a sentence after a lower-case word: "(Arcos raid" and
@@ -352,6 +351,21 @@ def named(topic: Topic, entry: Entry) -> str:
             head = _PARENTHESIS.sub("", name).rsplit(" ", 1)[-1]
             _ARTICLES[key] = " " in name and head[:1].isupper() and head.lower() in _THE_HEADS
     return f"the {name}" if _ARTICLES[key] else name
+
+
+def _whole_word_at(text: str, phrase: str) -> Iterator[int]:
+    """Where ``phrase`` stands as whole words in ``text`` (str.find: a regex per name over
+    the whole prose cost 25 ms a name)."""
+    i = text.find(phrase) if phrase else -1
+    while i >= 0:
+        end = i + len(phrase)
+        if (i == 0 or not _is_word(text[i - 1])) and (end == len(text) or not _is_word(text[end])):
+            yield i
+        i = text.find(phrase, i + 1)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 _ARTICLES: dict[tuple[str, str], bool] = {}
