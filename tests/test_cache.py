@@ -169,3 +169,31 @@ def test_the_stop_words_are_scikit_learns() -> None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as SKLEARN
 
     assert ENGLISH_STOP_WORDS == SKLEARN
+
+
+def test_two_processes_compiling_at_once_leave_whole_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two markers started together (batch -j2, serve workers) both compile and write the
+    same entries; each write is a rename of a whole file, so both finish and the entries
+    they leave verify."""
+    import subprocess
+    import sys
+
+    from conftest import marker_env
+
+    folder = tmp_path / "cache"
+    script = ("from marker.topic import load_topic\n"
+              "from marker.evidence import topic_model\n"
+              f"topic_model(load_topic({str(MINI)!r}))\n")
+    env = {**marker_env(), cache.CACHE_ENV: str(folder)}
+    runs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporaries
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    entries = [*_entries(folder, "topic"), *_entries(folder, "model")]
+    assert len(entries) == 2
+    for entry in entries:
+        kind = entry.name.split("-")[0]
+        with np.load(entry, allow_pickle=False) as stored:
+            key = str(stored["_key"])
+        assert cache.read(kind, key) is not None
