@@ -199,8 +199,8 @@ def test_student_text_is_always_escaped(server: Server) -> None:
         lowered = html.lower()
         assert "<script" not in lowered and "<img" not in lowered
         assert "&lt;script&gt;" in lowered and "onerror=alert(1)&gt;" in lowered
-        # (the page's short hashes are hex: the topic's happens to hold "49")
-        assert "{{ 7*7 }}" in html and "49" not in re.sub(r"\b[0-9a-f]{12}\b", "", html)
+        # never evaluated as a template ("49"); the report's hashes may hold any digits
+        assert "{{ 7*7 }}" in html and not re.search(r"\b49\b", html)
     assert "&lt;b onmouseover=alert(1)&gt;.txt: the file is empty" in refused.text
 
 
