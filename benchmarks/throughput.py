@@ -46,9 +46,10 @@ import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
 from marker import nlp  # noqa: E402
-from marker.batch import BatchOptions, chunk_size, run_batch  # noqa: E402
+from marker.batch import BatchOptions, run_batch  # noqa: E402
 from marker.normalise import normalise  # noqa: E402
 from marker.topic import DEFAULT_TOPIC, load_topic  # noqa: E402
+from marker.worker import chunk_size  # noqa: E402
 
 SOURCES = sorted((ROOT / "tests" / "data" / "essays").glob("*.txt")) + sorted(
     (ROOT / "tests" / "data" / "linking").glob("*.txt"))

@@ -29,12 +29,11 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,24 +60,37 @@ from .lms import (
     read_worksheet,
     write_feedback_zip,
 )
-from .pipeline import build_report, prepare
+from .pipeline import prepare
 from .read import Submission, _shown, read_bytes, text_submission
 from .render import (
     BAR,
     LINK,
     PALETTE,
-    _env,
-    _inliner,
-    render_html,
-    render_text,
-    report_view,
+    css_inliner,
+    jinja_env,
 )
 from .report import dumps
-from .rubric import Rubric, load_rubric
-from .topic import DEFAULT_TOPIC, Topic, load_topic
+from .rubric import Rubric
+from .topic import Topic
+from .worker import (
+    IN_FLIGHT,
+    Job,
+    Marked,
+    TooSlow,
+    bug,
+    chunk_size,
+    loaded,
+    mark_many,
+    report_dict,
+    report_files,
+    report_pages,
+    rubric_of,
+    time_limit,
+    too_slow,
+    topic_of,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
     from .normalise import Normalised
 
@@ -90,8 +102,6 @@ NEAR_DUPLICATE = 0.5
 """TF-IDF cosine (words and word pairs) from which two essays are listed as very similar:
 distinct essays on this topic stay under 0.25, one half-copied from another reaches 0.5."""
 _FLUSH_SECONDS = 0.5  # the manifest is rewritten at most this often while marking
-MAX_CHUNK = 4  # essays per task for a worker process or a Dask worker
-IN_FLIGHT = 2  # tasks queued per worker: one being marked, one waiting
 _SUMMARY_ROWS = 10
 _SIMILAR_ROWS = 50
 
@@ -109,7 +119,7 @@ def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = No
     Takes only plain, picklable arguments so a worker on any machine can run it; the
     model, topic and rubric are loaded once per process and cached.
     """
-    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
+    topic, rubric = topic_of(topic_ref), rubric_of(rubric_ref)
     if isinstance(essay, bytes):
         essay = read_bytes(essay, name)
     elif isinstance(essay, str):
@@ -117,81 +127,6 @@ def mark_one(essay: Submission | str | bytes, topic_ref: Topic | str | None = No
     norm = prepare(essay, force=force)
     return report_dict(essay, norm, nlp.analyse(norm.text, topic), topic, rubric,
                        student=student, student_id=student_id)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One submission to mark in another process; ``tag`` is the caller's and stays home."""
-
-    tag: Any
-    data: bytes
-    name: str
-    student: str | None
-    student_id: str | None
-
-    @property
-    def item(self) -> tuple[bytes, str, str | None, str | None]:
-        """What a worker needs: plain bytes and names (picklable, never spaCy objects)."""
-        return self.data, self.name, self.student, self.student_id
-
-
-@dataclass(frozen=True)
-class Marked:
-    """One essay's outcome in :func:`mark_many`: its report dict, or why there is none."""
-
-    report: dict[str, Any] | None
-    error: str | None = None
-    files: tuple[str, str, str] | None = None  # (JSON, HTML, text) of the report as marked
-
-
-def mark_many(items: list[tuple[bytes, str, str | None, str | None]], topic: Topic,
-              rubric: Rubric, *, force: bool = False, render: bool = False,
-              seconds: float = 0.0) -> list[Marked]:
-    """The outcome for each (file bytes, file name, student, student id), in order: the
-    essays parsed together with ``nlp.pipe``, each then marked within ``seconds`` (0: no
-    limit; enforced on a process's main thread) and, with ``render``, its report files made.
-
-    The whole job of a worker process or a Dask task; one unreadable or unmarkable essay
-    never costs the others.
-    """
-    results = [Marked(None, "")] * len(items)
-    ready: list[tuple[int, Submission, Normalised]] = []
-    for i, (data, name, _, _) in enumerate(items):
-        try:
-            sub = read_bytes(data, name)
-            ready.append((i, sub, prepare(sub, force=force)))
-        except MarkerError as exc:
-            results[i] = Marked(None, exc.message)
-    docs = nlp.topic_pipeline(topic).pipe(norm.text for _, _, norm in ready)
-    for (i, sub, norm), doc in zip(ready, docs, strict=True):
-        _, _, student, student_id = items[i]
-        try:
-            with _time_limit(seconds):
-                data = report_dict(sub, norm, doc, topic, rubric, student=student,
-                                   student_id=student_id)
-                results[i] = Marked(data, files=report_files(data) if render else None)
-        except _TooSlow:
-            results[i] = Marked(None, _too_slow(sub.path, seconds))
-        except Exception as exc:  # a bug must not cost the teacher the other essays
-            results[i] = Marked(None, _bug(sub.path, exc))
-    return results
-
-
-def report_files(data: dict[str, Any]) -> tuple[str, str, str]:
-    """The JSON, HTML and plain-text reports of a report dict."""
-    return (dumps(data), *_report_pages(data))
-
-
-def _report_pages(data: dict[str, Any]) -> tuple[str, str]:
-    """The HTML and plain-text reports (one view worked out for both)."""
-    view = report_view(data)
-    return render_html(data, view=view), render_text(data, view=view)
-
-
-def chunk_size(total: int, workers: int) -> int:
-    """Essays per task sent to a worker: enough for nlp.pipe to batch, few enough that
-    every worker gets several tasks (30 essays on two workers: 3 each; 300: 4)."""
-    return max(1, min(MAX_CHUNK, total // (4 * max(1, workers))))
 
 
 def _warm_up(topic: Topic, rubric: Rubric) -> None:
@@ -209,31 +144,6 @@ def _warm_up(topic: Topic, rubric: Rubric) -> None:
 
 
 _WARM: set[tuple[str, str]] = set()  # (topic, rubric) already warmed up in this process
-
-
-def _too_slow(path: str, seconds: float) -> str:
-    return f"{path}: took longer than {seconds:g} s to mark; skipped"
-
-
-def _bug(path: str, exc: Exception) -> str:
-    return (f"{path}: marker could not mark this essay ({type(exc).__name__}: {exc}); "
-            "please report it")
-
-
-def report_dict(sub: Submission, norm: Normalised, doc: Doc, topic: Topic, rubric: Rubric, *,
-                student: str | None = None, student_id: str | None = None) -> dict[str, Any]:
-    """Everything after the spaCy pass, as the report dict: a pure function of its inputs."""
-    report = build_report(sub, norm, doc, topic, rubric=rubric)
-    report.input = replace(report.input, student=student, student_id=student_id)
-    return report.to_dict()
-
-
-def _topic(ref: Topic | str | None) -> Topic:
-    return ref if isinstance(ref, Topic) else load_topic(ref or DEFAULT_TOPIC)
-
-
-def _rubric(ref: Rubric | str | None) -> Rubric:
-    return ref if isinstance(ref, Rubric) else load_rubric(ref)
 
 
 # --- teacher overrides ---------------------------------------------------------------------
@@ -465,7 +375,7 @@ def run_batch(source: str | os.PathLike[str], outdir: str | os.PathLike[str],
               options: BatchOptions = BatchOptions(),
               progress: Callable[[Progress], None] | None = None) -> BatchResult:
     """Mark the class at ``source`` (folder or zip) into ``outdir``; see the module doc."""
-    topic, rubric = _topic(options.topic), _rubric(options.rubric)
+    topic, rubric = topic_of(options.topic), rubric_of(options.rubric)
     sheet = read_worksheet(options.worksheet) if options.worksheet else None
     canvas = canvas_target(options.canvas_assignment, options.canvas_points,
                            options.canvas_gradebook, rubric.total)
@@ -626,13 +536,13 @@ class _Run:
         for doc in nlp.topic_pipeline(self.topic).pipe(texts(), batch_size=16):
             c, digest, sub, norm = waiting.popleft()
             try:
-                with _time_limit(seconds):
+                with time_limit(seconds):
                     data = report_dict(sub, norm, doc, self.topic, self.rubric,
                                        student=c.student.name, student_id=c.student.id)
-            except _TooSlow:
-                self._fail(c, _too_slow(sub.path, seconds), digest)
+            except TooSlow:
+                self._fail(c, too_slow(sub.path, seconds), digest)
             except Exception as exc:  # a bug must not cost the teacher the other essays
-                self._fail(c, _bug(sub.path, exc), digest)
+                self._fail(c, bug(sub.path, exc), digest)
             else:
                 self._record(c, digest, data)
                 self.marked += 1
@@ -665,7 +575,7 @@ class _Run:
         if saved is not None and as_json == saved["json"]:
             html, text = saved["html"], saved["text"]
         else:
-            as_html, as_text = rendered[1:] if rendered else _report_pages(final)
+            as_html, as_text = rendered[1:] if rendered else report_pages(final)
             # Not fsync'd (see atomic_write_bytes): all three are hashed in the manifest, and
             # a report a power cut damaged fails the check and is marked again.
             html, text = as_html.encode("utf-8"), as_text.encode("utf-8")
@@ -845,46 +755,6 @@ def _worker_task(items: list[tuple[bytes, str, str | None, str | None]], force: 
                  seconds: float) -> list[Marked]:
     topic, rubric = _WORKER["loaded"]
     return mark_many(items, topic, rubric, force=force, render=True, seconds=seconds)
-
-
-@functools.lru_cache(maxsize=8)
-def loaded(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
-           rubric_sha: str) -> tuple[Topic, Rubric]:
-    """The topic and rubric in a worker process, loaded once per reference and checked
-    against the content hashes of the ones the batch was started with."""
-    topic, rubric = _topic(topic_ref), _rubric(rubric_ref)
-    for what, ref, have, want in (("topic", topic_ref, topic.sha256, topic_sha),
-                                  ("rubric", rubric_ref, rubric.sha256, rubric_sha)):
-        if have != want:
-            raise MarkerError(f"{ref or 'the default ' + what}: this worker's {what} "
-                              "differs from the one the batch started with; install the "
-                              "same one on every worker")
-    return topic, rubric
-
-
-class _TooSlow(Exception):
-    """An essay hit the per-essay time limit."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop marking one essay after ``seconds`` so a pathological text cannot hang a class.
-    Uses the interval timer where the platform has one (not on Windows: no limit there)."""
-    if seconds <= 0 or not hasattr(signal, "setitimer") or \
-            threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -1128,5 +998,5 @@ def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE,
 
 def render_summary(view: dict[str, Any]) -> str:
     """The class summary as HTML in the reports' style (tables, inlined styles)."""
-    html = _env().get_template("summary.html.j2").render(s=view, p=PALETTE, link=LINK, bar=BAR)
-    return _inliner().inline(html)
+    html = jinja_env().get_template("summary.html.j2").render(s=view, p=PALETTE, link=LINK, bar=BAR)
+    return css_inliner().inline(html)

@@ -54,7 +54,7 @@ def main() -> None:
 def mark(essay: str, output: str | None, fmt: str, topic: str | None, rubric: str | None,
          calibration: str | None, force: bool) -> None:
     """Mark one ESSAY (.txt .md .docx .pdf .odt .rtf .html, or - for stdin)."""
-    from .calibrate import load_calibration
+    from .calibration import load_calibration
     from .pipeline import mark_file
     from .render import render
 

@@ -43,12 +43,11 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import LOWER, POS
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import where
+from .tokens import where
 
 if TYPE_CHECKING:
     from .topic import Disambiguation, Event, Rule, Topic
@@ -214,12 +213,47 @@ class KnowledgeLinker:
         }
         self._build_spelling_index()
         self.vocab = nlp.vocab
-        self.matcher = PhraseMatcher(nlp.vocab)
-        self.office_matcher = PhraseMatcher(nlp.vocab)
-        for key, k in self.keys.items():
-            self.matcher.add(key, self._patterns(nlp, {key, *k.forms}))
-        for key, forms in self.office_forms.items():
-            self.office_matcher.add(key, self._patterns(nlp, {key, *forms}))
+        names, offices = self._compiled_patterns(nlp)
+        self.matcher = _PhraseIndex()
+        self.office_matcher = _PhraseIndex()
+        for key, patterns in names.items():
+            self.matcher.add(key, patterns)
+        for key, patterns in offices.items():
+            self.office_matcher.add(key, patterns)
+
+    def _compiled_patterns(self, nlp: Language
+                           ) -> tuple[dict[str, list[tuple[str, ...]]],
+                                      dict[str, list[tuple[str, ...]]]]:
+        """The word patterns of every name and office title: read from the compiled-topic
+        cache (keyed by the topic, marker's code and the tokenizer's model), else made
+        with the tokenizer (about 0.4 s) and saved there."""
+        import json
+
+        import numpy as np
+
+        from . import cache
+
+        names = {key: [key, *sorted(k.forms)] for key, k in self.keys.items()}
+        offices = {key: [key, *sorted(forms)] for key, forms in self.office_forms.items()}
+        key = cache.entry_key("patterns", self.topic.sha256, nlp.meta.get("name", ""),
+                              nlp.meta.get("version", ""), nlp.meta.get("spacy_version", ""))
+        stored = cache.read("patterns", key)
+        if stored is not None:
+            try:
+                plain = json.loads(stored["patterns"].tobytes().decode("utf-8"))
+                found = tuple({k: [tuple(p) for p in v] for k, v in part.items()}
+                              for part in (plain["names"], plain["offices"]))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                found = None
+            if found is not None and found[0].keys() == names.keys() \
+                    and found[1].keys() == offices.keys():
+                return found
+        made = ({k: self._patterns(nlp, set(v)) for k, v in names.items()},
+                {k: self._patterns(nlp, set(v)) for k, v in offices.items()})
+        data = json.dumps({"names": made[0], "offices": made[1]}, ensure_ascii=False)
+        cache.write("patterns", key, {"patterns": np.frombuffer(data.encode("utf-8"),
+                                                                dtype=np.uint8)})
+        return made
 
     # -- building the indexes -----------------------------------------------------------
 
@@ -341,7 +375,8 @@ class KnowledgeLinker:
         self._event_words = [(event, [norm(n).split() for n in (event.name, *event.aliases)])
                              for event in self.knowledge.events]
 
-    def _patterns(self, nlp: Language, names: set[str]) -> list[Doc]:
+    @staticmethod
+    def _patterns(nlp: Language, names: set[str]) -> list[tuple[str, ...]]:
         """Phrase patterns for a name on the folded, dash-free text (so a hyphen may be a
         space or nothing; a possessive may be 's or a bare apostrophe). Each written form is
         tokenised as written, as the essay is ("E.H." is one token, "e.h." may not be)."""
@@ -353,7 +388,7 @@ class KnowledgeLinker:
             if words:
                 patterns.add(tuple(words))
                 patterns.add(tuple("'" if w == "'s" else w for w in words))
-        return [Doc(self.vocab, words=list(p)) for p in sorted(patterns)]
+        return sorted(patterns)
 
     # -- the component ------------------------------------------------------------------
 
@@ -364,11 +399,10 @@ class KnowledgeLinker:
         words, corrected = self._folded(doc, tokens)
         parts = [(i, part) for i, w in enumerate(words) for part in _dashless(w)]
         index = [i for i, _ in parts]
-        phrase = Doc(self.vocab, words=[part for _, part in parts])
+        phrase = [part for _, part in parts]
 
-        def matches(matcher: PhraseMatcher) -> list[tuple[int, int, str]]:
-            return [(index[s], index[e - 1] + 1, self.vocab.strings[m])
-                    for m, s, e in matcher(phrase)]
+        def matches(matcher: _PhraseIndex) -> list[tuple[int, int, str]]:
+            return [(index[s], index[e - 1] + 1, key) for s, e, key in matcher(phrase)]
 
         offices = self._offices(doc, matches(self.office_matcher))
         found = matches(self.matcher)
@@ -896,6 +930,40 @@ class KnowledgeLinker:
                         (chosen,) if chosen else tuple(ids)))
             last_end = e
         return out
+
+
+class _PhraseIndex:
+    """Where word sequences occur in a list of words, as spaCy's PhraseMatcher on ORTH
+    finds them (by start, then shortest first), from a dict of the sequences.
+
+    A PhraseMatcher needs a Doc made for each pattern, and the shipped topic has 6,500:
+    0.3 s of every run's start-up, more than the lookups of a whole class of essays cost.
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, ...], list[str]] = {}
+        self._lengths: dict[str, list[int]] = {}  # first word -> pattern lengths, ascending
+
+    def add(self, key: str, patterns: Iterable[tuple[str, ...]]) -> None:
+        for pattern in patterns:
+            keys = self._keys.setdefault(pattern, [])
+            if key not in keys:
+                keys.append(key)
+            lengths = self._lengths.setdefault(pattern[0], [])
+            if len(pattern) not in lengths:
+                lengths.append(len(pattern))
+                lengths.sort()
+
+    def __call__(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every occurrence of every pattern."""
+        found = []
+        for i, word in enumerate(words):
+            for n in self._lengths.get(word, ()):
+                if i + n > len(words):
+                    break
+                for key in self._keys.get(tuple(words[i:i + n]), ()):
+                    found.append((i, i + n, key))
+        return found
 
 
 def _place_after(doc: Doc, i: int) -> str | None:

@@ -21,7 +21,7 @@ from .topic import DEFAULT_TOPIC, Topic, load_topic
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from .calibrate import Calibration
+    from .calibration import Calibration
 
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 

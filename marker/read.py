@@ -24,18 +24,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import charset_normalizer
-import docx
-import odfdo
-import pypdf
-from docx.oxml.ns import qn
-from lxml import etree
-from pypdf.errors import DependencyError
 from striprtf.striprtf import rtf_to_text
 
 from marker.errors import MarkerError
+
+if TYPE_CHECKING:  # the readers are imported by the format that needs them (~0.2 s together)
+    import odfdo
+    import pypdf
+    from lxml import etree
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_WORDS = 200_000
@@ -90,8 +89,16 @@ _ODF_KINDS = {
     "spreadsheet": "an OpenDocument spreadsheet",
     "presentation": "an OpenDocument presentation",
 }
+_CONTENT_TYPES = "[Content_Types].xml"
+_DOCX_KIND = "a Word .docx document"
+_WORD_KINDS = (  # by the main part's content type in [Content_Types].xml
+    (b"wordprocessingml.document.main+xml", _DOCX_KIND),
+    (b"ms-word.document.macroEnabled.main+xml", "a macro-enabled Word document (.docm)"),
+    (b"ms-word.template.macroEnabledTemplate.main+xml", "a macro-enabled Word template (.dotm)"),
+    (b"wordprocessingml.template.main+xml", "a Word template (.dotx)"),
+)
+_UNDECLARED_WORD = "a Word document with no declared content types"
 _OOXML_KINDS = (
-    ("word/document.xml", "a Word .docx document"),
     ("xl/workbook.xml", "an Excel spreadsheet"),
     ("ppt/presentation.xml", "a PowerPoint presentation"),
 )
@@ -307,8 +314,11 @@ def _zip_kind(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
+            types = archive.read(_CONTENT_TYPES) if _CONTENT_TYPES in names else b""
     except Exception:  # damaged zips raise zlib.error, ValueError ("negative seek"), ...
         return None
+    if "word/document.xml" in names:
+        return _word_kind(types)
     for member, kind in _OOXML_KINDS:
         if member in names:
             return kind
@@ -316,6 +326,16 @@ def _zip_kind(data: bytes) -> str | None:
         family = mimetype.rsplit(b".", 1)[1].split(b"-")[0].decode("ascii", "replace")
         return _ODF_KINDS.get(family, "an OpenDocument file")
     return "a zip archive"
+
+
+def _word_kind(content_types: bytes) -> str:
+    """Which kind of Word file a package is, by its main part's declared content type:
+    python-docx reads only a .docx document, and a .docm or template renamed .docx is a
+    Word file all the same."""
+    for marker, kind in _WORD_KINDS:
+        if marker in content_types:
+            return kind
+    return _UNDECLARED_WORD
 
 
 def _wrong_content(shown: str, extension: str, data: bytes, expected: str) -> MarkerError:
@@ -490,25 +510,34 @@ _PSEUDO_ENCODINGS = frozenset(
 
 # --- Word --------------------------------------------------------------------------
 
-_W_P = qn("w:p")
-_W_DEL = qn("w:del")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # python-docx's qn("w:")
+_W_P = _W + "p"
+_W_DEL = _W + "del"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _W_TEXT = {
-    qn("w:t"): None,
-    qn("w:tab"): "\t",
-    qn("w:br"): "\n",
-    qn("w:cr"): "\n",
-    qn("w:noBreakHyphen"): "-",
+    _W + "t": None,
+    _W + "tab": "\t",
+    _W + "br": "\n",
+    _W + "cr": "\n",
+    _W + "noBreakHyphen": "-",
 }
 
 
 def _docx_text(data: bytes, shown: str) -> str:
     """Body paragraphs (tables included) in order; headers, footers and notes are other parts."""
     _check_zip(data, shown, ".docx")
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = list(_docx_paragraphs(document.element.body))
-    except (KeyError, ValueError):
+    except (KeyError, ValueError) as exc:
+        kind = _zip_kind(data)
+        if kind in (_DOCX_KIND, _UNDECLARED_WORD):  # a .docx by its members, yet unreadable
+            raise MarkerError(f"{shown}: the .docx file is damaged ({_reason(exc)})") from None
+        if kind in {k for _, k in _WORD_KINDS}:  # Word, but not a document python-docx reads
+            raise MarkerError(f"{shown}: not a valid .docx file (it is {kind}); open it in "
+                              "Word and save it as a .docx document") from None
         raise _wrong_content(shown, ".docx", data, "a Word document") from None
     except Exception as exc:  # python-docx/lxml raise many types on damaged XML
         raise MarkerError(f"{shown}: the .docx file is damaged ({_reason(exc)})") from None
@@ -589,6 +618,9 @@ def _pdf_text(data: bytes, shown: str) -> str:
     """The text layer, pages joined by blank lines; page furniture is left for the normaliser."""
     if b"%PDF-" not in data[:1024]:
         raise _wrong_content(shown, ".pdf", data, "a PDF document")
+    import pypdf
+    from pypdf.errors import DependencyError
+
     with _quiet_pypdf():
         try:
             reader = pypdf.PdfReader(io.BytesIO(data))
@@ -644,6 +676,8 @@ _ODF_CHARACTERS = {"text:tab": "\t", "text:line-break": "\n"}
 def _odt_text(data: bytes, shown: str) -> str:
     """Body paragraphs and headings in order; headers and footers live in styles.xml."""
     _check_zip(data, shown, ".odt")
+    import odfdo
+
     try:
         document = odfdo.Document(io.BytesIO(data))
         is_text = document.mimetype.startswith(_ODT_MIMETYPE)

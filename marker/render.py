@@ -16,15 +16,17 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import css_inline
-import jinja2
 from markupsafe import Markup, escape
 
 from .dates import DateSpan, find_dates
 from .report import Report, dumps
+
+if TYPE_CHECKING:  # imported when a page is rendered: a JSON report needs neither
+    import css_inline
+    import jinja2
 
 EMAIL_BUDGET = 90_000
 """Largest HTML report in bytes: Gmail clips a message body over 102 KB."""
@@ -66,19 +68,21 @@ _TIMELINE_KINDS = {"date", "sequence", "era", "office"}
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 
 
-class _Environment(jinja2.Environment):
-    """Reads ``r.claims`` from a report dict by key first. Jinja tries the attribute
-    first, and the AttributeError it catches on a dict cost 0.5 us each: about a
-    thousand times a report. A dict's own methods are never used in the templates."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-
 @functools.cache
-def _env() -> jinja2.Environment:
+def jinja_env() -> jinja2.Environment:
+    """The templates' environment, made once (importing Jinja2 then, not before)."""
+    import jinja2
+
+    class _Environment(jinja2.Environment):
+        """Reads ``r.claims`` from a report dict by key first. Jinja tries the attribute
+        first, and the AttributeError it catches on a dict cost 0.5 us each: about a
+        thousand times a report. A dict's own methods are never used in the templates."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
     env = _Environment(
         loader=jinja2.PackageLoader("marker", "templates"),
         # HTML templates are always escaped: essay text can contain <script>.
@@ -122,7 +126,10 @@ def _segments(segments: list[dict[str, Any]], step: _Step) -> Markup:
 
 
 @functools.cache
-def _inliner() -> css_inline.CSSInliner:
+def css_inliner() -> css_inline.CSSInliner:
+    """Moves the stylesheet into style attributes, as email clients need."""
+    import css_inline
+
     # Nothing may be fetched: the report is built offline and read offline.
     return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
                                  minify_css=True)
@@ -170,7 +177,7 @@ def render_html(data: dict[str, Any], *, max_bytes: int | None = EMAIL_BUDGET,
 def render_text(data: dict[str, Any], *, view: dict[str, Any] | None = None) -> str:
     """Plain text with the same marks and corrections as the HTML (email text/plain part);
     ``view`` is :func:`report_view` of ``data`` when already worked out."""
-    return _env().get_template("report.txt.j2").render(r=data, v=view or report_view(data))
+    return jinja_env().get_template("report.txt.j2").render(r=data, v=view or report_view(data))
 
 
 def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
@@ -179,7 +186,7 @@ def render_summary(data: dict[str, Any], *, show_mark: bool) -> str:
     With ``show_mark`` False only the band words are shown, never a number, so a teacher
     can let students check drafts without turning the check into mark-chasing.
     """
-    return _env().get_template("summary.txt.j2").render(r=data, v=report_view(data),
+    return jinja_env().get_template("summary.txt.j2").render(r=data, v=report_view(data),
                                                        show_mark=show_mark)
 
 
@@ -202,12 +209,12 @@ _SHORTENINGS = (_Step("all"), _Step("claims"), _Step("claims", plain_names=True)
 def _render_html(data: dict[str, Any], view: dict[str, Any], paras: list[dict[str, Any]],
                  step: _Step, limit: int | None = None) -> str:
     shown = _shorten(paras, step.keep, limit)
-    html = _env().get_template("report.html.j2").render(
+    html = jinja_env().get_template("report.html.j2").render(
         r=data, v=view, paras=shown, step=step,
         hidden=sum(p["elided"] for p in shown if not p["shown"]),
         p=PALETTE, link=LINK, bar=BAR,
     )
-    return _inliner().inline(html)
+    return css_inliner().inline(html)
 
 
 def _shorten(paras: list[dict[str, Any]], keep: str,
@@ -486,13 +493,17 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         marks = {c["id"]: _marks(c) for c in claims}
         spans = [(m["start"], m["end"]) for m in (*claims, *names)]
         spans.extend((m["start"], m["end"]) for ms in marks.values() for m in ms)
+        shown = _one_verdict(claims)
         notes: dict[int, list[dict[str, Any]]] = {}
         for c in claims:
             if c["verdict"] == "contradicted":
+                if any(n.get("correction") == c["correction"]
+                       for n in notes.get(_cut(text, c["end"], hi, spans), ())):
+                    continue  # two readings of the same words, one correction
                 note = {**_wrong(data, c), "repeat_of": given.get(c["correction"])}
                 given.setdefault(c["correction"], number)
                 notes.setdefault(_cut(text, c["end"], hi, spans), []).append(note)
-            elif c.get("checked"):
+            elif c.get("checked") and shown[c["id"]][0] != "contradicted":
                 notes.setdefault(_cut(text, c["end"], hi, spans), []).append(
                     {"kind": "partial", "quote": c["text"], "checked": c["checked"]})
         for e in names:
@@ -503,7 +514,7 @@ def annotate(data: dict[str, Any]) -> list[dict[str, Any]]:
         bounds = sorted({lo, hi, *cuts, *(s for s, _ in spans), *(t for _, t in spans)})
         chunks: list[dict[str, Any]] = [{"segments": [], "notes": []}]
         for (s, t), look in zip(itertools.pairwise(bounds),
-                                _looks(bounds, claims, names, marks),
+                                _looks(bounds, claims, names, marks, shown),
                                 strict=True):
             _add_segment(chunks[-1]["segments"], text[s:t], look)
             if t in notes:
@@ -532,8 +543,35 @@ def _cut(text: str, pos: int, stop: int, spans: list[tuple[int, int]]) -> int:
     return stop
 
 
+def _one_verdict(claims: list[dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """Each claim's verdict as the reader is shown it, and where its badge goes.
+
+    Claims whose words overlap are one statement to the reader ("the USSR joined the
+    League of Nations in 1935", read once for the joining and once for its date), so they
+    get one badge, after the last of them, by the rule for a claim's details: wrong if any
+    part is wrong, correct only if every part is, else not checked. Each part keeps the
+    colour of its own result, and the JSON keeps every claim.
+    """
+    out: dict[str, tuple[str, int]] = {}
+    group: list[dict[str, Any]] = []
+    end = -1
+    for c in [*sorted(claims, key=lambda c: (c["start"], c["end"])), None]:
+        if c is not None and c["start"] < end:
+            group.append(c)
+            end = max(end, c["end"])
+            continue
+        seen = {g["verdict"] for g in group}
+        verdict = ("contradicted" if "contradicted" in seen
+                   else "supported" if seen == {"supported"} else "unverifiable")
+        out.update((g["id"], (verdict, end)) for g in group)
+        if c is not None:
+            group, end = [c], c["end"]
+    return out
+
+
 def _looks(bounds: list[int], claims: list[dict[str, Any]], names: list[dict[str, Any]],
-           marks: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+           marks: dict[str, list[dict[str, Any]]],
+           shown: dict[str, tuple[str, int]]) -> Iterator[dict[str, Any]]:
     """How each stretch between consecutive ``bounds`` is shown, and the badges after it.
 
     Every claim and name starts and ends on a bound, so one sweep over the bounds knows which
@@ -546,7 +584,8 @@ def _looks(bounds: list[int], claims: list[dict[str, Any]], names: list[dict[str
         for m in marks[c["id"]]:
             opening.setdefault(m["start"], []).append(m)
             closing.setdefault(m["end"], []).append(m)
-        badges.setdefault(c["end"], []).append(c["verdict"])
+    for verdict, end in dict.fromkeys(shown[c["id"]] for c in claims):  # one a group
+        badges.setdefault(end, []).append(verdict)
     for e in names:
         opening.setdefault(e["start"], []).append(e)
         closing.setdefault(e["end"], []).append(e)

@@ -28,7 +28,7 @@ from .topic import Problem, _Check, _Map, _parse_yaml
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from .calibrate import Calibration
+    from .calibration import Calibration
     from .report import Report
     from .topic import Topic
 

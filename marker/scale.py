@@ -3,7 +3,7 @@
 
 The client reads the submissions and sends them to the workers in chunks of up to four
 (bytes, display name, student's name) as one task each; the worker reads, parses them
-together with ``nlp.pipe``, marks and renders them with :func:`marker.batch.mark_many`,
+together with ``nlp.pipe``, marks and renders them with :func:`marker.worker.mark_many`,
 and sends back plain ``marker.report/1`` dicts with their report files (never spaCy
 objects), so the client only writes. The model, topic and rubric are
 loaded once per worker process, by path or name (checked against the client's content
@@ -21,16 +21,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import MarkerError
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from .batch import BatchOptions, Job, Marked
     from .rubric import Rubric
     from .topic import Topic
+    from .worker import Job, Marked
 
 INSTALL_HINT = 'Dask is not installed; install it with: pip install "essay-marker[dask]"'
 RETRIES = 2
@@ -92,13 +92,28 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def mark_remotely(jobs: Iterator[Job], total: int, options: BatchOptions, topic: Topic,
+class RemoteOptions(Protocol):
+    """What marking on Dask reads of a batch's options (``batch.BatchOptions``)."""
+
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def rubric(self) -> str | None: ...
+    @property
+    def scheduler(self) -> str | None: ...
+    @property
+    def dask_local(self) -> int | None: ...
+    @property
+    def force(self) -> bool: ...
+
+
+def mark_remotely(jobs: Iterator[Job], total: int, options: RemoteOptions, topic: Topic,
                   rubric: Rubric) -> Iterator[tuple[Job, Marked]]:
     """Each job with its outcome, a chunk at a time in the order the chunks finish;
     ``total`` is how many jobs there are."""
     from distributed import as_completed
 
-    from .batch import IN_FLIGHT, Marked, chunk_size
+    from .worker import IN_FLIGHT, Marked, chunk_size
 
     topic_ref, rubric_ref = _portable(options.topic), _portable(options.rubric)
     with dask_client(options.scheduler, options.dask_local) as client:
@@ -146,7 +161,7 @@ def mark_chunk(items: list[tuple[bytes, str, str | None, str | None]], topic_ref
                force: bool) -> list[Marked]:
     """The task run on a worker: each essay's report and its rendered files, or the one-line
     error a local batch would give."""
-    from .batch import Marked, loaded, mark_many
+    from .worker import Marked, loaded, mark_many
 
     try:
         topic, rubric = loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)

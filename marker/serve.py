@@ -135,9 +135,9 @@ def _worker_setup(topic_ref: str | None, rubric_ref: str | None, topic_sha: str,
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with(parent)
-    from .batch import loaded
     from .pipeline import mark_text
     from .render import render_html
+    from .worker import loaded
 
     topic, rubric = loaded(topic_ref, rubric_ref, topic_sha, rubric_sha)
     _WORKER.update(topic=topic, rubric=rubric, seconds=seconds)

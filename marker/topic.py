@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import functools
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -432,11 +433,42 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(folder: Path, stamps: tuple[tuple[int, int] | None, ...]) -> Topic:
-    """Keyed on the files' mtimes and sizes so an edited pack is re-read, an unchanged one not."""
+    """Keyed on the files' mtimes and sizes so an edited pack is re-read, an unchanged one not.
+
+    A pack validated once is read back from the compiled cache (keyed by the files' bytes
+    and marker's code), skipping YAML and validation; a pack with problems is never saved.
+    """
+    from . import cache
+
+    digest = _content_hash(folder)
+    # The folder's name is checked against the id: a copy under another name is checked anew.
+    key = cache.entry_key("topic", digest, folder.name) if digest is not None else None
+    stored = cache.read("topic", key) if key is not None else None
+    if stored is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+            return _build_topic(folder, _Parsed.from_json(stored["parsed"].tobytes()))
     problems, parsed = _analyse(folder)
     if parsed is None:
         raise MarkerError(_summary(folder, problems))
+    if key is not None and parsed.sha256 == digest:
+        import numpy as np
+
+        with contextlib.suppress(ValueError):  # a value JSON cannot hold (NaN): not cached
+            cache.write("topic", key,
+                        {"parsed": np.frombuffer(parsed.to_json(), dtype=np.uint8)})
     return _build_topic(folder, parsed)
+
+
+def _content_hash(folder: Path) -> str | None:
+    """The hash :func:`_analyse` gives the pack (its files' bytes in order), or None when a
+    file is missing or unreadable (then the full check says why)."""
+    digest = hashlib.sha256()
+    try:
+        for name in [*TOPIC_FILES, *_knowledge_parts(folder)]:
+            digest.update((folder / name).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _summary(folder: Path, problems: list[Problem]) -> str:
@@ -498,10 +530,20 @@ def _convert(node: yaml.Node, memo: dict[int, Any]) -> Any:
     return node.value
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, by libyaml when PyYAML has it (ten times faster on a knowledge file);
+    a file libyaml refuses is composed again in Python, whose messages the checks report."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        with contextlib.suppress(yaml.YAMLError):
+            return yaml.compose(text, Loader=loader)
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _parse_yaml(chk: _Check, text: str) -> Any:
     """The file's content, or None after reporting a syntax error with line and column."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -1180,10 +1222,25 @@ def essay_paragraphs(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _Parsed:
-    topic: _Map
-    knowledge: _Map
+    """A valid pack's files as plain data: what the compiled cache keeps."""
+
+    topic: dict[str, Any]
+    knowledge: dict[str, Any]
     paragraphs: tuple[str, ...]
     sha256: str
+
+    def to_json(self) -> bytes:
+        return json.dumps({"topic": self.topic, "knowledge": self.knowledge,
+                           "paragraphs": self.paragraphs, "sha256": self.sha256},
+                          ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> _Parsed:
+        plain = json.loads(data.decode("utf-8"))
+        if not (isinstance(plain["topic"], dict) and isinstance(plain["knowledge"], dict)):
+            raise TypeError("not a compiled topic")
+        return cls(plain["topic"], plain["knowledge"], tuple(plain["paragraphs"]),
+                   str(plain["sha256"]))
 
 
 def _analyse(folder: Path) -> tuple[list[Problem], _Parsed | None]:

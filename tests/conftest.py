@@ -8,8 +8,10 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +43,11 @@ FUZZ_COUNTS: Counter[str] = Counter()
 def pytest_configure(config: pytest.Config) -> None:
     global FUZZ_SCALE
     FUZZ_SCALE = 10 if config.getoption("--fuzz-large") else 1
+    # Compiled topics go to a folder of this run's (inherited by the marker processes the
+    # tests start), never to the user's cache.
+    folder = tempfile.mkdtemp(prefix="marker-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["MARKER_CACHE_DIR"] = folder
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

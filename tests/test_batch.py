@@ -547,6 +547,7 @@ def test_one_and_two_processes_give_the_same_bytes(topic, tmp_path: Path) -> Non
 def test_a_pathologically_slow_essay_is_failed_and_the_batch_goes_on(
         topic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     import marker.batch as batch
+    import marker.worker as worker
 
     essays = tmp_path / "class"
     essays.mkdir()
@@ -559,7 +560,8 @@ def test_a_pathologically_slow_essay_is_failed_and_the_batch_goes_on(
             time.sleep(5)
         return real(sub, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "report_dict", slow_for_ben)
+    monkeypatch.setattr(batch, "report_dict", slow_for_ben)  # marked in this process
+    monkeypatch.setattr(worker, "report_dict", slow_for_ben)  # in worker processes
     started = time.monotonic()
     result = run_batch(essays, tmp_path / "out", BatchOptions(jobs=jobs, essay_seconds=0.5))
     assert time.monotonic() - started < 4.5
@@ -723,9 +725,10 @@ def test_batch_help(topic) -> None:
 def test_mark_many_gives_each_essay_its_own_verdict() -> None:
     """The job of one Dask task: essays parsed together, each marked or refused alone, with
     the same report as marking it on its own."""
-    from marker.batch import mark_many, mark_one, report_files
+    from marker.batch import mark_one
     from marker.rubric import load_rubric
     from marker.topic import DEFAULT_TOPIC, load_topic
+    from marker.worker import mark_many, report_files
 
     topic, rubric = load_topic(DEFAULT_TOPIC), load_rubric(None)
     good = (ROOT / "tests" / "data" / "essays" / "01-excellent-survival.txt").read_bytes()

@@ -18,10 +18,10 @@ from marker.calibrate import (
     MIN_ESSAYS,
     calibrate,
     default_path,
-    load_calibration,
     read_marks,
     save_calibration,
 )
+from marker.calibration import load_calibration
 from marker.errors import MarkerError
 from marker.pipeline import mark_file
 from marker.rubric import load_rubric

@@ -6,6 +6,7 @@ reuse the session's spaCy pipeline (the ``topic`` fixture).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -393,12 +394,50 @@ def test_evidence_is_fast_after_the_spacy_pass(topic) -> None:
 
 def test_topic_model_tfidf_is_scikit_learns_bit_for_bit(topic) -> None:
     """The check-free TF-IDF the evidence families read must equal TfidfVectorizer's own."""
-    model = topic_model(topic)
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from marker.evidence import _times, stems, topic_material
+
+    model = topic_model(topic)  # its arrays as the compiled-topic cache keeps them
+    vectorizer = TfidfVectorizer(analyzer=stems, sublinear_tf=True)
+    vectorizer.fit(topic_material(topic))
+    assert model.vocabulary == vectorizer.vocabulary_
     texts = [p.read_text(encoding="utf-8") for p in sorted(ESSAYS.glob("*.txt"))]
     texts += [para for text in texts for para in text.split("\n\n")]
     texts += ["", "zzz qqq", "Stalin Stalin Stalin purged the army in 1937.", "1939 " * 50]
-    ours, theirs = model._tfidf(texts), model.vectorizer.transform(texts)
+    theirs = vectorizer.transform(texts)
     theirs.sort_indices()
-    assert ours.shape == theirs.shape
-    assert (ours.indptr == theirs.indptr).all() and (ours.indices == theirs.indices).all()
-    assert ours.data.tobytes() == theirs.data.tobytes()
+    lsa = np.asarray(theirs @ model.components.T)  # scipy's sparse product
+    for i, text in enumerate(texts):
+        columns, data = model._tfidf(text)
+        row = slice(theirs.indptr[i], theirs.indptr[i + 1])
+        assert columns.tolist() == theirs.indices[row].tolist()
+        assert data.tobytes() == theirs.data[row].tobytes()
+        assert _times((columns, data), model.components.T).tobytes() == lsa[i].tobytes()
+
+
+@pytest.mark.parametrize(("entry_id", "written"), [
+    ("first_world_war", "the First World War"),  # the topic's prose writes "the"
+    ("genoa_conference", "the Genoa Conference"),
+    ("russian_civil_war", "the Russian Civil War"),  # never run in prose: a named war
+    ("operation_barbarossa", "Operation Barbarossa (German invasion of the USSR)"),
+    ("stalin_chestnuts_speech", "Stalin's report to the 18th Party Congress ('chestnuts' speech)"),
+    ("stalin", None),  # people never take an article: the name as it is
+])
+def test_event_names_in_feedback_take_the_article_the_topic_gives_them(
+        topic, entry_id: str, written: str) -> None:
+    from marker.evidence import named
+
+    entry = topic.knowledge.get(entry_id)
+    assert named(topic, entry) == (written or entry.name)
+
+
+def test_the_scale_of_the_first_world_war(topic) -> None:
+    report = mark_text("Soviet Russia left the First World War through a separate peace with "
+                       "Germany, which Lenin accepted because the army could not fight on.\n\n"
+                       "The First World War had exhausted the country and its people.",
+                       topic=topic)
+    text = json.dumps(report.to_dict(), ensure_ascii=False)
+    assert "the scale of the First World War" in text
+    assert "scale of First World War" not in text

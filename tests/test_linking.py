@@ -414,3 +414,29 @@ def test_the_pact_with_someone_is_a_description_not_a_reference_back(nlp: Langua
     text = ("In 1936 Germany and Japan signed the Anti-Comintern Pact. Italy joined later. "
             "Stalin watched. In 1939 Molotov made the pact with Germany.")
     assert links(nlp, text).get("pact") != "anti_comintern_pact"
+
+
+def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds(topic) -> None:
+    """Every (start, end, name) the PhraseMatcher it replaced finds, in the same order of
+    start and end, on the folded words of a real essay."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    from marker import linking, nlp
+
+    pipe = nlp.topic_pipeline(topic)
+    linker = pipe.get_pipe("marker_linker")
+    index = linking._PhraseIndex()
+    matcher = PhraseMatcher(pipe.vocab)
+    for key, k in list(linker.keys.items())[::3]:  # a third of the names keeps it quick
+        patterns = linker._patterns(pipe, {key, *k.forms})
+        index.add(key, patterns)
+        matcher.add(key, [Doc(pipe.vocab, words=list(p)) for p in patterns])
+    text = (ROOT / "examples" / "sample_essay.txt").read_text(encoding="utf-8")
+    words = [part for t in pipe.make_doc(text) for part in linking._dashless(linking.fold(t.text))
+             if part.strip()]
+    words += words[:3]  # a pattern cut off by the end of the text is no match
+    theirs = [(s, e, pipe.vocab.strings[m]) for m, s, e in matcher(Doc(pipe.vocab, words=words))]
+    ours = index(words)
+    assert sorted(ours) == sorted(theirs) and len(ours) > 10
+    assert [(s, e) for s, e, _ in ours] == [(s, e) for s, e, _ in theirs]

@@ -601,6 +601,46 @@ def test_docx_wrong_content(tmp_path: Path, data: bytes, problem: str) -> None:
     expect_error(lambda: read_path(path), path, problem)
 
 
+_DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _repackaged(docx_data: bytes, content_type: bytes | None = None,
+                drop: str | None = None) -> bytes:
+    """The same Word package with its main part declared as ``content_type``, or a member
+    left out."""
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(docx_data)) as source:
+        for name in source.namelist():
+            if name != drop:
+                members[name] = source.read(name)
+    if content_type is not None:
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            _DOCX_MAIN, content_type)
+    return zip_bytes(members)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "drop", "message"),
+    [
+        (b"application/vnd.ms-word.document.macroEnabled.main+xml", None,
+         "not a valid .docx file (it is a macro-enabled Word document (.docm)); open it in "
+         "Word and save it as a .docx document"),
+        (b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+         None, "(it is a Word template (.dotx)); open it in Word and save it as a .docx"),
+        (None, "word/styles.xml", "the .docx file is damaged (\"There is no item named "
+         "'word/styles.xml' in the archive\")"),
+        (None, "[Content_Types].xml", "the .docx file is damaged"),
+    ],
+    ids=["docm", "dotx", "part-missing", "no-content-types"],
+)
+def test_a_word_package_python_docx_refuses_is_named_for_what_it_is(
+        tmp_path: Path, content_type: bytes | None, drop: str | None, message: str) -> None:
+    good = make_docx(tmp_path / "good.docx", BODY).read_bytes()
+    path = write(tmp_path / "essay.docx", _repackaged(good, content_type, drop))
+    error = expect_error(lambda: read_path(path), path, message)
+    assert "not a Word document" not in error
+
+
 def test_docx_truncated_zip(tmp_path: Path) -> None:
     data = make_docx(tmp_path / "good.docx", BODY).read_bytes()
     path = write(tmp_path / "essay.docx", data[: len(data) // 2])

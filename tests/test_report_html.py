@@ -16,7 +16,7 @@ import pytest
 
 from marker.dates import find_dates
 from marker.pipeline import mark_file, mark_text
-from marker.render import EMAIL_BUDGET, LINK, PALETTE, render, render_html
+from marker.render import EMAIL_BUDGET, LINK, PALETTE, annotate, render, render_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample_essay.txt"
@@ -472,3 +472,31 @@ def test_without_marks_band_words_stand_in(full: dict[str, Any]) -> None:
     for c in full["claims"]:
         if c["verdict"] == "contradicted":
             assert " ".join(c["correction"].split()) in text
+
+
+def _badges(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text before the badge, badge) for every badge in the annotated essay."""
+    return [(s["text"], b) for p in annotate(data) for chunk in p["chunks"]
+            for s in chunk["segments"] for b in s["badges"]]
+
+
+@pytest.mark.parametrize("second", ["joining", "same words"])
+def test_overlapping_claims_read_as_one_statement_get_one_verdict(topic, second: str) -> None:
+    """The joining unchecked and its date wrong: one ✗ after the date, not '? ... ✗'."""
+    data = mark_text("The USSR joined the League of Nations in 1935.", topic=topic).to_dict()
+    [date] = data["claims"]
+    assert date["verdict"] == "contradicted"
+    end = data["text"].index(" in 1935") if second == "joining" else date["end"]
+    data["claims"].append({**date, "id": "c2", "kind": "party", "verdict": "unverifiable",
+                           "end": end, "text": data["text"][date["start"]:end],
+                           "details": [], "checked": None})
+    assert _badges(data) == [("1935", "contradicted")]
+    notes = [n for p in annotate(data) for chunk in p["chunks"] for n in chunk["notes"]]
+    assert [n["kind"] for n in notes] == ["wrong"]  # one correction, no "partly checked"
+    assert "1935" in render_html(data)
+
+
+def test_claims_apart_keep_their_own_verdicts(topic) -> None:
+    data = mark_text("The USSR joined the League of Nations in 1935. Lenin died in 1924.",
+                     topic=topic).to_dict()
+    assert [v for _, v in _badges(data)] == [c["verdict"] for c in data["claims"]]

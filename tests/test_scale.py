@@ -102,7 +102,7 @@ def test_without_dask_the_options_say_what_to_install(monkeypatch: pytest.Monkey
 
 
 def test_chunks_are_sized_for_batching_and_balance() -> None:
-    from marker.batch import MAX_CHUNK, chunk_size
+    from marker.worker import MAX_CHUNK, chunk_size
 
     assert chunk_size(4, 2) == 1  # a tiny class: one essay per task, both workers busy
     assert chunk_size(30, 2) == 3
@@ -120,7 +120,7 @@ def test_chunks_with_broken_submissions_match_a_local_batch(
     (mixed / "student-not-a-zip.docx").write_bytes(b"this is not a Word document")
     local_out, dask_out = tmp_path / "local", tmp_path / "dask"
     local_result = run_batch(mixed, local_out, BatchOptions(jobs=1))
-    monkeypatch.setattr("marker.batch.chunk_size", lambda total, workers: 3)
+    monkeypatch.setattr("marker.worker.chunk_size", lambda total, workers: 3)
     result = run_batch(mixed, dask_out, BatchOptions(scheduler=cluster.scheduler_address))
     assert (result.exit_code, result.marked, len(result.failed)) == (3, len(ESSAYS), 2)
     assert [f["error"] for f in result.failed] == [f["error"] for f in local_result.failed]

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..regex import scanner
+from ..stopwords import ENGLISH_STOP_WORDS
+from ..topic import SECTIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
     from ..report import Entity, Report
-    from ..topic import DateValue, Topic
+    from ..topic import DateValue, Entry, Topic
 
 EVIDENCE_NAMES = (
     "accuracy", "coverage", "specificity", "argument", "historiography", "communication",
@@ -187,7 +190,7 @@ def _clipped(doc: Doc, text: str, sents: list[SpacySpan], start: int, end: int
              ) -> tuple[SpacySpan, ...]:
     """The paragraph's sentences, cut at its edges: a sentence never runs across paragraphs
     (``text`` is the essay's, Doc.text)."""
-    from ..nlp import sentence
+    from ..tokens import sentence
 
     out = []
     for sent in sents:
@@ -255,13 +258,6 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-@functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
-
-
 @functools.lru_cache(maxsize=4096)
 def stems(text: str) -> tuple[str, ...]:
     """Content words folded so 'collectivised'/'collectivisation' and US/UK forms meet
@@ -274,7 +270,7 @@ def _stem(word: str) -> str:
     """One word's stem, or "" for a stop word (cached: an essay repeats its words, and the
     families stem the same sentences many times)."""
     word = word.replace("’", "'").removesuffix("'s")
-    if word in _stop_words():
+    if word in ENGLISH_STOP_WORDS:
         return ""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
@@ -324,6 +320,77 @@ def spoken_date(value: DateValue) -> str:
     return str(d.year)
 
 
+def named(topic: Topic, entry: Entry) -> str:
+    """An entry's name as it reads inside a sentence: with "the" when the topic's own prose
+    mostly writes it so ("the scale of the First World War", "the Treaty of Rapallo"), bare
+    when it does not ("Operation Barbarossa", "Germany"); a person's name is always bare."""
+    name = entry.name
+    if (entry.section in ("people", "writers") or name[:4].lower() == "the "
+            or _POSSESSIVE.match(name)):  # "Stalin's report ..." takes no article
+        return name
+    key = (topic.sha256, entry.id)
+    if key not in _ARTICLES:
+        # The name as prose writes it ("Treaty of Rapallo (1922)": "the Treaty of Rapallo"),
+        # else its longer aliases (a short one, "Rapallo", is a place's bare name).
+        prose = _prose(topic)
+        found: list[int] = []
+        for forms in ([name], [a for a in entry.aliases if " " in a]):
+            for form in forms:
+                found.extend(_whole_word_at(prose, _PARENTHESIS.sub("", form)))
+            if found:
+                break
+        # Only where the name runs in a sentence after a lower-case word: "(Arcos raid" and
+        # "1927 - Arcos raid" are lists and headings, which drop articles, and "Spanish
+        # Civil War" is another name.
+        before = [prose[max(0, i - 12):i] for i in found]
+        running = [b for b in before if _AFTER_WORD.search(b) or b.endswith("The ")]
+        if running:
+            _ARTICLES[key] = sum(b.lower().endswith("the ") for b in running) * 2 > len(running)
+        else:  # prose never runs it in a sentence: English puts "the" before a named war,
+            # treaty, pact, ... ("the Russian Civil War")
+            head = _PARENTHESIS.sub("", name).rsplit(" ", 1)[-1]
+            _ARTICLES[key] = " " in name and head[:1].isupper() and head.lower() in _THE_HEADS
+    return f"the {name}" if _ARTICLES[key] else name
+
+
+def _whole_word_at(text: str, phrase: str) -> Iterator[int]:
+    """Where ``phrase`` stands as whole words in ``text`` (str.find: a regex per name over
+    the whole prose cost 25 ms a name)."""
+    i = text.find(phrase) if phrase else -1
+    while i >= 0:
+        end = i + len(phrase)
+        if (i == 0 or not _is_word(text[i - 1])) and (end == len(text) or not _is_word(text[end])):
+            yield i
+        i = text.find(phrase, i + 1)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+_ARTICLES: dict[tuple[str, str], bool] = {}
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_POSSESSIVE = re.compile(r"[^\s(]+['’]s ")
+_AFTER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+ $")  # a lower-case word: running text
+_THE_HEADS = frozenset(
+    "war wars treaty treaties pact agreement conference congress revolution plan protocol "
+    "raid affair front battle offensive uprising crisis purge terror trial trials".split())
+_NAME_FIELDS = frozenset({"name", "full_name", "topic", "alias", "default"})
+
+
+@functools.lru_cache(maxsize=4)
+def _prose(topic: Topic) -> str:
+    """The topic's own sentences: the model answer, the questions, the key content and every
+    text field of the knowledge (made once per topic)."""
+    texts = [*topic.essay_paragraphs, *(q for _, q in topic.questions)]
+    texts.extend(f"{k.label}. {k.why or ''}" for k in topic.key_content)
+    for section in SECTIONS:
+        for entry in topic.knowledge.by_section(section):
+            texts.extend(v for k, v in entry.data.items()  # sentences, not names or ids
+                         if isinstance(v, str) and k not in _NAME_FIELDS and " " in v)
+    return "\n".join(texts)
+
+
 def clip(x: float, low: float = 0.0, high: float = 1.0) -> float:
     return max(low, min(high, x))
 
@@ -347,74 +414,78 @@ class TopicModel:
 
     The material is the model answer's paragraphs, the knowledge's names and descriptions
     and the key-content labels: what an on-topic paragraph talks about. Deterministic
-    (fixed random_state); built once per topic and process by :func:`topic_model`.
+    (fixed random_state). Fitted with scikit-learn once per topic and marker version, then
+    kept as plain arrays in the compiled-topic cache; an essay is read with numpy alone.
     """
 
-    def __init__(self, topic: Topic) -> None:
+    def __init__(self, topic: Topic, arrays: Mapping[str, np.ndarray]) -> None:
+        self.stems: tuple[str, ...] = tuple(str(x) for x in arrays["stems"])
+        self.vocabulary = {stem: j for j, stem in enumerate(self.stems)}
+        self.idf: np.ndarray = arrays["idf"]
+        self.components: np.ndarray = arrays["components"]
+        self.centroid: np.ndarray = arrays["centroid"]
+        self.questions = topic.questions
+        self.reference = self.embed(topic.essay_paragraphs)
+        self.question_vectors = self.embed([q for _, q in topic.questions])
+
+    @staticmethod
+    def fit(topic: Topic) -> dict[str, np.ndarray]:
+        """The arrays of the fitted model (scikit-learn is imported only here)."""
+        import numpy as np
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
         from threadpoolctl import threadpool_limits
 
-        docs = topic_material(topic)
-        self.vectorizer = TfidfVectorizer(analyzer=stems, sublinear_tf=True)
-        matrix = self.vectorizer.fit_transform(docs)
+        vectorizer = TfidfVectorizer(analyzer=stems, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(topic_material(topic))
         dims = max(1, min(_LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))
         # One BLAS thread: the matrix is small, and on a busy machine many threads make the
         # fit 100 times slower, not faster.
         with threadpool_limits(limits=1):
-            self.svd = TruncatedSVD(n_components=dims, random_state=0).fit(matrix)
-        self.centroid = _unit(matrix.mean(axis=0))
-        self.reference = self.embed(topic.essay_paragraphs)
-        self.questions = topic.questions
-        self.question_vectors = self.embed([q for _, q in topic.questions])
+            svd = TruncatedSVD(n_components=dims, random_state=0).fit(matrix)
+        order = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        return {"stems": np.array(order, dtype=str), "idf": vectorizer.idf_,
+                "components": svd.components_, "centroid": _unit(matrix.mean(axis=0))}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit LSA vectors (all zero for a text that shares no word with the material)."""
         return self.read(texts)[1]
 
-    def read(self, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
-        """Unit TF-IDF rows (sparse) and unit LSA rows of the texts, from one transform:
-        scikit-learn's checks cost more than the arithmetic on an essay's few paragraphs."""
+    def read(self, texts: Sequence[str]) -> tuple[list[_Row], np.ndarray]:
+        """Unit TF-IDF rows (sparse) and unit LSA rows of the texts, from one transform."""
         import numpy as np
 
         if not texts:
-            return None, np.zeros((0, self.svd.n_components))
-        matrix = self._tfidf(texts)
-        # TruncatedSVD.transform(X) is X @ components_.T, without the checks.
-        return matrix, _unit_rows(np.asarray(matrix @ self.svd.components_.T))
+            return [], np.zeros((0, len(self.components)))
+        rows = [self._tfidf(text) for text in texts]
+        # TruncatedSVD.transform(X) is X @ components_.T
+        return rows, _unit_rows(np.array([_times(row, self.components.T) for row in rows]))
 
-    def _tfidf(self, texts: Sequence[str]) -> Any:
-        """``self.vectorizer.transform(texts)`` bit for bit, without its input checks: the
-        counts of the known stems, then 1 + log, times idf, rows scaled to unit length."""
+    def _tfidf(self, text: str) -> _Row:
+        """One row of ``TfidfVectorizer.transform`` bit for bit: the counts of the known
+        stems, then 1 + log, times idf, scaled to unit length (scikit-learn's own order of
+        operations, so a fitted and a cached model read an essay identically)."""
         import numpy as np
-        from scipy.sparse import csr_matrix
-        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        vocabulary = self.vectorizer.vocabulary_
-        indptr, indices, counts = [0], [], []
-        for text in texts:
-            row: dict[int, int] = {}
-            for stem in stems(text):
-                j = vocabulary.get(stem)
-                if j is not None:
-                    row[j] = row.get(j, 0) + 1
-            for j in sorted(row):
-                indices.append(j)
-                counts.append(row[j])
-            indptr.append(len(indices))
-        data = np.array(counts, dtype=np.float64)
-        columns = np.array(indices, dtype=np.int32)
+        row: dict[int, int] = {}
+        for stem in stems(text):
+            j = self.vocabulary.get(stem)
+            if j is not None:
+                row[j] = row.get(j, 0) + 1
+        columns = np.array(sorted(row), dtype=np.int64)
+        data = np.array([row[j] for j in columns.tolist()], dtype=np.float64)
         np.log(data, data)  # sublinear_tf=True
         data += 1.0
-        data *= self.vectorizer.idf_[columns]
-        matrix = csr_matrix((data, columns, np.array(indptr, dtype=np.int32)),
-                            shape=(len(texts), len(self.vectorizer.idf_)))
-        # sklearn's normalize(matrix, norm="l2") bit for bit: its own kernel, without the
-        # input checks that cost ten times the arithmetic
-        inplace_csr_row_normalize_l2(matrix)
-        return matrix
+        data *= self.idf[columns]
+        total = 0.0
+        for value in data.tolist():  # sequentially, as scikit-learn's l2 kernel sums
+            total += value * value
+        if total != 0.0:
+            data /= math.sqrt(total)
+        return columns, data
 
-    def topicality(self, tfidf: Any, lsa: np.ndarray) -> tuple[list[float], np.ndarray]:
+    def topicality(self, tfidf: Sequence[_Row], lsa: np.ndarray
+                   ) -> tuple[list[float], np.ndarray]:
         """Per text (rows of :meth:`read`): >= 1 when it is close to the topic's material,
         < 1 when it is about other things; and its cosine to every paragraph of the model
         answer (rows: texts)."""
@@ -423,7 +494,7 @@ class TopicModel:
         reference = lsa @ self.reference.T
         if not len(lsa):
             return [], reference
-        near = np.asarray(tfidf @ self.centroid.T)[:, 0]
+        near = np.array([_times(row, self.centroid.T)[0] for row in tfidf])
         closest = reference.max(axis=1) if len(self.reference) else near * 0
         both = np.maximum(near / _ON_TOPIC_TFIDF, closest / _ON_TOPIC_LSA)
         return [round(float(x), 3) for x in both], reference
@@ -437,6 +508,21 @@ class TopicModel:
         sims = self.question_vectors @ vector
         best = int(sims.argmax())
         return self.questions[best] if sims[best] > 0.3 else self.questions[0]
+
+
+_Row = tuple["np.ndarray", "np.ndarray"]
+"""A sparse TF-IDF row: its column numbers (ascending) and values."""
+
+
+def _times(row: _Row, matrix: np.ndarray) -> np.ndarray:
+    """``row @ matrix`` summed in the row's column order from zero, as scipy's CSR product
+    does, so the result is the same to the last bit."""
+    import numpy as np
+
+    out = np.zeros(matrix.shape[1])
+    for j, value in zip(row[0].tolist(), row[1].tolist(), strict=True):
+        out += value * matrix[j]
+    return out
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -475,8 +561,29 @@ _MODELS: dict[str, TopicModel] = {}
 
 
 def topic_model(topic: Topic) -> TopicModel:
-    """The fitted model for a topic, built once per process (keyed by the pack's hash)."""
+    """The fitted model for a topic, once per process (keyed by the pack's hash): read from
+    the compiled cache, or fitted and saved there."""
     model = _MODELS.get(topic.sha256)
     if model is None:
-        model = _MODELS[topic.sha256] = TopicModel(topic)
+        from .. import cache
+
+        key = cache.entry_key("model", topic.sha256)
+        arrays = cache.read("model", key)
+        if arrays is None or not _usable(arrays):
+            arrays = TopicModel.fit(topic)
+            cache.write("model", key, arrays)
+        model = _MODELS[topic.sha256] = TopicModel(topic, arrays)
     return model
+
+
+def _usable(arrays: Mapping[str, np.ndarray]) -> bool:
+    """A cached model has the four arrays with shapes that fit together."""
+    try:
+        stems_, idf, comps, centroid = (arrays[k] for k in ("stems", "idf", "components",
+                                                           "centroid"))
+    except KeyError:
+        return False
+    n = len(stems_)
+    return (stems_.dtype.kind == "U" and idf.shape == (n,) and comps.ndim == 2
+            and comps.shape[1] == n and centroid.shape == (1, n)
+            and all(a.dtype.kind == "f" for a in (idf, comps, centroid)))

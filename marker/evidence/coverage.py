@@ -12,7 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..topic import Event, KeyContent
-from . import Essay, Evidence, Span, agree, clip, phrase_pattern, plural, short, spoken_date
+from . import (
+    Essay,
+    Evidence,
+    Span,
+    agree,
+    clip,
+    named,
+    phrase_pattern,
+    plural,
+    short,
+    spoken_date,
+)
 
 NAME = "coverage"
 # Shares of the (question-weighted) key content that score 0 and 1: no essay of exam length
@@ -161,7 +172,8 @@ def _step(topic: Any, item: KeyContent) -> str:
     """'Add <item> (e.g. <its first dated event>, <date>) and explain its significance: <why>.'"""
     events = [e for e in (topic.knowledge.get(r) for r in item.refs)
               if isinstance(e, Event) and e.date is not None]
-    example = f" (e.g. {events[0].name}, {spoken_date(events[0].date)})" if events else ""
+    example = (f" (e.g. {named(topic, events[0])}, {spoken_date(events[0].date)})"
+               if events else "")
     why = f": {item.why}" if item.why else ""
     label = "the" + item.label[3:] if item.label.startswith("The ") else item.label
     return f"Add {label}{example} and explain its significance for the question{why}."

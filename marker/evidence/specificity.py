@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..regex import scanner
-from . import Essay, Evidence, Paragraph, Span, clip, plural, short
+from . import Essay, Evidence, Paragraph, Span, clip, named, plural, short
 
 NAME = "specificity"
 # Precise details per 100 words, and distinct details, that score 0 and 1.
@@ -79,9 +79,10 @@ def measure(essay: Essay) -> Evidence:
                      f"{_count_in(found, thin)} precise details in {thin.words} words.")
     event = next((e for e in essay.linked if e.type == "event"
                   and _paragraph(on_topic, e.start) is not None), None)
-    if not kinds["figure"] and event is not None:
-        steps.append(f"Use a figure (a number or a share) to show the scale of {event.text}, "
-                     "which you discuss.")
+    entry = essay.topic.knowledge.get(event.kb_id) if event is not None else None
+    if not kinds["figure"] and entry is not None:
+        steps.append(f"Use a figure (a number or a share) to show the scale of "
+                     f"{named(essay.topic, entry)}, which you discuss.")
     summary = f"{density:.1f} precise details per 100 words, {len(distinct)} distinct"
     return Evidence(NAME, round(score, 3), summary, details, spans, tuple(reasons), tuple(steps))
 
