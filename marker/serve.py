@@ -52,6 +52,7 @@ from .read import MAX_BYTES, read_bytes
 from .report import dumps
 from .rubric import Rubric, load_rubric
 from .topic import DEFAULT_TOPIC, Topic, load_topic
+from .worker import TooSlow, time_limit
 
 MAX_BODY = MAX_BYTES + 2**20
 """Largest request body read: a 20 MB file plus the form around it and a pasted text."""
@@ -168,7 +169,7 @@ def check_essay(data: bytes, name: str, fmt: str, show_mark: bool) -> Outcome:
 
     seconds = _WORKER["seconds"]
     try:
-        with _time_limit(seconds):
+        with time_limit(seconds):
             report = mark_submission(read_bytes(data, name), topic=_WORKER["topic"],
                                      rubric=_WORKER["rubric"]).to_dict()
             if fmt == "html":
@@ -176,7 +177,7 @@ def check_essay(data: bytes, name: str, fmt: str, show_mark: bool) -> Outcome:
             return Outcome(200, dumps(report if show_mark else without_marks(report)))
     except MarkerError as exc:
         return Outcome(400, exc.message)
-    except _TooSlow:
+    except TooSlow:
         return Outcome(422, _too_slow(name, seconds))
     except Exception as exc:  # a bug: say so without echoing anything of the essay
         return Outcome(500, f"{name}: marker could not check this essay "
@@ -193,30 +194,6 @@ def without_marks(data: dict[str, Any]) -> dict[str, Any]:
 
 def _too_slow(name: str, seconds: float) -> str:
     return f"{name}: took longer than {seconds:g} s to check; try a shorter text"
-
-
-class _TooSlow(Exception):
-    """An essay hit the time limit."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop one essay after ``seconds``, reading and parsing included (a worker's tasks run
-    on its main thread, where the interval timer's signal is delivered)."""
-    if seconds <= 0 or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
