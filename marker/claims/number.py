@@ -203,9 +203,7 @@ def _lost_figure(ctx: ExtractContext, figures: list[Any], value: float, window: 
     dead = [f for f in ours if {k.lower() for k in f.keywords} & _DEATH_WORDS]
     losses = [f for f in ours if {k.lower() for k in f.keywords} & LOSS_KEYWORDS]
     for fig in (*dead, *losses):
-        lo = float(fig.accepted.get("min", fig.accepted.get("value", 0)))
-        hi = float(fig.accepted.get("max", fig.accepted.get("value", 0)))
-        if lo - 0.1 * hi <= value <= 1.1 * hi:
+        if _within(fig, value):
             return fig
     return dead[0] if dead and losses else None
 
@@ -282,10 +280,16 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
     if fig.unit == "ratio":
         ok = value == acc.get("value") and (of is None or of == acc.get("of"))
     else:
-        lo = float(acc.get("min", acc.get("value", 0)))
-        hi = float(acc.get("max", acc.get("value", 0)))
-        slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
-        ok = lo - slack <= value <= hi + slack
+        ok = _within(fig, value)
     if ok:
         return Verdict(SUPPORTED, sources=sources, expected=fig.correct)
     return Verdict(CONTRADICTED, fig.correct, sources, fig.correct)
+
+
+def _within(fig: Any, value: float) -> bool:
+    """The value is in the figure's accepted range, with a little slack."""
+    acc = fig.accepted
+    lo = float(acc.get("min", acc.get("value", 0)))
+    hi = float(acc.get("max", acc.get("value", 0)))
+    slack = max(1.0, 0.05 * hi) if fig.unit == "percent" else 0.1 * hi
+    return lo - slack <= value <= hi + slack
