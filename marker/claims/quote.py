@@ -15,6 +15,7 @@ give no claim; a date is checked only for words said on one known day.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -54,14 +55,15 @@ STOP = {
     "them", "its", "his", "their", "by", "as", "will", "would", "not", "no", "then", "so",
     "but", "from", "all", "one", "have", "has", "had", "do", "does", "did", "there", "what",
 }
-_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]]] = {}
+_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, str, tuple[str, ...]]]]] = {}
 
 
-def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
+def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, str, tuple[str, ...]]]:
     """One pattern per wording of each quotation: its telling words in order, a couple of
     other words allowed between them and a plural ending on each (students misquote); with
     the telling words, which a sentence must all hold for the pattern to be tried (most
-    sentences quote nothing)."""
+    sentences quote nothing). The patterns' sources: each is compiled only when an essay
+    holds its words (compiling them all cost a fifth of a second at every start)."""
     known = _CACHE.get(id(knowledge))
     if known is not None and known[0] is knowledge:
         return known[1]
@@ -76,7 +78,7 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, re.Pattern[str], tu
                 telling = words
             gap = r"[\W_]+(?:[\w'’]+[\W_]+){0,2}?"
             body = gap.join(re.escape(w) + r"(?:e?s)?" for w in telling)
-            out.append((q, re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE),
+            out.append((q, rf"(?<![\w]){body}(?![\w])",
                         tuple(sorted(set(telling), key=len, reverse=True))))
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, out)
@@ -88,9 +90,15 @@ def _in_essay(ctx: ExtractContext) -> list[tuple[Quotation, re.Pattern[str], tup
     tried sentence by sentence)."""
     found = ctx.memo.get("quotations")
     if found is None:
-        found = ctx.memo["quotations"] = [p for p in _patterns(ctx.knowledge)
-                                          if all(w in ctx.lower for w in p[2])]
+        found = ctx.memo["quotations"] = [(q, _compiled(source), telling)
+                                          for q, source, telling in _patterns(ctx.knowledge)
+                                          if all(w in ctx.lower for w in telling)]
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
 
 
 def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
