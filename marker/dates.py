@@ -67,6 +67,9 @@ class DateSpan:
     open_end: bool = False  # no real upper bound ("from 1935"): end is OPEN_END
     # a range's two ends as written ("from 1930 until May 1939": 1930, then May 1939)
     ends: tuple[tuple[date, date], tuple[date, date]] | None = None
+    # an open expression's word and the date it opens ("until" and June 1940)
+    opened_by: str = ""
+    inner: DateSpan | None = None
 
 
 @dataclass(frozen=True)
@@ -555,6 +558,8 @@ _PREFIX = re.compile(
 )
 _SUFFIX = re.compile(r"\s*(?:(?P<onwards>onwards?)|(?P<approx>or\s+so|or\s+thereabouts))\b", _FLAGS)
 _UP_TO_END = {"no later than", "not later than", "by", "until", "till", "up to", "up until"}
+# Of those, the words that say where something stopped ("lasted until 1939").
+UNTIL_WORDS = frozenset({"until", "till", "up to", "up until"})
 _UP_TO_BEFORE = {"before", "prior to"}
 
 
@@ -566,6 +571,7 @@ def _hedge(span: DateSpan, text: str, norm: str, lo: int, hi: int) -> DateSpan:
     start_char, end_char = span.start_char, span.end_char
     start, end, precision = span.start, span.end, span.precision
     approximate, open_start, open_end = span.approximate, span.open_start, span.open_end
+    opened_by = ""
     pre = _PREFIX.search(norm, max(lo, start_char - 40), start_char)
     if pre and pre.group("open"):
         word = " ".join(pre.group("open").lower().split())
@@ -573,6 +579,7 @@ def _hedge(span: DateSpan, text: str, norm: str, lo: int, hi: int) -> DateSpan:
         if word in ("after", "before") and duration:
             word = ""  # "a year after 1938" is a relative date, see find_relative
         if word and precision != "range":
+            opened_by = word
             approximate, precision, start_char = True, "approx", pre.start()
             if word in _UP_TO_END or word in _UP_TO_BEFORE:
                 open_start = True
@@ -595,7 +602,8 @@ def _hedge(span: DateSpan, text: str, norm: str, lo: int, hi: int) -> DateSpan:
         return span  # nothing around it: most dates (a new frozen dataclass costs ~5 us)
     return replace(span, start=start, end=end, precision=precision, text=text[start_char:end_char],
                    start_char=start_char, end_char=end_char, approximate=approximate,
-                   open_start=open_start, open_end=open_end)
+                   open_start=open_start, open_end=open_end, opened_by=opened_by,
+                   inner=span if opened_by else None)
 
 
 # ---------------------------------------------------------------------------- public: absolute

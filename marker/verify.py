@@ -17,7 +17,7 @@ from .claims import NATIONALITIES, Claim, fate, number, quote, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
-from .dates import OPEN_DAYS, find_dates, iso_span
+from .dates import OPEN_DAYS, UNTIL_WORDS, iso_span
 
 if TYPE_CHECKING:
     from .topic import Knowledge
@@ -129,30 +129,21 @@ def _widen(claim: Claim) -> Interval:
 
 def _inner_vague(when: Any) -> bool:
     """Whether the date inside an open expression is itself approximate."""
-    words = _OPENING_WORD.sub("", when.text)
-    found = [d for d in find_dates(words) if not (d.open_start or d.open_end)]
-    return len(found) != 1 or found[0].approximate or found[0].precision in (
-        "approx", "season", "decade")
+    inner = when.inner
+    return inner is None or inner.approximate or inner.precision in ("approx", "season",
+                                                                     "decade")
 
 
 # Events that are an ending: their own day is when what they ended stopped.
 ENDING_KINDS = frozenset({"organisation_dissolved", "abdication", "withdrawal"})
 
 
-# The word that opens a date out: "until June 1940", "by 1937", "after the war of 1920".
-_OPENING_WORD = re.compile(r"^\s*(?:until|till|up\s+(?:to|until)|by|before|after|since|from|"
-                           r"no\s+later\s+than|not\s+later\s+than|not\s+before|prior\s+to)\s+",
-                           re.I)
-
-
 def _closed(when: Any) -> Interval | None:
-    """"until June 1940" read as June 1940 itself (None when it does not read as a date)."""
-    words = _OPENING_WORD.sub("", when.text)
-    found = [d for d in find_dates(words) if not (d.open_start or d.open_end)]
-    if len(found) != 1:
+    """"until June 1940" read as June 1940 itself (None when it is not an open date)."""
+    if when.inner is None:
         return None
-    start, end = found[0].start, found[0].end
-    if found[0].precision in ("approx", "season", "decade"):
+    start, end = when.inner.start, when.inner.end
+    if _inner_vague(when):
         start, end = start - dt.timedelta(days=183), end + dt.timedelta(days=183)
     return start, end
 
@@ -401,8 +392,7 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         return _check_life(claim, knowledge, event, ends)
     stated = _widen(claim)
     when = claim.when
-    if aspect == "end" and when.open_start and re.match(r"\s*(?:until|till|up\s+(?:to|until))\b",
-                                                        when.text, re.I) \
+    if aspect == "end" and when.opened_by in UNTIL_WORDS \
             and (closed := _closed(when)) is not None:
         # "lasted until 1941": the end is 1941 itself, not any time up to it
         stated = closed
@@ -796,8 +786,7 @@ def _start_window(claim: Claim) -> Interval:
     widened by half a year either way), "after 1929" (any time from then)."""
     assert claim.when is not None
     half = dt.timedelta(days=183)
-    if claim.when.open_end and re.match(r"\s*(?:after|later\s+than|not\s+before)\b",
-                                        claim.when.text, re.I):
+    if claim.when.opened_by in ("after", "later than", "not before"):
         return claim.when.start, claim.when.end  # "became commissar after 1929": any time
     if claim.when.open_end:
         return claim.when.start - half, claim.when.start + dt.timedelta(days=365) + half

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..dates import DateSpan, RelativeDate, find_dates, find_relative, find_yearless
+from ..dates import UNTIL_WORDS, DateSpan, RelativeDate, find_dates, find_relative, find_yearless
 from ..nlp import sentence, where
 from ..regex import scanner
 from . import fate, number, quote
@@ -1260,7 +1260,6 @@ OPENING_VERBS = {"invade", "attack", "declare", "launch", "cross"}
 # "X lasted until 1939", "went on until", "survived until": the date is X's end.
 LASTING_VERBS = {"last", "continue", "go", "run", "survive", "exist", "remain", "endure",
                  "persist", "stay"}
-UNTIL = re.compile(r"(?:until|till|up\s+(?:to|until))\b", re.I)
 
 
 def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
@@ -1278,7 +1277,7 @@ def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
         return "start"
     if lemma in END_VERBS:
         return "end"
-    if lemma in LASTING_VERBS and d.open_start and UNTIL.match(d.text):
+    if lemma in LASTING_VERBS and d.opened_by in UNTIL_WORDS:
         return "end"  # "lasted until 1939": when it ended, not a time inside it
     if lemma == "be" and any(c.lower_ in ("over", "finished") and c.dep_ in (
             "advmod", "acomp", "prt", "prep") for c in verb.children):
