@@ -71,6 +71,15 @@ class DateSpan:
     opened_by: str = ""
     inner: DateSpan | None = None
 
+    @property
+    def as_said(self) -> str:
+        """The date as a correction repeats it: a resolved "the following year" names the
+        year it was read as ("1935 (the following year)")."""
+        if self.relative and self.precision == "year":
+            words = self.text.strip()
+            return f"{self.start.year} ({words[:1].lower()}{words[1:]})"
+        return self.text
+
 
 @dataclass(frozen=True)
 class RelativeDate:

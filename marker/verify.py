@@ -414,7 +414,8 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         # "the alliance with France in 1935" was taken for the event it best describes;
         # a date that does not fit may mean another event of that description.
         return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
-    correction = f"{fact}, not {_as_stated(claim.stated)}."
+    said = claim.when.as_said if claim.when is not None and claim.when.relative else claim.stated
+    correction = f"{fact}, not {_as_stated(said)}."
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
 
@@ -552,7 +553,16 @@ def _check_sequence(claim: Claim, knowledge: Knowledge) -> Verdict:
     tol = SEQUENCE_TOLERANCE if claim.inherited else dt.timedelta(days=1)
     off_min, off_max = claim.detail.get("offset_min"), claim.detail.get("offset_max")
     fact = f"{_event_fact(event)}; {_clause(_event_fact(anchor))}"
-    if off_min is not None and off_max is not None and abs(off_max) < OPEN_DAYS \
+    step = {"same_year": 0, "following_year": 1, "previous_year": -1}.get(
+        claim.detail.get("relative", ""))
+    if step is not None:
+        # "in the same year", "later that year", "the following year": calendar years, and
+        # within the same one the order said
+        ok = any(e[0].year <= a[1].year + step and a[0].year + step <= e[1].year
+                 and (step or off_min < 0 or e[1] >= a[0] - tol)
+                 and (step or off_max > 0 or e[0] <= a[1] + tol)
+                 for a in an for e in ev)
+    elif off_min is not None and off_max is not None and abs(off_max) < OPEN_DAYS \
             and abs(off_min) < OPEN_DAYS and (off_min, off_max) != (0, 0):
         # "five days later", "a year after Munich": a window around anchor + offset,
         # widened by a fifth of the offset (at least 3 days, at most a quarter).
@@ -661,7 +671,7 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
                    for s in [t.start, *t.accepted_starts]):
                 return Verdict(SUPPORTED, sources=sources, expected=fact)
             correction = (f"{pname} became {title} {_on(terms[0].start)}, "
-                          f"not {_as_stated(claim.when.text)}.")
+                          f"not {_as_stated(claim.when.as_said)}.")
             return Verdict(CONTRADICTED, correction, sources, fact)
         ends = stated_ends(claim.when)
         if ends is not None and ends[0][0].year != ends[1][0].year:
@@ -681,7 +691,7 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
     if not holders:
         return Verdict(UNVERIFIABLE)
     period = claim.detail.get("period") or ["", ""]
-    when = _as_stated(claim.when.text) if claim.when else \
+    when = _as_stated(claim.when.as_said) if claim.when else \
         f"between {period[0][:4]} and {period[1][:4]}"
     if terms:
         fact = f"{pname} was {title} only " + " and ".join(_term_words(t) for t in terms)
@@ -777,7 +787,7 @@ def _check_term_span(claim: Claim, offices: list[Any], pname: str, title: str,
     if not all(o.single_holder for o in offices):
         return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
     assert claim.when is not None
-    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.when.text)}.", sources, fact,
+    return Verdict(CONTRADICTED, f"{fact}, not {_as_span(claim.when.as_said)}.", sources, fact,
                    wrong="span")
 
 
@@ -832,7 +842,7 @@ def _check_appointment(claim: Claim, knowledge: Knowledge, person: Any, terms: l
         if any(when_start - NEW_IN_OFFICE <= s.end and s.start <= when_end for s in starts):
             return Verdict(SUPPORTED, sources=sources, expected=fact)
     correction = (f"{pname} was not newly appointed then: he had been {title} since "
-                  f"{format_date(terms[0].start)}, before {claim.when.text}.")
+                  f"{format_date(terms[0].start)}, before {claim.when.as_said}.")
     return Verdict(CONTRADICTED, correction, sources, fact)
 
 

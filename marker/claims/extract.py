@@ -23,7 +23,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..dates import UNTIL_WORDS, DateSpan, RelativeDate, find_dates, find_relative, find_yearless
+from ..dates import (
+    UNTIL_WORDS,
+    DateSpan,
+    RelativeDate,
+    find_dates,
+    find_relative,
+    find_yearless,
+    resolve_relative,
+)
 from ..nlp import sentence, where
 from ..regex import scanner
 from . import fate, number, quote
@@ -121,6 +129,22 @@ class _Context:
                 for variant, pattern, writer, written in _titles(self.topic)
                 if variant in low for m in pattern.finditer(low)
                 if _written_as_title(text, m.start(), m.end(), written, surnames)]
+
+    @functools.cached_property
+    def calendar_years(self) -> list[DateSpan]:
+        """"In the same year", "the following year", "the year before", resolved to the
+        calendar year they name when what they count from is clear (see
+        :func:`_calendar_anchor`): so an office taken or a death "the same year" is dated."""
+        out = []
+        for r in self.relatives:
+            # "later that year" also orders the two: left to the sequence claims
+            if r.anchor_text is None and r.kind in _CALENDAR_KINDS and (
+                    r.kind != "same_year" or r.offset_days_min < 0 < r.offset_days_max):
+                year = _calendar_anchor(self, r)
+                if year is not None:
+                    out.append(resolve_relative(r, DateSpan(
+                        dt.date(year, 1, 1), dt.date(year, 12, 31), "year", str(year), 0, 0)))
+        return out
 
     def dates_between(self, start: int, end: int) -> list[DateSpan]:
         """The dates that begin from ``start`` up to ``end`` (they are in text order)."""
@@ -891,7 +915,8 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     anchored = [m for m in mentions if id(m) in anchors]
     firsts = _first_holder_claims(ctx, sent, mentions)
     # "Stalin was the first chairman of the Comintern": one claim, the first holder's
-    offices = [c for c in _office_claims(ctx, sent, mentions, dates, periods)
+    calendar = [d for d in ctx.calendar_years if sent.start_char <= d.start_char < sent.end_char]
+    offices = [c for c in _office_claims(ctx, sent, mentions, dates + calendar, periods)
                if not any(f.subject == c.subject and f.detail["office"] in c.detail["offices"]
                           and c.start < f.end and f.start < c.end for f in firsts)]
     office_dates = {(c.when.start_char, c.when.end_char) for c in offices if c.when is not None}
@@ -900,7 +925,8 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(firsts)
     out.extend(_existence_claims(ctx, events))
     events = [m for m in events if getattr(ctx.knowledge.get(m.kb_id), "happened", True)]
-    out.extend(_date_claims(ctx, sent, events + anchored, free_dates, anchored))
+    out.extend(_date_claims(ctx, sent, events + anchored, sorted(
+        free_dates + calendar, key=lambda d: d.start_char), anchored))
     yearless = [d for d in ctx.yearless if sent.start_char <= d.start_char < sent.end_char]
     if yearless:
         out.extend(_yearless_claims(ctx, sent, events, yearless))
@@ -1464,13 +1490,17 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         ))
     # Implicit anchors: "Five days later, the pact was signed."
     for r in relatives:
-        if r.anchor_text or r.kind not in ("after", "following_year", "within", "before"):
+        if r.anchor_text or r.kind not in ("after", "within", "before", *_CALENDAR_KINDS):
             continue
+        if any(d.start_char == r.start_char for d in ctx.calendar_years) or (
+                r.kind in _CALENDAR_KINDS and _CALENDAR_NAMED.match(ctx.text, r.end_char)):
+            continue  # dated as the calendar year it names, or by what it names
         subject = _closest_event(ctx, r, events)
         if subject is not None and id(subject) in anchors:
             continue  # "five years after it had joined": the anchor, not what is dated
         prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
-        if prev is not None and not _clear_anchor(ctx, sent, prev, r):
+        if prev is not None and not (_clear_anchor(ctx, sent, prev, r)
+                                     and _no_other_year(ctx, prev, r)):
             prev = None
         if subject is None or prev is None:
             continue
@@ -1480,7 +1510,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             kind="sequence", start=start, end=end, text=_text(doc)[start:end],
             subject=subject.kb_id, refs=(subject.kb_id, prev.kb_id),
             stated=f"{r.text} (after {prev.text})",
-            detail={"relation": "after" if r.kind != "before" else "before",
+            detail={"relation": "before" if r.kind in ("before", "previous_year") else "after",
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
                     "offset_max": r.offset_days_max, "relative": r.kind,
                     "offset_years": r.years, **_same_reading(subject, events)},
@@ -1529,6 +1559,10 @@ def _closest_event(ctx: _Context, r: RelativeDate, events: list[Mention]) -> Men
     tok = _token_at(ctx.doc, r.start_char)
     clause = clause_head(tok)
     cands = [m for m in events if clause_head(_mention_head(ctx.doc, m)) == clause]
+    if tok.i == tok.sent.start or ctx.doc[tok.i - 1].lower_ in ("and", "but", "then"):
+        # "..., and the following year Chicherin signed": it opens a clause of its own,
+        # whatever the parser hung it on
+        cands = [m for m in cands if m.start_char >= r.end_char]
     if len(cands) != 1:
         return None
     return cands[0]
@@ -1551,6 +1585,74 @@ def _clear_anchor(ctx: _Context, sent: Span, prev: Mention, r: RelativeDate) -> 
     between = doc[prev.end:_token_at(doc, r.start_char).i]
     linked = {i for m in ctx.mentions for i in range(m.start, m.end)}
     return not any(t.lemma_.lower() in EVENT_NOUNS and t.i not in linked for t in between)
+
+
+_CALENDAR_KINDS = ("same_year", "following_year", "previous_year")
+_CALENDAR_NAMED = re.compile(r"\s*(?:as|that|when|in which|of)\b", re.IGNORECASE)
+
+
+def _calendar_anchor(ctx: _Context, r: RelativeDate) -> int | None:
+    """The year "the same year" (the following, the previous) counts from: the latest year
+    written, or event of one year named, in this sentence or the one before (same
+    paragraph), when nothing else in that sentence could be what it counts from instead
+    (another year, an event the knowledge does not date to one year) and no event noun the
+    knowledge does not know stands between."""
+    doc = ctx.doc
+    if _CALENDAR_NAMED.match(ctx.text, r.end_char):
+        return None  # "the same year as Munich", "the year that Germany left": it says
+    at = _token_at(doc, r.start_char)
+    first = doc[at.sent.start - 1].sent.start if at.sent.start > 0 else at.sent.start
+    lo = max(doc[first].idx, ctx.para_starts[ctx.paragraph_of(r.start_char)])
+    clause = clause_head(at)
+
+    def before(char: int, end: int) -> bool:
+        """Written before it, and not in its own clause (nothing is dated by itself)."""
+        return end <= r.start_char and (
+            char < at.sent.start_char or clause_head(_token_at(doc, char)) != clause)
+
+    found: list[tuple[int, int | None]] = []  # (where it ends, its one year or None)
+    for d in ctx.dates_between(lo, r.start_char):
+        if before(d.start_char, d.end_char):
+            found.append((d.end_char, d.start.year if d.start.year == d.end.year else None))
+    linked = set()
+    for m in ctx.mentions_between(lo, r.start_char):
+        linked.update(range(m.start, m.end))
+        if m.section == "events" and before(m.start_char, m.end_char):
+            years = _event_years(ctx.knowledge.get(m.kb_id))
+            found.append((m.end_char, years[0] if len(years) == 1 else None))
+    if not found or any(t.lemma_.lower() in EVENT_NOUNS and t.i not in linked
+                        for t in doc[first:at.i]):
+        return None
+    # the latest year or event and any other in its sentence: one year between them
+    latest = _token_at(doc, max(found)[0] - 1).sent.start_char
+    years = {y for end, y in found if end > latest}
+    if None in years or len(years) != 1:
+        return None
+    return years.pop()
+
+
+def _event_years(event: Any) -> list[int]:
+    """The calendar years an event's knowledge dates can fall in (none if undated)."""
+    if getattr(event, "date", None) is None:
+        return []
+    bounds = [v for v in (event.date, event.end, *event.accepted_dates, *event.accepted_ends)
+              if v is not None]
+    return list(range(min(v.start.year for v in bounds), max(v.end.year for v in bounds) + 1))
+
+
+def _no_other_year(ctx: _Context, prev: Mention, r: RelativeDate) -> bool:
+    """"The pact was signed in 1935, when the Nazis were ... The following year": a year
+    written from the anchor's sentence on that is neither the anchor event's nor that of
+    another event named there may be what "the following year" counts from, so the anchor
+    is not clear."""
+    if not _event_years(ctx.knowledge.get(prev.kb_id)):
+        return False
+    start = ctx.doc[prev.start].sent.start_char
+    named = {y for m in ctx.mentions_between(start, r.start_char) if m.section == "events"
+             for y in _event_years(ctx.knowledge.get(m.kb_id))}
+    return not any(d.end_char <= r.start_char and not named & set(range(d.start.year,
+                                                                        d.end.year + 1))
+                   for d in ctx.dates_between(start, r.start_char))
 
 
 def _previous_dated_event(ctx: _Context, char: int, exclude: Mention | None) -> Mention | None:

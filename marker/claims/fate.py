@@ -144,13 +144,17 @@ def _place_on(verb: Token) -> tuple[int, int] | None:
 
 def _date_on(ctx: ExtractContext, sent: Span, verb: Token) -> DateSpan | None:
     """A date hung on the verb itself ("was shot in June 1937")."""
-    for d in ctx.dates_between(sent.start_char, sent.end_char):
+    calendar = [d for d in ctx.calendar_years if sent.start_char <= d.start_char < sent.end_char]
+    for d in [*ctx.dates_between(sent.start_char, sent.end_char), *calendar]:
         tok = next((t for t in sent if t.idx >= d.start_char), None)
         for _ in range(4):
             if tok is None:
                 break
             if tok.i == verb.i:
                 return d
+            if tok.head.i == tok.i and verb.dep_ == "relcl" and verb.head.i == tok.i \
+                    and tok.pos_ == "NOUN":
+                return d  # "The next year Kirov was shot": parsed as a year and its clause
             if tok.head.i == tok.i or tok.pos_ in ("VERB", "AUX"):
                 break
             tok = tok.head
@@ -195,7 +199,7 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
         right = any(d.start <= v.end and v.start <= d.end for v in ends)
         if not right and not d.approximate and not d.open_start and not d.open_end:
             details.append(Detail("time", d.text, d.start_char, d.end_char, CONTRADICTS, died))
-            return Verdict(CONTRADICTED, f"{person.name} died {died}, not {d.text}.",
+            return Verdict(CONTRADICTED, f"{person.name} died {died}, not {d.as_said}.",
                            sources, f"{person.name} died {died}",
                            details=tuple(sorted(details, key=lambda x: x.start)), wrong="time")
         details.append(Detail("time", d.text, d.start_char, d.end_char,

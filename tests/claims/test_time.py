@@ -122,3 +122,52 @@ def test_lasted_until_is_the_end(text: str, verdict: str) -> None:
 ])
 def test_open_bounds_are_their_year(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, subject, verdict", [
+    # "the same year", "the following year", "the year before" name calendar years, counted
+    # from the one year written or dated in the sentence before
+    ("The USSR joined the League of Nations in 1934. Germany had left the League in the "
+     "same year.", "germany_leaves_league", "contradicted"),
+    ("Germany left the League of Nations in 1933. In the same year Hitler became chancellor.",
+     "hitler", "supported"),
+    ("Germany left the League of Nations in 1933. The following year Hitler became chancellor.",
+     "hitler", "contradicted"),
+    ("The USSR joined the League of Nations in September 1934. The following year Kirov was "
+     "murdered.", "kirov", "contradicted"),
+    ("In 1930 Litvinov replaced Chicherin. In the same year Molotov became premier.",
+     "molotov", "supported"),
+    ("Hitler became chancellor in January 1933. The year before, Stalin launched the Second "
+     "Five-Year Plan.", "second_five_year_plan", "contradicted"),
+    ("Hitler became chancellor in January 1933. The year before, Stalin had launched "
+     "collectivisation.", "collectivisation", "supported"),
+    ("The Munich Agreement was signed in 1938. The following year the Nazi-Soviet Pact was "
+     "signed.", "nazi_soviet_pact", "supported"),
+    ("The Munich Agreement was signed in 1938. In the same year the Nazi-Soviet Pact was "
+     "signed.", "nazi_soviet_pact", "contradicted"),
+])
+def test_calendar_years_counted_from_the_sentence_before(text: str, subject: str,
+                                                         verdict: str) -> None:
+    claims = about(text, subject)
+    assert verdict in {c["verdict"] for c in claims}
+    if verdict == "contradicted":
+        assert "supported" not in {c["verdict"] for c in claims}
+
+
+def test_a_corrected_calendar_year_names_the_year_it_was_read_as() -> None:
+    (claim,) = about("Germany left the League of Nations in 1933. The following year Hitler "
+                     "became chancellor.", "hitler")
+    assert "not in 1934 (the following year)" in claim["correction"]
+
+
+@pytest.mark.parametrize("text", [
+    # two years before it: which one "the following year" counts from is not clear
+    "In 1934, after Hitler came to power in 1933, the USSR joined the League of Nations. The "
+    "following year Kirov was murdered.",
+    # an event noun the knowledge does not know may be what it counts from
+    "The USSR joined the League of Nations in 1934 and held a congress of writers. The "
+    "following year Kirov was murdered.",
+])
+def test_no_calendar_year_when_what_it_counts_from_is_unclear(text: str) -> None:
+    claims = about(text, "kirov")
+    assert "contradicted" not in {c["verdict"] for c in claims}
