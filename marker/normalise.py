@@ -440,6 +440,12 @@ class _Layout:
         """Whether a paragraph ends between content lines ``a`` and ``b``."""
         lines = self.lines
         first, second = lines[a], lines[b]
+        if paragraph.first is first and _heading(first.text) and (
+                not self.wrapped or _would_be(first.text, second.text) < self.fits_below):
+            return True  # "2. 1921-1928 peaceful coexistence": a heading, even before "lenin"
+        if _heading(second.text) and _ends_sentence_lax(first.text) and (
+                not self.wrapped or second.text[0].isdigit()):
+            return True  # a sentence ends and a heading of its own follows ("2. The NEP")
         if _continues(_tail(paragraph.pieces), second.text):
             return False
         if _TIMELINE_ENTRY.match(second.text):
@@ -524,6 +530,21 @@ def _assemble(raw: str, paragraphs: list[_Paragraph]) -> Normalised:
 
 
 # --- small text tests -------------------------------------------------------------------
+
+
+_HEADING_WORDS = 8
+
+
+def _heading(line: str) -> bool:
+    """A line of its own that heads what follows: a numbered title of a few words ("2. The
+    NEP years") or one or two words ("Conclusion"), with nothing that carries it on."""
+    text = line.strip()
+    words = text.split()
+    if not words or not text[0].isalnum() or text[-1] in ".!?,;:-\u2013\u2014(" \
+            or words[-1].lower() in _CONNECTORS:
+        return False
+    numbered = _LIST_MARKER.match(text) is not None and text[0].isdigit()
+    return len(words) <= 2 or (numbered and len(words) <= _HEADING_WORDS)
 
 
 def _continues(tail: str, nxt: str) -> bool:

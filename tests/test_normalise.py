@@ -457,3 +457,32 @@ def test_timeline_entries_stay_on_their_own_lines(raw: str) -> None:
     """A line that opens with a year (or span of years) and a dash or colon is an entry of
     its own, like a list item, never the end of the line before."""
     assert normalise(raw).text.split("\n\n") == raw.split("\n")
+
+
+_BODY = ("the soviet leaders hoped at first that revolution would spread across europe and "
+         "that the workers of germany would rise up to follow the example of russia.")
+
+
+@pytest.mark.parametrize("heading", ["3. 1928-1933 the turn to the left", "conclusion",
+                                     "Key Dates"])
+def test_a_heading_line_is_a_paragraph_of_its_own(heading: str) -> None:
+    """A numbered title or a word or two on a line of its own heads what follows, even when
+    the student writes the next line without a capital: it never joins that sentence."""
+    raw = f"The USSR changed its aims many times between 1917 and 1941.\n\n{heading}\n{_BODY}"
+    paragraphs = normalise(raw).text.split("\n\n")
+    assert heading in paragraphs
+    assert _BODY in paragraphs
+
+
+@pytest.mark.parametrize("raw", [
+    # a line that carries on: a sentence split after "the", or a list item's own sentence
+    f"The USSR changed its aims, and the\nworkers of germany rose. {_BODY}",
+    "1. The first aim was world revolution, which the leaders\nof the party hoped for.",
+])
+def test_lines_that_carry_a_sentence_on_are_not_headings(raw: str) -> None:
+    assert "\n\n" not in normalise(raw).text
+
+
+def test_a_numbered_heading_after_a_full_stop_starts_a_paragraph() -> None:
+    raw = f"The USSR changed its aims many times.\n2. 1921-1928 trade and peace\n{_BODY}"
+    assert normalise(raw).text.split("\n\n") == raw.split("\n")
