@@ -213,6 +213,7 @@ class Office(Entry):
     state: str | None
     single_holder: bool
     organisation: str | None = None  # the organisation the office belongs to
+    foreign_affairs: bool = False  # its holder answers for the state's treaties
 
 
 @dataclass(frozen=True)
@@ -915,7 +916,8 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
     ),
     "offices": (
         {**_NAMES, "state": _one_ref("states", "organisations"), "single_holder": _BOOL,
-         "organisation": _one_ref("organisations"), "sources": _SOURCES}, None
+         "organisation": _one_ref("organisations"), "foreign_affairs": _BOOL,
+         "sources": _SOURCES}, None
     ),
     "events": (
         {
@@ -1403,7 +1405,8 @@ def _build_knowledge(top: _Map) -> Knowledge:
         offices=section("offices", lambda raw: Office(
             **_common("offices", raw), state=raw.get("state"),
             single_holder=raw.get("single_holder") is True,
-            organisation=raw.get("organisation"))),
+            organisation=raw.get("organisation"),
+            foreign_affairs=raw.get("foreign_affairs") is True)),
         figures=section("figures", _figure),
         misconceptions=section("misconceptions", lambda raw: Misconception(
             **_common("misconceptions", raw, raw["error"]),

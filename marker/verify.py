@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .claims import NATIONALITIES, Claim, fate, number, quote, title_variants
+from .claims import AGREEMENTS, NATIONALITIES, Claim, fate, number, quote, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -965,6 +965,8 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
             statuses.append(CONTRADICTS if event.signatories_complete else UNCHECKED)
         elif pid in non_signatories:
             statuses.append(CONTRADICTS)
+        elif _answered_for_a_party(knowledge, pid, event):
+            statuses.append(UNCHECKED)
         elif section == "states":
             statuses.append(CONTRADICTS if event.parties_complete else UNCHECKED)
         elif event.signatories_complete:
@@ -1014,6 +1016,22 @@ def _led_a_party(knowledge: Knowledge, pid: str, event: Any) -> bool:
     day = event.date.start
     return any(era.state in event.parties and era.start.start <= day <= era.end.end
                for era in person.led)
+
+
+def _answered_for_a_party(knowledge: Knowledge, pid: str, event: Any) -> bool:
+    """The person was foreign minister of one of an agreement's states when it was signed
+    ("Litvinov signed the pact with France", which his ambassador signed): a teacher may
+    let the minister stand for the signature, so it is neither ticked nor called wrong."""
+    person = knowledge.get(pid)
+    if event.date is None or getattr(event, "kind", None) not in AGREEMENTS:
+        return False
+    day = event.date.start
+    for term in getattr(person, "offices", ()):
+        office = knowledge.get(term.office)
+        if getattr(office, "foreign_affairs", False) and office.state in event.parties \
+                and term.start.start <= day and (term.end is None or day <= term.end.end):
+            return True
+    return False
 
 
 def _party_details(claim: Claim, statuses: list[str], fact: str | None) -> tuple[Detail, ...]:

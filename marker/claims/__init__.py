@@ -8,6 +8,7 @@ marks each as checked or not, and gives the claim one verdict from them. ``span`
 ``verdict`` hold the shared types, so every module imports downward.
 """
 
-from .extract import NATIONALITIES, Claim, Mention, extract_claims, title_variants
+from .extract import AGREEMENTS, NATIONALITIES, Claim, Mention, extract_claims, title_variants
 
-__all__ = ["NATIONALITIES", "Claim", "Mention", "extract_claims", "title_variants"]
+__all__ = ["AGREEMENTS", "NATIONALITIES", "Claim", "Mention", "extract_claims",
+           "title_variants"]

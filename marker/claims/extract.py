@@ -263,8 +263,9 @@ class _Context:
 
     def _signed_pronouns(self, mentions: list[Mention]) -> list[Mention]:
         """"The pact shocked Europe. It was signed by Molotov": 'it', signed or concluded, or
-        said to be a deal or a treaty, is the one agreement the sentence before names (and
-        none before it in its own)."""
+        said to be a deal or a treaty, is the one agreement the sentence before names (when
+        its own names no event before it), or the one event its own sentence names before
+        it, an agreement, when 'it' opens a clause of its own ("..., and it was signed by")."""
         from spacy.attrs import LOWER
 
         found = []
@@ -275,18 +276,27 @@ class _Context:
             if not (signed or called):
                 continue
             sent = tok.sent
-            if sent.start == 0:
-                continue
-            prev = self.doc[sent.start - 1].sent
-            if self.paragraph_of(prev.start_char) != self.paragraph_of(tok.idx):
-                continue
-            agreements = {m.kb_id for m in mentions
-                          if m.section == "events" and prev.start_char <= m.start_char
-                          and m.start_char < tok.idx
-                          and getattr(self.knowledge.get(m.kb_id), "kind", None) in AGREEMENTS}
-            if len(agreements) != 1 or any(
-                    m.section == "events" and sent.start_char <= m.start_char < tok.idx
-                    for m in mentions):
+            own = {m.kb_id for m in mentions
+                   if m.section == "events" and sent.start_char <= m.start_char < tok.idx}
+            if own:
+                # "Russia made the Treaty of Rapallo in 1922, it was signed by ...": a clause
+                # of its own after the one event its sentence names, an agreement
+                if len(own) != 1 or tok.head.dep_ == "relcl" or not any(
+                        t.text in (",", ";", "and") for t in self.doc[sent.start:tok.i]):
+                    continue
+                agreements = {k for k in own
+                              if getattr(self.knowledge.get(k), "kind", None) in AGREEMENTS}
+            else:
+                if sent.start == 0:
+                    continue
+                prev = self.doc[sent.start - 1].sent
+                if self.paragraph_of(prev.start_char) != self.paragraph_of(tok.idx):
+                    continue
+                agreements = {m.kb_id for m in mentions
+                              if m.section == "events" and prev.start_char <= m.start_char
+                              and m.start_char < tok.idx and getattr(
+                                  self.knowledge.get(m.kb_id), "kind", None) in AGREEMENTS}
+            if len(agreements) != 1:
                 continue
             found.append(Mention(next(iter(agreements)), "events", tok.i, tok.i + 1, tok.idx,
                                  tok.idx + len(tok), tok.text))

@@ -122,6 +122,28 @@ def test_a_signed_it_is_the_agreement_before(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claims_of(text) if c["start"] > text.index(".")] == [verdict]
 
 
+@pytest.mark.parametrize("text, verdict", [
+    # or the one event its own sentence names before it, when 'it' opens a clause of its own
+    ("In 1922 the USSR made the Treaty of Rapallo with Germany, and it was signed by "
+     "Litvinov.", "contradicted"),
+    ("In 1922 the USSR made the Treaty of Rapallo with Germany, it was signed by Chicherin.",
+     "supported"),
+])
+def test_a_signed_it_in_the_next_clause_is_the_agreement_before(text: str, verdict: str) -> None:
+    at = text.index(" it ")
+    assert [c["verdict"] for c in claims_of(text) if c["start"] > at] == [verdict]
+
+
+@pytest.mark.parametrize("text", [
+    # two events before it in its sentence, or one that is no agreement: not guessed
+    "Germany invaded Poland after the Nazi-Soviet Pact, and it was signed by Molotov.",
+    "The Winter War began in 1939, and it was signed by Molotov.",
+])
+def test_an_it_after_other_events_is_not_an_agreement(text: str) -> None:
+    at = text.index(" it ")
+    assert not [c for c in claims_of(text) if c["start"] > at]
+
+
 @pytest.mark.parametrize("text", [
     # two agreements before it, or none: 'it' is not guessed
     "Germany signed the Treaty of Berlin, which renewed the Treaty of Rapallo. It was signed "
@@ -204,3 +226,15 @@ def test_a_leader_who_ended_or_kept_a_policy_is_checked_against_when_it_ended_or
     assert "contradicted" not in verdicts if verdict != "contradicted" else verdicts
     if verdict is not None:
         assert verdict in verdicts
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the foreign minister of a signing state at the time may stand for its signature:
+    # never called wrong (nor ticked); anyone else not among the signers is wrong
+    ("In May 1935 Litvinov signed a pact with France.", "unverifiable"),
+    ("Molotov signed the Franco-Soviet pact in 1935.", "contradicted"),
+    ("Litvinov signed the Nazi-Soviet Pact in 1939.", "contradicted"),
+])
+def test_a_foreign_minister_may_stand_for_the_signature(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text) if "actor" in {
+        d["slot"] for d in c["details"]}] == [verdict]
