@@ -1509,10 +1509,9 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         if subject is not None and id(subject) in anchors:
             continue  # "five years after it had joined": the anchor, not what is dated
         prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
-        if prev is not None and not (_clear_anchor(ctx, sent, prev, r)
-                                     and _no_other_year(ctx, prev, r)):
+        if prev is not None and not _clear_anchor(ctx, sent, prev, r):
             prev = None
-        if subject is None or prev is None:
+        if subject is None or prev is None or not _event_years(ctx.knowledge.get(prev.kb_id)):
             continue
         start = min(subject.start_char, r.start_char)
         end = max(subject.end_char, r.end_char)
@@ -1523,7 +1522,8 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             detail={"relation": "before" if r.kind in ("before", "previous_year") else "after",
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
                     "offset_max": r.offset_days_max, "relative": r.kind,
-                    "offset_years": r.years, **_same_reading(subject, events)},
+                    "offset_years": r.years, **_same_reading(subject, events),
+                    **_other_years(ctx, prev, r)},
         ))
     return out
 
@@ -1650,19 +1650,17 @@ def _event_years(event: Any) -> list[int]:
     return list(range(min(v.start.year for v in bounds), max(v.end.year for v in bounds) + 1))
 
 
-def _no_other_year(ctx: _Context, prev: Mention, r: RelativeDate) -> bool:
-    """"The pact was signed in 1935, when the Nazis were ... The following year": a year
-    written from the anchor's sentence on that is neither the anchor event's nor that of
-    another event named there may be what "the following year" counts from, so the anchor
-    is not clear."""
-    if not _event_years(ctx.knowledge.get(prev.kb_id)):
-        return False
+def _other_years(ctx: _Context, prev: Mention, r: RelativeDate) -> dict[str, list[int]]:
+    """"In 1924 they signed Rapallo. Three years later ...": years written from the
+    anchor's sentence on that no event named there explains; the student may have counted
+    from one of them rather than from the event, so each is a reading to check too."""
     start = ctx.doc[prev.start].sent.start_char
     named = {y for m in ctx.mentions_between(start, r.start_char) if m.section == "events"
              for y in _event_years(ctx.knowledge.get(m.kb_id))}
-    return not any(d.end_char <= r.start_char and not named & set(range(d.start.year,
-                                                                        d.end.year + 1))
-                   for d in ctx.dates_between(start, r.start_char))
+    years = sorted({d.start.year for d in ctx.dates_between(start, r.start_char)
+                    if d.end_char <= r.start_char and d.start.year == d.end.year
+                    and d.start.year not in named})
+    return {"anchor_years": years} if years else {}
 
 
 def _previous_dated_event(ctx: _Context, char: int, exclude: Mention | None) -> Mention | None:

@@ -171,3 +171,18 @@ def test_a_corrected_calendar_year_names_the_year_it_was_read_as() -> None:
 def test_no_calendar_year_when_what_it_counts_from_is_unclear(text: str) -> None:
     claims = about(text, "kirov")
     assert "contradicted" not in {c["verdict"] for c in claims}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # the student dated the anchor 1924 (it was 1922): "N years later" may count from either,
+    # so it is wrong only when wrong from both and right only when right from both
+    ("In 1924 they signed the Treaty of Rapallo with Germany. Three years later they signed "
+     "the Treaty of Berlin.", "contradicted"),
+    ("In 1924 they signed the Treaty of Rapallo with Germany. Two years later they signed "
+     "the Treaty of Berlin.", "unverifiable"),
+    ("In 1922 they signed the Treaty of Rapallo with Germany. Four years later they signed "
+     "the Treaty of Berlin.", "supported"),
+])
+def test_years_later_hold_from_the_year_written_and_the_event(text: str, verdict: str) -> None:
+    (claim,) = about(text, "treaty_of_berlin_1926")
+    assert claim["verdict"] == verdict
