@@ -1502,15 +1502,27 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
     for r in relatives:
         if r.anchor_text or r.kind not in ("after", "within", "before", *_CALENDAR_KINDS):
             continue
-        if any(d.start_char == r.start_char for d in ctx.calendar_years) or (
-                r.kind in _CALENDAR_KINDS and _CALENDAR_NAMED.match(ctx.text, r.end_char)):
-            continue  # dated as the calendar year it names, or by what it names
-        subject = _closest_event(ctx, r, events)
-        if subject is not None and id(subject) in anchors:
-            continue  # "five years after it had joined": the anchor, not what is dated
-        prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
-        if prev is not None and not _clear_anchor(ctx, sent, prev, r):
-            prev = None
+        if any(d.start_char == r.start_char for d in ctx.calendar_years):
+            continue  # dated as the calendar year it names
+        named = r.kind in _CALENDAR_KINDS and _CALENDAR_NAMED.match(ctx.text, r.end_char)
+        if named:
+            # "in the same year that Germany left it", "the same year as Munich": the year of
+            # the event named right after it, when that hangs on the year
+            prev = _named_year_event(ctx, r, mentions)
+            subject = _closest_event(ctx, r, [m for m in events if m is not prev])
+        else:
+            subject = _closest_event(ctx, r, events)
+            if subject is not None and id(subject) in anchors:
+                continue  # "five years after it had joined": the anchor, not what is dated
+            prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
+            if prev is not None and not _clear_anchor(ctx, sent, prev, r):
+                prev = None
+        if prev is not None and subject is not None and prev.kb_id == subject.kb_id:
+            continue
+        readings: list[str] = []
+        if named and prev is not None:
+            readings = [k for k in (list(prev.candidates) if len(prev.candidates) > 1 else list(
+                _same_reading(prev, events).get("alternatives", ()))) if k != subject.kb_id]
         if subject is None or prev is None or not _event_years(ctx.knowledge.get(prev.kb_id)):
             continue
         start = min(subject.start_char, r.start_char)
@@ -1523,9 +1535,37 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
                     "offset_max": r.offset_days_max, "relative": r.kind,
                     "offset_years": r.years, **_same_reading(subject, events),
-                    **_other_years(ctx, prev, r)},
+                    **({} if named else _other_years(ctx, prev, r)),
+                    **({"anchor_alternatives": readings} if len(readings) > 1 else {})},
         ))
     return out
+
+
+# Verbs by which a clause says its event happened ("the year that the pact was signed").
+HAPPENING_VERBS = {"sign", "conclude", "begin", "start", "end", "finish", "happen", "occur",
+                   "take", "break", "found", "establish", "hold", "die", "fall", "come"}
+
+
+def _named_year_event(ctx: _Context, r: RelativeDate, mentions: list[Mention]
+                      ) -> Mention | None:
+    """The event "the same year that X" / "as X" names: the first event after it in the
+    sentence, in a clause or phrase hung on the year itself."""
+    doc = ctx.doc
+    year = _token_at(doc, r.end_char - 1)
+    sent_end = year.sent.end_char
+    for m in mentions:
+        if m.section != "events" or not r.end_char <= m.start_char < sent_end:
+            continue
+        head = _mention_head(doc, m)
+        clause = clause_head(head)
+        phrase = head.dep_ == "pobj" and head.head.lower_ == "as" and head.head.head.i == year.i
+        # a clause that says the event happened ("that Germany left it", "as the pact was
+        # signed"), not something else about it ("as the treaty was being prepared")
+        said = clause.dep_ in ("relcl", "acl", "advcl", "ccomp") and clause.head.i == year.i \
+            and (m.by_trigger or clause.lemma_.lower() in HAPPENING_VERBS) \
+            and not any(c.dep_ == "aux" and c.lower_ == "being" for c in clause.children)
+        return m if phrase or said else None
+    return None
 
 
 def _subject_event(ctx: _Context, attach: Token, events: list[Mention],

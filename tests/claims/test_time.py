@@ -89,10 +89,23 @@ def test_it_in_an_anchor_clause_is_the_organisation_its_sentence_names(text: str
 
 def test_an_anchor_named_through_it_is_no_statement_of_its_own() -> None:
     """"in the same year that Germany left it": whether Germany left is not the statement;
-    when it left, against the main clause, is, and that is not checked here: no ✓."""
+    when it left, against the main clause, is (1933, not 1934): no ✓."""
     found = claims_of("The USSR entered the League of Nations in the same year that Germany "
                       "quit it.")
-    assert "supported" not in {c["verdict"] for c in found}
+    assert {c["verdict"] for c in found} == {"contradicted"}
+
+
+@pytest.mark.parametrize("text, subject, verdict", [
+    # "the same year as X" / "that X": the year of the event named right after it
+    ("The Nazi-Soviet Pact was signed in the same year as the Munich Agreement.",
+     "nazi_soviet_pact", "contradicted"),
+    ("The Anschluss took place in the same year as the Munich Agreement.", "anschluss",
+     "supported"),
+    ("The USSR joined the League of Nations in 1934, the same year that Germany left it.",
+     "ussr_joins_league", "contradicted"),
+])
+def test_the_same_year_as_an_event(text: str, subject: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in about(text, subject)}
 
 
 @pytest.mark.parametrize("text, verdict", [
@@ -186,3 +199,14 @@ def test_no_calendar_year_when_what_it_counts_from_is_unclear(text: str) -> None
 def test_years_later_hold_from_the_year_written_and_the_event(text: str, verdict: str) -> None:
     (claim,) = about(text, "treaty_of_berlin_1926")
     assert claim["verdict"] == verdict
+
+
+@pytest.mark.parametrize("text", [
+    # the anchor may mean two events (the 1921 trade agreement or the 1924 recognition)
+    "Lenin died in the same year that Britain recognised the USSR.",
+    # the clause says something else about the event than that it happened
+    "The Red Army lost the Battle of Warsaw in the same year as the Treaty of Riga was being "
+    "prepared.",
+])
+def test_the_same_year_as_an_unclear_event_is_not_called_wrong(text: str) -> None:
+    assert "contradicted" not in {c["verdict"] for c in claims_of(text)}
