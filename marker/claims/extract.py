@@ -1505,6 +1505,7 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
         if any(d.start_char == r.start_char for d in ctx.calendar_years):
             continue  # dated as the calendar year it names
         named = r.kind in _CALENDAR_KINDS and _CALENDAR_NAMED.match(ctx.text, r.end_char)
+        readings: list[str] = []  # the events the anchor's words may name, when several
         if named:
             # "in the same year that Germany left it", "the same year as Munich": the year of
             # the event named right after it, when that hangs on the year
@@ -1514,17 +1515,25 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
             subject = _closest_event(ctx, r, events)
             if subject is not None and id(subject) in anchors:
                 continue  # "five years after it had joined": the anchor, not what is dated
+            if subject is None:
+                # "two years later Britain broke off relations after the Arcos raid": the
+                # event of an "after" phrase in its clause is not what it dates
+                subject = _closest_event(ctx, r, [m for m in events if id(m) not in anchors])
             prev = _previous_dated_event(ctx, r.start_char, exclude=subject)
             if prev is not None and not _clear_anchor(ctx, sent, prev, r):
                 prev = None
+            if prev is not None and subject is not None:
+                # the words of the anchor may name several events ("recognised the USSR")
+                readings = list(dict.fromkeys(
+                    m.kb_id for m in events if (m.start_char, m.end_char) == (
+                        prev.start_char, prev.end_char) and m.kb_id != subject.kb_id))
         if prev is not None and subject is not None and prev.kb_id == subject.kb_id:
             continue
-        readings: list[str] = []
-        if named and prev is not None:
-            readings = [k for k in (list(prev.candidates) if len(prev.candidates) > 1 else list(
-                _same_reading(prev, events).get("alternatives", ()))) if k != subject.kb_id]
         if subject is None or prev is None or not _event_years(ctx.knowledge.get(prev.kb_id)):
             continue
+        if named:
+            readings = [k for k in (list(prev.candidates) if len(prev.candidates) > 1 else list(
+                _same_reading(prev, events).get("alternatives", ()))) if k != subject.kb_id]
         start = min(subject.start_char, r.start_char)
         end = max(subject.end_char, r.end_char)
         out.append(Claim(

@@ -210,3 +210,16 @@ def test_years_later_hold_from_the_year_written_and_the_event(text: str, verdict
 ])
 def test_the_same_year_as_an_unclear_event_is_not_called_wrong(text: str) -> None:
     assert "contradicted" not in {c["verdict"] for c in claims_of(text)}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "N years later X after Y": Y dates X's order, not the distance, which counts from the
+    # event before; words that may name several events count from each
+    ("In 1924 Britain and Italy recognised the Soviet Union, but two years later Britain broke "
+     "off relations after the Arcos raid.", "contradicted"),
+    ("In 1924 Britain and Italy recognised the Soviet Union, but three years later Britain "
+     "broke off relations after the Arcos raid.", "unverifiable"),
+])
+def test_years_later_beside_an_after_phrase(text: str, verdict: str) -> None:
+    claims = [c for c in about(text, "anglo_soviet_break_1927") if "later" in c["text"]]
+    assert [c["verdict"] for c in claims] == [verdict]
