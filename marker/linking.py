@@ -858,10 +858,14 @@ class KnowledgeLinker:
             earlier = [s for s in linked if s.start < i and self._fits(head, s)]
             named = {(s.kb_id_,) if s.kb_id_ else tuple(s._.candidates) for s in earlier}
             # The only fitting event named so far: in this or the previous sentence, or
-            # anywhere earlier when the essay has named exactly one such event.
+            # anywhere earlier when the essay has named exactly one such event; or, when the
+            # essay has named several, the one its last two sentences name (in the paragraph)
+            # when nothing else fitting was named since.
             if len(named) != 1 or not (any(s.start >= window for s in earlier)
                                        or len({s.kb_id_ for s in earlier}) == 1):
-                continue
+                named = self._named_just_before(doc, sent, earlier)
+                if named is None or described:
+                    continue
             (entry_ids,) = named
             if len(entry_ids) != 1:
                 continue
@@ -877,6 +881,22 @@ class KnowledgeLinker:
             out.append(span)
             bisect.insort(linked, span, key=lambda s: s.start)
         return out
+
+    @staticmethod
+    def _named_just_before(doc: Doc, sent: Span, earlier: list[Span]
+                           ) -> set[tuple[str, ...]] | None:
+        """The one fitting event the two sentences before this one name, in its paragraph,
+        when no other fitting one is named from there on."""
+        first = sent.start
+        for _ in range(2):
+            if first == 0 or "\n" in doc[first - 1].text:
+                break
+            first = doc[first - 1].sent.start
+        recent = [s for s in earlier if s.start >= first]
+        if not recent or "\n" in doc[first:sent.start].text.strip():
+            return None
+        named = {(s.kb_id_,) if s.kb_id_ else tuple(s._.candidates) for s in recent}
+        return named if len(named) == 1 else None
 
     def _with_its_parties(self, doc: Doc, prep: int, spans: list[Span], event_id: str) -> bool:
         """"the pact with Ribbentrop": the names the phrase after the head gives (up to the

@@ -351,6 +351,23 @@ def test_coreference_reaches_further_back_only_when_one_pact_was_named(nlp: Lang
     assert "pact" not in found
 
 
+def test_the_pact_the_last_two_sentences_named(nlp: Language) -> None:
+    """Several pacts in the essay: "the pact" is the one the two sentences before it name,
+    in its paragraph, when none other was named since."""
+    found = links(nlp, "The USSR signed the Nazi-Soviet Pact in 1939. Japan was worried.\n\n"
+                       "In 1941 Japan signed a Neutrality Pact with the USSR. Stalin was "
+                       "pleased. The pact held until 1945.")
+    assert found["pact"] == "soviet_japanese_neutrality_pact"
+    # three sentences back, or in the paragraph before: not guessed
+    found = links(nlp, "The USSR signed the Nazi-Soviet Pact in 1939. In 1941 Japan signed a "
+                       "Neutrality Pact with the USSR. Stalin was pleased. Crowds cheered. "
+                       "The pact held until 1945.")
+    assert "pact" not in found
+    found = links(nlp, "The USSR signed the Nazi-Soviet Pact in 1939. In 1941 Japan signed a "
+                       "Neutrality Pact with the USSR.\n\nThe pact held until 1945.")
+    assert "pact" not in found
+
+
 def test_coreference_needs_one_possible_antecedent(nlp: Language) -> None:
     found = links(nlp, "Germany and Japan signed the Anti-Comintern Pact in 1936, and the "
                        "USSR signed the Nazi-Soviet Pact in 1939. The pact shocked the world.")
