@@ -730,6 +730,12 @@ GIVING_VERBS = frozenset({"send", "supply", "ship", "deliver", "give", "provide"
                           "lend", "export"})
 
 
+# "used it as an excuse to ...", "took the chance to ...": the one who used or took the
+# occasion is the doer of what it was an occasion for.
+OCCASION_NOUNS = {"excuse", "pretext", "chance", "opportunity", "decision", "attempt"}
+OCCASION_VERBS = {"use", "take", "seize", "make", "have", "see", "find", "get", "grab"}
+
+
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
     """(role, token) for the subject and object heads of a verb, through conjunctions and
     the agent of a passive ("was replaced by Molotov")."""
@@ -788,6 +794,15 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
         # "Britain sent troops to help the Whites": who sent is who helped.
         out.extend(("subject", t) for c in verb.head.children if c.dep_ == "nsubj"
                    for t in (c, *c.conjuncts))
+    if verb.dep_ == "acl" and verb.head.lower_ in OCCASION_NOUNS and not any(
+            r == "subject" for r, _ in out) and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and not any(
+            c.dep_ in ("poss", "amod", "compound") for c in verb.head.children):
+        # "Hitler used it as an excuse to remilitarise": who used the excuse acted on it
+        holder = verb.head.head.head if verb.head.head.dep_ == "prep" else verb.head.head
+        if holder.lemma_.lower() in OCCASION_VERBS:
+            out.extend(("subject", t) for c in holder.children if c.dep_ == "nsubj"
+                       for t in (c, *c.conjuncts))
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         # "the Comintern, set up in 1919" / "the treaty, which it signed" / "Litvinov, who
         # replaced Chicherin": the modified noun stands in for the relative pronoun.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import claims_of, verdicts_of
+from .helpers import about, claims_of, verdicts_of
 
 
 def wrong(text: str) -> list[dict]:
@@ -661,3 +661,17 @@ def test_as_its_chairman_later_is_not_its_first() -> None:
 ])
 def test_a_treaty_called_a_pact(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text)}, claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "used it as an excuse to remilitarise": who used the occasion did the deed, so the
+    # deed is named and dated
+    ("Hitler used the Franco-Soviet pact as an excuse to remilitarise the Rhineland in 1936.",
+     "supported"),
+    ("Hitler used the Franco-Soviet pact as an excuse to remilitarise the Rhineland in 1938.",
+     "contradicted"),
+])
+def test_the_user_of_an_occasion_is_the_doer(text: str, verdict: str) -> None:
+    dated = [c for c in about(text, "rhineland_remilitarisation") if any(
+        d["slot"] == "time" and d["stated"].startswith("19") for d in c["details"])]
+    assert [c["verdict"] for c in dated] == [verdict]
