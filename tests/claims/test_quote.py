@@ -71,3 +71,11 @@ def test_a_state_named_in_what_was_said_is_no_party_to_the_saying() -> None:
                       'years behind the advanced countries".')
     assert claim["verdict"] == "supported"
     assert "parties" not in {d["slot"] for d in claim["details"]}
+
+
+def test_a_person_doing_something_else_after_the_words_is_no_reading_of_the_speaker() -> None:
+    """The right speaker named later as the subject of a verb of their own ("and so Stalin
+    needed peace") does not make the grammar doubtful: the words are still Lenin's here."""
+    text = ('The economy was weak, Lenin once said that "we are fifty or a hundred years '
+            'behind the advanced countries", and so Stalin needed peace.')
+    assert [c["verdict"] for c in claims_of(text) if "quote" in c["kinds"]] == ["contradicted"]
