@@ -144,7 +144,7 @@ def _claim(ctx: ExtractContext, sent: Span, mentions: list[Mention], q: Quotatio
         if speaker.section == "writers" or _category(ctx.knowledge, speaker.kb_id) in (
                 "historian", "journalist", "writer"):
             return None  # a historian may be quoting the words
-        if any(m.kb_id in listed and not _doer_after(doc, m, sayer, end) for m in mentions):
+        if any(m.kb_id in listed and not _doer_elsewhere(doc, m, sayer) for m in mentions):
             return None  # the right speaker is in the sentence: the grammar may be misread
     when = _date_of_saying(ctx, doc, sayer, branch, start, end)
     lo = min(speaker.start_char, start, *([when.start_char] if when else []))
@@ -157,13 +157,13 @@ def _claim(ctx: ExtractContext, sent: Span, mentions: list[Mention], q: Quotatio
     )
 
 
-def _doer_after(doc: Doc, m: Mention, sayer: Token, end: int) -> bool:
-    """"Lenin said that "...", and so Stalin needed peace": a person named after the words
-    as the subject of a verb of their own is not a reading of who said them."""
+def _doer_elsewhere(doc: Doc, m: Mention, sayer: Token) -> bool:
+    """"Lenin said that "...", and so Stalin needed peace"; "Litvinov was its champion,
+    although it was Stalin who declared ...": a person who is the subject of a verb of their
+    own, not one of saying, is not a reading of who said the words."""
     word = doc[m.end - 1]
-    return m.start_char >= end and word.dep_ in ("nsubj", "nsubjpass") \
-        and word.head.i != sayer.i and word.head.pos_ in ("VERB", "AUX") \
-        and word.head.lemma_.lower() not in SPEECH_VERBS
+    return word.dep_ in ("nsubj", "nsubjpass") and word.head.i != sayer.i \
+        and word.head.pos_ in ("VERB", "AUX") and word.head.lemma_.lower() not in SPEECH_VERBS
 
 
 def _saying(tok: Token, start: int, end: int) -> tuple[Token | None, Token | None]:

@@ -73,9 +73,16 @@ def test_a_state_named_in_what_was_said_is_no_party_to_the_saying() -> None:
     assert "parties" not in {d["slot"] for d in claim["details"]}
 
 
-def test_a_person_doing_something_else_after_the_words_is_no_reading_of_the_speaker() -> None:
-    """The right speaker named later as the subject of a verb of their own ("and so Stalin
-    needed peace") does not make the grammar doubtful: the words are still Lenin's here."""
-    text = ('The economy was weak, Lenin once said that "we are fifty or a hundred years '
-            'behind the advanced countries", and so Stalin needed peace.')
-    assert [c["verdict"] for c in claims_of(text) if "quote" in c["kinds"]] == ["contradicted"]
+@pytest.mark.parametrize("text, verdicts", [
+    # the right speaker named as the subject of a verb of their own does not make the
+    # grammar doubtful: the words are still given to the other person
+    ('The economy was weak, Lenin once said that "we are fifty or a hundred years behind the '
+     'advanced countries", and so Stalin needed peace.', ["contradicted"]),
+    ('Litvinov was the great champion of collective security, although it was Stalin who '
+     'declared at Geneva that "peace is indivisible".', ["contradicted"]),
+    # ... but as the subject of a verb of saying it does
+    ('As Litvinov argued, Stalin declared that "peace is indivisible".', []),
+])
+def test_a_person_doing_something_else_is_no_reading_of_the_speaker(text: str,
+                                                                    verdicts: list[str]) -> None:
+    assert [c["verdict"] for c in claims_of(text) if "quote" in c["kinds"]] == verdicts
