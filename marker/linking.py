@@ -863,7 +863,8 @@ class KnowledgeLinker:
             # when nothing else fitting was named since.
             if len(named) != 1 or not (any(s.start >= window for s in earlier)
                                        or len({s.kb_id_ for s in earlier}) == 1):
-                named = self._named_just_before(doc, sent, earlier)
+                named = self._named_just_before(doc, sent, earlier) or \
+                    self._named_by_its_signers(tok, earlier, spans)
                 if named is None or described:
                     continue
             (entry_ids,) = named
@@ -881,6 +882,30 @@ class KnowledgeLinker:
             out.append(span)
             bisect.insort(linked, span, key=lambda s: s.start)
         return out
+
+    def _named_by_its_signers(self, head: Token, earlier: list[Span], spans: list[Span]
+                              ) -> set[tuple[str, ...]] | None:
+        """"The pact was signed in Berlin by Molotov and Ribbentrop": of the fitting events
+        the essay has named, the one event every person its verb's clause names signed or
+        took part in, when only one fits them all."""
+        verb = head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return None
+        words = {t.i for t in verb.subtree}
+        people = {s.kb_id_ for s in spans if s.kb_id_ and s.start in words
+                  and getattr(self.knowledge.get(s.kb_id_), "section", None) == "people"}
+        if not people:
+            return None
+        fits = set()
+        for s in earlier:
+            for kb_id in (s.kb_id_,) if s.kb_id_ else tuple(s._.candidates):
+                event = self.knowledge.get(kb_id)
+                took_part = {*getattr(event, "parties", ()), *getattr(event, "signatories", ())}
+                if people <= took_part:
+                    fits.add(kb_id)
+        return {(fits.pop(),)} if len(fits) == 1 else None
 
     @staticmethod
     def _named_just_before(doc: Doc, sent: Span, earlier: list[Span]

@@ -368,6 +368,19 @@ def test_the_pact_the_last_two_sentences_named(nlp: Language) -> None:
     assert "pact" not in found
 
 
+def test_the_pact_its_signers_name(nlp: Language) -> None:
+    """Several pacts named, far back: "the pact was signed by A and B" is the one of them
+    every person its clause names took part in, when only one fits."""
+    found = links(nlp, "The USSR signed the Nazi-Soviet Pact, and Germany and Japan had "
+                       "signed the Anti-Comintern Pact.\n\nHitler offered Stalin more, and "
+                       "the pact was signed by Molotov and Ribbentrop.")
+    assert found["pact"] == "nazi_soviet_pact"
+    # Ribbentrop signed both
+    found = links(nlp, "The USSR signed the Nazi-Soviet Pact, and Germany and Japan had "
+                       "signed the Anti-Comintern Pact.\n\nThe pact was signed by Ribbentrop.")
+    assert "pact" not in found
+
+
 def test_coreference_needs_one_possible_antecedent(nlp: Language) -> None:
     found = links(nlp, "Germany and Japan signed the Anti-Comintern Pact in 1936, and the "
                        "USSR signed the Nazi-Soviet Pact in 1939. The pact shocked the world.")
