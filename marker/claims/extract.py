@@ -1411,6 +1411,10 @@ _ON_THE_NAME = re.compile(r"\s*(?:\(|,|of|,?\s*which\s+(?:lasted|ran|raged|went\
                           r"(?:from|between)?|(?:lasted|ran|raged)\s+(?:from|between)?)\s*$")
 
 
+# Verbs whose object's whole course a "from ... to ..." on them gives.
+CONDUCTING_VERBS = {"start", "begin", "launch", "run", "fight", "wage", "conduct", "introduce"}
+
+
 def _written_on(ctx: _Context, m: Mention, d: DateSpan) -> bool:
     """The date is written on the event itself: "the Winter War (1939-40)", "the war of
     1939-40", "the war, which lasted from 1939 to 1940", "the war lasted 1939-40", and the
@@ -1419,10 +1423,18 @@ def _written_on(ctx: _Context, m: Mention, d: DateSpan) -> bool:
         return True
     if not 0 <= d.start_char - m.end_char <= 40:
         return False
-    if _ON_THE_NAME.fullmatch(ctx.text[m.end_char:d.start_char].lower()):
+    gap = ctx.text[m.end_char:d.start_char]
+    if _ON_THE_NAME.fullmatch(gap.lower()):
         return True
+    if not gap.strip() and d.precision == "range" \
+            and _date_head(ctx.doc, d).head.i in range(m.start, m.end):
+        return True  # "the first Five-Year Plan from 1928 to 1932 built ...": on the name
     verb = clause_head(_date_head(ctx.doc, d))
-    return verb.lemma_.lower() in DURATION_VERBS and _mention_head(ctx.doc, m).head == verb
+    head = _mention_head(ctx.doc, m)
+    if d.precision == "range" and verb.lemma_.lower() in CONDUCTING_VERBS \
+            and head.dep_ == "dobj" and head.head == verb == _date_head(ctx.doc, d).head:
+        return True  # "started the first Five-Year Plan from 1928 to 1932", "fought the war"
+    return verb.lemma_.lower() in DURATION_VERBS and head.head == verb
 
 
 EFFECT_VERBS = {"normalise", "normalize", "establish", "restore", "recognise", "recognize",

@@ -79,3 +79,19 @@ def test_each_end_of_a_span_is_read_at_its_own_precision() -> None:
         "Litvinov was foreign commissar from 1930 until May 1939.")} == {"supported"}
     assert "contradicted" in {c["verdict"] for c in claims_of(
         "Litvinov was foreign commissar from 1930 until May 1937.")}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a range right after the event's name, or on a verb that carries the event out, is the
+    # event's own course
+    ("Stalin's first five year plan from 1928 to 1935 built up heavy industry.",
+     "contradicted"),
+    ("Stalin's first five year plan from 1928 to 1932 built up heavy industry.", "supported"),
+    ("He started the first five year plan from 1928 to 1935.", "contradicted"),
+    ("The USSR fought the Winter War from 1939 to 1941.", "contradicted"),
+    ("The USSR fought the Winter War from 1939 to 1940.", "supported"),
+    ("The Spanish Civil War 1936-41 divided Europe.", "contradicted"),
+])
+def test_a_range_on_the_name_or_its_conduct_is_the_events_span(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in claims_of(text) if any(
+        d["slot"] == "span" for d in c["details"])}
