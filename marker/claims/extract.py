@@ -1604,6 +1604,10 @@ def _named_year_event(ctx: _Context, r: RelativeDate, mentions: list[Mention]
     return None
 
 
+# Verbs that say when something happened relative to something else.
+TIMING_VERBS = {"follow", "come", "happen", "occur", "precede", "take"}
+
+
 def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
                    exclude: Mention) -> Mention | None:
     """The event an "after/before" phrase or clause is attached to: in that clause."""
@@ -1613,6 +1617,12 @@ def _subject_event(ctx: _Context, attach: Token, events: list[Mention],
     antecedent = clause.head if clause.dep_ == "relcl" and any(
         c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in clause.children
     ) else None
+    if antecedent is not None and clause.lemma_.lower() in TIMING_VERBS \
+            and antecedent.dep_ == "pobj" and antecedent.head.dep_ == "prep" \
+            and not any(m.start <= antecedent.i < m.end for m in events):
+        # "the Anschluss with Austria, which followed soon after Munich": a state cannot
+        # follow; what came after is the event the phrase hangs on
+        antecedent = antecedent.head.head
     best = None
     for m in events:
         if m is exclude or m.kb_id == exclude.kb_id:

@@ -223,3 +223,15 @@ def test_the_same_year_as_an_unclear_event_is_not_called_wrong(text: str) -> Non
 def test_years_later_beside_an_after_phrase(text: str, verdict: str) -> None:
     claims = [c for c in about(text, "anglo_soviet_break_1927") if "later" in c["text"]]
     assert [c["verdict"] for c in claims] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # "which followed ..." hung by the parser on the state in "with Austria": a state does
+    # not follow, the event the phrase is on does
+    ("Hitler's Anschluss with Austria, which followed soon after Munich, was a shock.",
+     "contradicted"),
+    ("Hitler's Anschluss with Austria, which came six months before Munich, was a shock.",
+     "supported"),
+])
+def test_a_timing_clause_on_an_events_phrase_is_the_events(text: str, verdict: str) -> None:
+    assert verdict in {c["verdict"] for c in about(text, "anschluss")}
