@@ -836,6 +836,24 @@ def _r_plain(m: re.Match[str], norm: str) -> _Rel | None:
     return _Rel("after", 0, OPEN_DAYS, "required", date_anchor=False)
 
 
+_THAT_FOLLOWERS = frozenset({"he", "she", "it", "they", "we", "the", "a", "an", "his", "her",
+                             "its", "their", "there", "in", "on", "at"})
+_NEXT_WORD = re.compile(r"\s*(\w+|[^\w\s])")
+
+
+def _r_after_that(m: re.Match[str], norm: str) -> _Rel | None:
+    """ "After that, Stalin ...", "straight after this he ...": after what was last told
+    ("that" standing alone, not "that treaty")."""
+    nxt = _NEXT_WORD.match(norm, m.end())
+    word = nxt.group(1) if nxt else ""
+    if word.isalpha() and word.lower() not in _THAT_FOLLOWERS and not word[0].isupper():
+        return None
+    hi = _SOON.get((m.group("how") or "").lower(), 183 if m.group("how") else OPEN_DAYS)
+    if m.group("dir").lower() == "before":
+        return _Rel("before", -hi, 0, "none", date_anchor=False)
+    return _Rel("after", 0, hi, "none", date_anchor=False)
+
+
 _RelRule = tuple[re.Pattern[str], Callable[[re.Match[str], str], _Rel | None]]
 
 
@@ -855,6 +873,8 @@ _REL_RULES: tuple[_RelRule, ...] = (
              _r_same_year),
     _relrule(r"\b(?P<how>shortly|soon|not\s+long|just|immediately|directly)\s+"
              r"(?P<dir>afterwards?|after|thereafter|later|before|beforehand|earlier)\b", _r_soon),
+    _relrule(r"\b(?:(?P<how>straight|just|immediately|directly|shortly|soon)\s+)?"
+             r"(?P<dir>after|before)\s+(?:that|this)\b", _r_after_that),
     _relrule(r"\b(?P<dir>after|before|prior\s+to|following)\s", _r_plain),
 )
 

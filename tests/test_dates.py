@@ -341,7 +341,7 @@ def test_relative_forms(sentence: str, text: str, kind: str, inside: tuple[int, 
 
 @pytest.mark.parametrize("text", [
     "after 1933", "shortly after 1933", "looked after their own survival", "named after Lenin",
-    "the following points", "sooner or later", "after all", "after that, nothing",
+    "the following points", "sooner or later", "after all", "after that treaty, nothing",
     "Smarch later", "",
 ])
 def test_not_relative(text: str) -> None:
@@ -457,3 +457,14 @@ def _plain(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if text.startswith("(?=["):  # "(?=[chars])(?:pattern)"; "]" inside the class is escaped
         text = text[text.index("])(?:") + 5:-1]
     return re.compile(text, pattern.flags)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "after that" standing alone is after what was last told; "that treaty" is not
+    ("Straight after that he replaced Litvinov.", [("Straight after that", "after")]),
+    ("After that, Stalin turned to Germany.", [("After that", "after")]),
+    ("Soon after this the USSR joined the League.", [("Soon after this", "after")]),
+    ("After that treaty the USSR was safe.", []),
+])
+def test_after_that_is_relative_to_what_was_last_told(text: str, expected: list) -> None:
+    assert [(r.text, r.kind) for r in find_relative(text)] == expected

@@ -235,3 +235,15 @@ def test_years_later_beside_an_after_phrase(text: str, verdict: str) -> None:
 ])
 def test_a_timing_clause_on_an_events_phrase_is_the_events(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in about(text, "anschluss")}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("In August 1939 Stalin signed the Nazi-Soviet Pact. Straight after that he replaced "
+     "Litvinov with Molotov.", "contradicted"),
+    ("Stalin replaced Litvinov with Molotov in May 1939. After that, he signed the "
+     "Nazi-Soviet Pact.", "supported"),
+])
+def test_after_that_orders_against_the_event_before(text: str, verdict: str) -> None:
+    second = text[text.index(".") + 2:]
+    assert [c["verdict"] for c in claims_of(text) if c["start"] >= text.index(second)] == [
+        verdict]
