@@ -482,7 +482,7 @@ class KnowledgeLinker:
         taken = _Occupancy(len(doc))
         spans: list[Span] = []
         for start, end, key in found:
-            if not taken.free(start, end):
+            if not taken.free(start, end) or _over_an_entry_date(doc, start, end):
                 continue
             made = [s for s in self._link(doc, start, end, key, corrected, para_starts, spans)
                     if taken.free(s.start, s.end)]
@@ -1141,6 +1141,16 @@ def add_to_pipeline(nlp: Language, topic: Topic) -> None:
 _ENTRY_DATE = re.compile(
     r"(?:(?:\d{1,2}[ \t]+)?[A-Z][a-z]+\.?[ \t]+(?:\d{1,2},?[ \t]+)?)?\d{4}"
     r"(?:[ \t]*[-\u2013\u2014/][ \t]*\d{2,4})?[ \t]*[-\u2013\u2014:][ \t]")
+
+
+def _over_an_entry_date(doc: Doc, start: int, end: int) -> bool:
+    """"1920 - War with Poland": a name read across a timeline entry's date and its dash
+    ("1920 War") is not written; the date heads the entry."""
+    first, last = doc[start], doc[end - 1]
+    if not first.like_num or (start > 0 and "\n" not in doc[start - 1].text):
+        return False
+    m = _ENTRY_DATE.match(doc[start:end].text)
+    return m is not None and first.idx + m.end() < last.idx + len(last)
 
 
 @Language.component("marker_paragraphs")

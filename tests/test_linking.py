@@ -470,3 +470,11 @@ def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds(topic) -> None:
     ours = index(words)
     assert sorted(ours) == sorted(theirs) and len(ours) > 10
     assert [(s, e) for s, e, _ in ours] == [(s, e) for s, e, _ in theirs]
+
+
+def test_no_name_is_read_across_a_timeline_entrys_date(nlp: Language) -> None:
+    """"1920 - War with Poland": the year heads the entry; "1920 War" is no name written."""
+    found = links(nlp, "Timeline\n\n1920 - War with Poland, the Red Army lost.\n\n"
+                       "1922 - Treaty of Rapallo with Germany.")
+    assert not [name for name in found if name.startswith("1920")]
+    assert found["Treaty of Rapallo"] == "treaty_of_rapallo"
