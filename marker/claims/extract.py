@@ -2120,9 +2120,8 @@ def _first_holder_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> 
     text = ctx.text
     out = []
     people = [m for m in mentions if m.section == "people"]
-    founding = any(t.lemma_.lower() in FOUNDING_VERBS for t in sent)
     for mt in FIRST_HOLDER.finditer(text, sent.start_char, sent.end_char):
-        if mt.group("with") and not founding:
+        if mt.group("with") and not any(t.lemma_.lower() in FOUNDING_VERBS for t in sent):
             continue  # "with Zinoviev as its chairman" is its first only at its founding
         if mt.group("pre") or mt.group("with"):
             person = next((m for m in reversed(people) if m.end_char <= mt.start()
