@@ -446,6 +446,10 @@ class _Layout:
         if _heading(second.text) and _ends_sentence_lax(first.text) and (
                 not self.wrapped or second.text[0].isdigit()):
             return True  # a sentence ends and a heading of its own follows ("2. The NEP")
+        if self._blanks(a, b) and not _left_open(first.text) and (
+                not self.wrapped or _would_be(first.text, second.text) < self.fits_below):
+            return True  # a short line, a blank line: a title or a paragraph's end, whatever
+            # case the next line starts in ("soviet foreign policy 1917-1941", then "in 1917")
         if _continues(_tail(paragraph.pieces), second.text):
             return False
         if _TIMELINE_ENTRY.match(second.text):
@@ -545,6 +549,13 @@ def _heading(line: str) -> bool:
         return False
     numbered = _LIST_MARKER.match(text) is not None and text[0].isdigit()
     return len(words) <= 2 or (numbered and len(words) <= _HEADING_WORDS)
+
+
+def _left_open(line: str) -> bool:
+    """Ends where a sentence cannot: a comma, a dash or hyphen, a joining word."""
+    text = line.rstrip()
+    return not text or text[-1] in ",;:(-\u2013\u2014" or \
+        text.rsplit(" ", 1)[-1].lower() in _CONNECTORS
 
 
 def _continues(tail: str, nxt: str) -> bool:

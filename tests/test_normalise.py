@@ -486,3 +486,12 @@ def test_lines_that_carry_a_sentence_on_are_not_headings(raw: str) -> None:
 def test_a_numbered_heading_after_a_full_stop_starts_a_paragraph() -> None:
     raw = f"The USSR changed its aims many times.\n2. 1921-1928 trade and peace\n{_BODY}"
     assert normalise(raw).text.split("\n\n") == raw.split("\n")
+
+
+def test_a_short_line_before_a_blank_line_ends_its_paragraph() -> None:
+    """A title or a paragraph's last line, then a blank line: the next paragraph begins
+    there even when the student starts it without a capital."""
+    raw = f"soviet foreign policy 1917-1941\n\n{_BODY}"
+    assert normalise(raw).text.split("\n\n") == ["soviet foreign policy 1917-1941", _BODY]
+    # a line left open (a joining word, a comma) still runs on across the blank line
+    assert "\n\n" not in normalise(f"The pact was signed by the\n\n{_BODY}").text
