@@ -6,6 +6,7 @@ interleaved pairs with it (marker, bare, marker, bare, ...) and the medians of -
 pairs are compared: the machine this runs on is shared, and one run of the same work can
 be much slower than the next, so single runs say little. Wall time is measured around
 each process; peak memory is that process's own maximum resident set (``os.wait4``).
+marker's modules are byte-compiled first, as installing marker does.
 
 Modes:
 
@@ -153,6 +154,10 @@ def main() -> int:
     parser.add_argument("--importtime", action="store_true")
     opts = parser.parse_args()
     pairs = 1 if opts.smoke else opts.pairs
+    # marker's modules byte-compiled, as installing it does (spaCy's already are): a
+    # checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile them on every run.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "marker")],
+                   check=True, stdout=subprocess.DEVNULL)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     missed = []

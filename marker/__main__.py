@@ -1,5 +1,5 @@
 """``python -m marker``."""
 
-from .cli import main
+from .cli import entry
 
-main(prog_name="marker")
+entry()

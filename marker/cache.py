@@ -31,7 +31,8 @@ FORMAT = "marker.cache/1"
 _KEY = "_key"
 _DIGEST = "_digest"
 # The modules whose code decides what is compiled: a change to any of them is a new key.
-_SOURCES = ("cache.py", "topic.py", "evidence/__init__.py", "stopwords.py", "linking.py")
+_SOURCES = ("cache.py", "topic.py", "evidence/__init__.py", "evidence/communication.py",
+            "stopwords.py", "linking.py")
 
 
 def cache_dir() -> Path | None:

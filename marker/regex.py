@@ -31,19 +31,17 @@ def scanner(pattern: str, flags: int = 0, *, word_start: bool = False) -> re.Pat
     ``word_start`` is the caller's word that every match begins a word (a letter or digit
     with none before it); a pattern opening with ``\b`` says so itself. A word boundary
     is then tested first: inside a word it fails at once, where a letter the look-ahead
-    allows would send the engine into the pattern."""
-    first = first_characters(pattern, flags)
+    allows would send the engine into the pattern.
+
+    The pattern is parsed once here and compiled once (with its guard): compiling the
+    date and claim rules is most of what importing marker costs."""
+    items = _parse(pattern, flags)
+    first = _first_characters(items)
     if first is None:
         return re.compile(pattern, flags)
-    lead = r"\b" if word_start or _opens_with_boundary(pattern, flags) else ""
+    opens_with_boundary = bool(items) and items[0] == (_c.AT, _c.AT_BOUNDARY)
+    lead = r"\b" if word_start or opens_with_boundary else ""
     return re.compile(f"{lead}(?=[{first}])(?:{pattern})", flags)
-
-
-def _opens_with_boundary(pattern: str, flags: int) -> bool:
-    if _parser is None:
-        return False
-    items = _parser.parse(pattern, flags).data
-    return bool(items) and items[0] == (_c.AT, _c.AT_BOUNDARY)
 
 
 def first_characters(pattern: str, flags: int = 0) -> str | None:
@@ -51,12 +49,25 @@ def first_characters(pattern: str, flags: int = 0) -> str | None:
     start with, or None when that is any character, the pattern can match the empty
     string, or it uses something this reading does not follow (back-references,
     conditionals, inline flags)."""
+    return _first_characters(_parse(pattern, flags))
+
+
+def _parse(pattern: str, flags: int) -> list[tuple[object, object]] | None:
+    """``re``'s parse of the pattern, or None when there is no parser to use or the
+    pattern sets flags of its own (an inline "(?x)" must stay at the very start)."""
     if _parser is None:
         return None
-    if re.compile(pattern, flags).flags != re.compile("", flags).flags:
-        return None  # inline flags such as "(?x)" must stay at the very start
+    parsed = _parser.parse(pattern, flags)
+    if parsed.state.flags != _parser.parse("", flags).state.flags:
+        return None
+    return parsed.data
+
+
+def _first_characters(items: list[tuple[object, object]] | None) -> str | None:
+    if items is None:
+        return None
     try:
-        chars, nullable = _first(_parser.parse(pattern, flags).data)
+        chars, nullable = _first(items)
     except _Unknown:
         return None
     if nullable or not chars:

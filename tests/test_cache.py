@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from marker import cache, evidence
+from marker import cache, evidence, nlp
 from marker import topic as topic_module
+from marker.evidence import communication
 from marker.pipeline import mark_file
 from marker.render import render
 from marker.stopwords import ENGLISH_STOP_WORDS
@@ -36,6 +37,7 @@ def _forget() -> None:
     """Drop what this process keeps, so the next load reads the cache (or compiles)."""
     topic_module._load_cached.cache_clear()
     evidence._MODELS.clear()
+    communication._SPELLINGS.clear()
 
 
 def _entries(folder: Path, kind: str) -> list[Path]:
@@ -60,7 +62,7 @@ def test_reports_are_identical_cold_warm_and_without_a_cache(
         return render(report, "json"), render(report, "html")
 
     cold = reports()
-    assert _entries(cache_dir, "topic") and _entries(cache_dir, "model")
+    assert all(_entries(cache_dir, kind) for kind in ("topic", "model", "spelling"))
     _forget()
     warm = reports()
     _forget()
@@ -80,6 +82,29 @@ def test_the_model_read_from_the_cache_reads_an_essay_as_the_fitted_one(cache_di
     for a, b in zip(fitted.read(texts), cached.read(texts), strict=True):
         assert np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object)) \
             if isinstance(a, list) else np.array_equal(a, b)
+
+
+def test_the_spelling_read_from_the_cache_is_the_built_one(topic, cache_dir: Path) -> None:
+    built = communication.Spelling.build(topic)
+    communication.spelling(topic)  # builds and saves
+    [entry] = _entries(cache_dir, "spelling")
+    _forget()
+    cached = communication.spelling(topic)
+    assert (cached.known, cached.always, cached.names) == (built.known, built.always,
+                                                           built.names)
+    assert "litvinov" in cached.names and "goverment" not in cached.known
+    for word in ("goverment", "treatys", "zzzzzzz", "litvinof"):
+        assert cached.near_miss(word) == built.near_miss(word)
+    # An entry that verifies (its own key and digest) but does not hold what Spelling
+    # wrote is built again, not half-loaded.
+    info = nlp.model_info(topic)
+    key = cache.entry_key("spelling", topic.sha256, info["model_package"], info["model_version"])
+    assert entry.name == f"spelling-{key[:32]}.npz"
+    cache.write("spelling", key, {name: np.frombuffer(b"a b", dtype=np.uint8)
+                                  for name in ("known", "always", "names", "buckets")})
+    _forget()
+    again = communication.spelling(topic)
+    assert again.known == built.known and again.near_miss("goverment")
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "not a zip",

@@ -123,6 +123,25 @@ def test_python_dash_m_version(run_marker, tmp_path: Path) -> None:
     assert done.stdout.decode().strip() == f"marker, version {__version__}"
 
 
+def test_a_marking_process_ends_early_with_everything_written(run_marker, tmp_path: Path,
+                                                             cli: CliRun) -> None:
+    """mark and check end their process without tearing down the pipeline: what they
+    wrote (a file, stdout, stderr) is whole, and a failure still ends the ordinary way."""
+    essay = tmp_path / "essay.txt"
+    shutil.copy(SAMPLE, essay)
+    done = run_marker("mark", str(essay), "-f", "json", "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    in_process = json.loads(ok(cli("mark", str(essay), "-f", "json", "-o", "-")).stdout)
+    assert json.loads(done.stdout) == in_process
+    done = run_marker("check", str(essay), "-o", "draft.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode().strip() == f"full report: {Path('draft.html')}"
+    assert done.stdout.decode().rstrip().splitlines()  # the summary, whole
+    assert (tmp_path / "draft.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    done = run_marker("mark", str(tmp_path / "missing.txt"), cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.decode().startswith("marker: ")
+
+
 @pytest.mark.parametrize("command", [[], ["mark"], ["topic"], ["topic", "check"]])
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help_on_every_command(cli: CliRun, command: list[str], flag: str) -> None:

@@ -15,6 +15,7 @@ content mark.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from typing import TYPE_CHECKING, Any
@@ -191,7 +192,8 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
     """Slips a teacher marks in the margin: a name or a sentence without its capital, a
     contraction without its apostrophe, a word of speech. (start, end, text, kind)."""
     out = []
-    always, names = capitalised_words(essay.topic)
+    words = spelling(essay.topic)
+    always, names = words.always, words.names
     for ent in essay.doc.ents:
         if not ent.text.islower():
             continue
@@ -243,7 +245,8 @@ def _verbless(sent: Any) -> bool:
 def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
     """Lower-case words the word list and the topic do not know but that are one slip away
     from a word the list does know; names and unfamiliar terms ("kulaks") are never flagged."""
-    known = vocabulary(essay.topic)
+    words = spelling(essay.topic)
+    known = words.known
     out = []
     for _, sent in essay.sentences():
         for tok in sent:
@@ -257,35 +260,12 @@ def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
                 continue
             if tok.lemma_.lower() in known or _inflected(word, known):
                 continue
-            if _near_miss(word):
+            if words.near_miss(word):
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text))
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _near_miss(word: str) -> bool:
-    """A known word of about the same length is this close: a slip, not an unknown term
-    (cached: difflib is slow, and a class repeats its words)."""
-    import difflib
-
-    buckets = _buckets()
-    candidates = [c for n in (len(word) - 1, len(word), len(word) + 1)
-                  for c in buckets.get((word[0], n), ())]
-    return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=_NEAR))
-
-
 _NEAR = 0.8  # difflib ratio: "goverment"/"government" 0.95, "kulaks"/"kulak"-less list none
-
-
-@functools.lru_cache(maxsize=1)
-def _buckets() -> dict[tuple[str, int], tuple[str, ...]]:
-    """The word list grouped by first letter and length, so near misses are quick to find."""
-    groups: dict[tuple[str, int], list[str]] = {}
-    for word in sorted(_word_list()):
-        if word.isalpha():
-            groups.setdefault((word[0], len(word)), []).append(word)
-    return {key: tuple(words) for key, words in groups.items()}
-
 
 _ENDINGS = (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""),
             ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
@@ -305,6 +285,116 @@ def _inflected(word: str, known: frozenset[str]) -> bool:
     if "-" in word:
         return all(part in known or _inflected(part, known) for part in word.split("-") if part)
     return False
+
+
+class Spelling:
+    """What the spelling and capital checks know for one topic and model.
+
+    ``known``: the English word list (WordNet lemmas and irregular forms from the spaCy
+    model's lemmatizer tables) plus every word of the topic's material and knowledge names.
+    ``always``: words the topic's material writes only with a capital (twice or more, not
+    just at a sentence's start), in lower case ("british", "soviet", "council"); ``names``:
+    those of them that are names only, not English words or their inflections ("litvinov",
+    "comintern"). Written in lower case in an essay a name is a slip of capitals; a word
+    like "british" is one only where the parser reads it as a nationality.
+
+    Building this takes a tenth of a second, longer than most of the marking, and depends
+    only on the topic and the model: it is kept in the compiled cache as text.
+    """
+
+    def __init__(self, known: frozenset[str], always: frozenset[str], names: frozenset[str],
+                 buckets: dict[str, str]) -> None:
+        self.known, self.always, self.names = known, always, names
+        self._buckets = buckets  # "a\t7" -> the list's 7-letter words in a, space-separated
+        self._near: dict[str, bool] = {}
+
+    def near_miss(self, word: str) -> bool:
+        """A known word of about the same length is this close: a slip, not an unknown term
+        (remembered: difflib is slow, and a class repeats its words)."""
+        found = self._near.get(word)
+        if found is None:
+            import difflib
+
+            candidates = [c for n in (len(word) - 1, len(word), len(word) + 1)
+                          for c in self._buckets.get(f"{word[0]}\t{n}", "").split()]
+            found = self._near[word] = bool(
+                difflib.get_close_matches(word, candidates, n=1, cutoff=_NEAR))
+        return found
+
+    @classmethod
+    def build(cls, topic: Topic) -> Spelling:
+        english = _word_list()
+        texts = topic_material(topic) + [name for name, *_ in topic.knowledge.all_names()]
+        extra: set[str] = set()
+        capital: dict[str, int] = {}
+        lower: set[str] = set()
+        for text in texts:
+            for match in _WORDS.finditer(text):
+                word = match[2]
+                extra.add(word.lower())
+                if word.islower():
+                    lower.add(word)
+                elif word[0].isupper() and word[1:].islower() and match[1] is None \
+                        and match.start(2) > 0:
+                    capital[word.lower()] = capital.get(word.lower(), 0) + 1
+        always = frozenset(w for w, n in capital.items()
+                           if n >= 2 and w not in lower and len(w) > 2 and "'" not in w)
+        names = frozenset(w for w in always if w not in english and not _inflected(w, english))
+        groups: dict[str, list[str]] = {}
+        for word in sorted(english):
+            if word.isalpha():
+                groups.setdefault(f"{word[0]}\t{len(word)}", []).append(word)
+        return cls(english | frozenset(extra), always, names,
+                   {key: " ".join(words) for key, words in groups.items()})
+
+    _LISTS = ("known", "always", "names")
+
+    def to_arrays(self) -> dict[str, Any]:
+        import numpy as np
+
+        def text(value: str) -> Any:
+            return np.frombuffer(value.encode("utf-8"), dtype=np.uint8)
+
+        arrays = {name: text("\n".join(sorted(getattr(self, name)))) for name in self._LISTS}
+        arrays["buckets"] = text("\n".join(f"{k}\t{v}" for k, v in sorted(self._buckets.items())))
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, Any]) -> Spelling:
+        """Raises KeyError or ValueError (not UTF-8, a bucket line without its fields) when
+        the arrays are not what :meth:`to_arrays` wrote."""
+        lists = [frozenset(arrays[name].tobytes().decode("utf-8").split("\n"))
+                 for name in cls._LISTS]
+        buckets = {}
+        for line in arrays["buckets"].tobytes().decode("utf-8").split("\n"):
+            letter, length, words = line.split("\t")
+            buckets[f"{letter}\t{length}"] = words
+        return cls(*lists, buckets)
+
+
+_WORDS = re.compile(r"(^|[.;:!?]\s+|\n)?([A-Za-z][A-Za-z'-]*)")
+_SPELLINGS: dict[str, Spelling] = {}
+
+
+def spelling(topic: Topic) -> Spelling:
+    """The topic's spelling knowledge, once per process: from the compiled cache (keyed by
+    the topic, the model and its version), or built and saved there."""
+    found = _SPELLINGS.get(topic.sha256)
+    if found is None:
+        from .. import cache, nlp
+
+        info = nlp.model_info(topic)
+        key = cache.entry_key("spelling", topic.sha256, info["model_package"],
+                              info["model_version"])
+        arrays = cache.read("spelling", key)
+        if arrays is not None:
+            with contextlib.suppress(KeyError, ValueError, UnicodeDecodeError):
+                found = Spelling.from_arrays(arrays)
+        if found is None:
+            found = Spelling.build(topic)
+            cache.write("spelling", key, found.to_arrays())
+        _SPELLINGS[topic.sha256] = found
+    return found
 
 
 @functools.lru_cache(maxsize=4)
@@ -327,51 +417,3 @@ def _word_list() -> frozenset[str]:
             else:
                 words.update(x.lower() for x in entries)
     return frozenset(words)
-
-
-_CAPITALISED: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-_WORDS = re.compile(r"(^|[.;:!?]\s+|\n)?([A-Za-z][A-Za-z'-]*)")
-
-
-def capitalised_words(topic: Topic) -> tuple[frozenset[str], frozenset[str]]:
-    """Words the topic's own material writes only with a capital (twice or more, not just
-    at a sentence's start), in lower case: all of them ("british", "soviet", "council"),
-    and those that are names only, not English words or their inflections ("litvinov",
-    "comintern", "rapallo"). Written in lower case in an essay a name is a slip of capitals;
-    a word like "british" is one only where the parser reads it as a nationality."""
-    found = _CAPITALISED.get(topic.sha256)
-    if found is None:
-        capital: dict[str, int] = {}
-        lower: set[str] = set()
-        texts = topic_material(topic) + [name for name, *_ in topic.knowledge.all_names()]
-        for text in texts:
-            for match in _WORDS.finditer(text):
-                word = match[2]
-                if word.islower():
-                    lower.add(word)
-                elif word[0].isupper() and word[1:].islower() and match[1] is None \
-                        and match.start(2) > 0:
-                    capital[word.lower()] = capital.get(word.lower(), 0) + 1
-        english = _word_list()
-        always = frozenset(w for w, n in capital.items()
-                           if n >= 2 and w not in lower and len(w) > 2 and "'" not in w)
-        names = frozenset(w for w in always if w not in english and not _inflected(w, english))
-        found = _CAPITALISED[topic.sha256] = (always, names)
-    return found
-
-
-_VOCABULARIES: dict[str, frozenset[str]] = {}
-
-
-def vocabulary(topic: Topic) -> frozenset[str]:
-    """The word list plus every word of the topic's material and knowledge names."""
-    known = _VOCABULARIES.get(topic.sha256)
-    if known is None:
-        import re
-
-        extra: set[str] = set()
-        texts = topic_material(topic) + [name for name, *_ in topic.knowledge.all_names()]
-        for text in texts:
-            extra.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text))
-        known = _VOCABULARIES[topic.sha256] = _word_list() | frozenset(extra)
-    return known
