@@ -13,11 +13,14 @@ an empty string, it turns the cache off.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+import sys
+import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,6 +101,47 @@ def write(kind: str, key: str, arrays: Mapping[str, np.ndarray]) -> None:
         atomic_write_bytes(folder / f"{kind}-{key[:32]}.npz", buffer.getvalue(), durable=False)
     except OSError:
         pass  # read-only or full: the next run compiles again, nothing is lost
+
+
+_AHEAD: dict[str, int] = {}  # entry key -> the child process making it
+
+
+def make_ahead(kind: str, key: str, build: Callable[[], Mapping[str, np.ndarray]]) -> None:
+    """Start making a missing entry in a child process while this one goes on.
+
+    A cold first run spends most of its extra time importing scikit-learn and fitting;
+    on a machine with a second core a forked child does that while the parent loads
+    spaCy and reads the essay. The child only writes the entry (atomically, as
+    :func:`write` always does) and ends; the parent waits for it with :func:`wait` and
+    then reads the entry like any other, verified. Nothing is started where forking is
+    unsafe or unavailable (threads running, not Linux), when the cache is turned off or
+    the entry is already there: the caller then makes it itself, as it always could.
+    """
+    folder = cache_dir()
+    if (folder is None or key in _AHEAD or not hasattr(os, "fork")
+            or not sys.platform.startswith("linux") or threading.active_count() > 1
+            or (folder / f"{kind}-{key[:32]}.npz").exists()):
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: make the entry, say nothing, end without the parent's cleanup
+        status = 1
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            write(kind, key, build())
+            status = 0
+        finally:
+            os._exit(status)
+    _AHEAD[key] = pid
+
+
+def wait(key: str) -> None:
+    """Wait for the child :func:`make_ahead` started for ``key``, if there is one."""
+    pid = _AHEAD.pop(key, None)
+    if pid is not None:
+        with contextlib.suppress(ChildProcessError, InterruptedError):
+            os.waitpid(pid, 0)
 
 
 def _digest(arrays: Mapping[str, np.ndarray]) -> str:

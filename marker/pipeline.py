@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from . import nlp
 from .claims.frame import checked_claims
 from .errors import MarkerError
+from .evidence import fit_ahead
 from .normalise import Normalised, looks_english, normalise
 from .read import Submission, _shown, read_path, text_submission
 from .report import Entity, InputInfo, Report
@@ -46,6 +47,7 @@ def mark_submission(sub: Submission, *, topic: Topic | str | None = None,
     topic = _topic(topic)
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     norm = prepare(sub, force=force)
+    fit_ahead(topic)  # a first run: the model is fitted on the other core during analysis
     doc = nlp.analyse(norm.text, topic)
     return build_report(sub, norm, doc, topic, rubric=rubric, calibration=calibration)
 

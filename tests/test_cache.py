@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,54 @@ def test_the_spelling_read_from_the_cache_is_the_built_one(topic, cache_dir: Pat
     _forget()
     again = communication.spelling(topic)
     assert again.known == built.known and again.near_miss("goverment")
+
+
+fork_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                               reason="models are fitted ahead in a forked child on Linux only")
+
+
+@fork_only
+def test_a_model_fitted_ahead_by_a_child_is_the_one_fitted_here(cache_dir: Path) -> None:
+    topic = load_topic(MINI)
+    fitted = evidence.TopicModel.fit(topic)
+    key = cache.entry_key("model", topic.sha256)
+    evidence.fit_ahead(topic)
+    assert key in cache._AHEAD  # a child is fitting it
+    model = evidence.topic_model(topic)  # waits for the child, reads its entry
+    assert key not in cache._AHEAD and _entries(cache_dir, "model")
+    assert list(model.stems) == list(fitted["stems"])
+    assert np.array_equal(model.components, fitted["components"])
+    evidence.fit_ahead(topic)  # in memory now: nothing started
+    assert key not in cache._AHEAD
+
+
+@fork_only
+def test_a_child_that_fails_costs_only_time(cache_dir: Path) -> None:
+    def broken() -> dict[str, np.ndarray]:
+        raise RuntimeError("no model today")
+
+    cache.make_ahead("model", "k" * 64, broken)
+    assert "k" * 64 in cache._AHEAD
+    cache.wait("k" * 64)
+    assert cache.read("model", "k" * 64) is None and not _entries(cache_dir, "model")
+    cache.make_ahead("model", "k" * 64, lambda: {"x": np.arange(3)})
+    cache.wait("k" * 64)
+    assert list(cache.read("model", "k" * 64)["x"]) == [0, 1, 2]
+
+
+def test_nothing_is_forked_while_threads_run_or_the_cache_is_off(
+        cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        cache.make_ahead("model", "t" * 64, lambda: {"x": np.arange(3)})
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setenv(cache.CACHE_ENV, "")
+    cache.make_ahead("model", "u" * 64, lambda: {"x": np.arange(3)})
+    assert not cache._AHEAD
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "not a zip",

@@ -568,12 +568,24 @@ def topic_model(topic: Topic) -> TopicModel:
         from .. import cache
 
         key = cache.entry_key("model", topic.sha256)
+        cache.wait(key)
         arrays = cache.read("model", key)
         if arrays is None or not _usable(arrays):
             arrays = TopicModel.fit(topic)
             cache.write("model", key, arrays)
         model = _MODELS[topic.sha256] = TopicModel(topic, arrays)
     return model
+
+
+def fit_ahead(topic: Topic) -> None:
+    """Have the topic's model fitted in a child process, if it is in neither this
+    process nor the compiled cache (see ``cache.make_ahead``): :func:`topic_model` then
+    reads what the child saved instead of importing scikit-learn and fitting here."""
+    if topic.sha256 not in _MODELS:
+        from .. import cache
+
+        cache.make_ahead("model", cache.entry_key("model", topic.sha256),
+                         lambda: TopicModel.fit(topic))
 
 
 def _usable(arrays: Mapping[str, np.ndarray]) -> bool:
