@@ -114,6 +114,8 @@ if not Doc.has_extension("essay_text"):  # Doc.text, joined once here for the la
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A word as compared: lower case, no accents, one kind of apostrophe and dash."""
+    if text.isascii():  # most words: nothing to decompose or transliterate
+        return text.translate(_FOLD).lower()
     text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.translate(_FOLD).lower()
@@ -121,8 +123,10 @@ def fold(text: str) -> str:
 
 def norm(text: str) -> str:
     """The comparison form of a name: folded, single spaces, no leading 'the'."""
-    text = re.sub(r"\s+", " ", fold(text)).strip()
-    return re.sub(r"^the ", "", text)
+    return _SPACES.sub(" ", fold(text)).strip().removeprefix("the ")
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
