@@ -24,37 +24,36 @@ Targets (issue 21): warm <= 1.3 x the bare run, cold <= 2 x; on a warm cache, pe
 --importtime also prints the cumulative import time of the heaviest top-level packages
 in a warm ``marker mark`` (``python -X importtime``).
 
-Findings (issue 21, December 2026, a 2-core machine shared with other work, so every
-process ran 1.5-1.8 x slower than on the quiet machine of the issue; medians of
-interleaved pairs, the bare run measured beside each):
+Findings (issue 21, December 2026, a 2-core machine; medians of interleaved pairs with the
+bare run measured beside each; marker byte-compiled):
 
-    sample essay                  before (main, 5 pairs)  after (7 pairs)
-    marker mark, warm cache       3.51 x, 300 MiB         1.55 x, 181 MiB (+24 over bare)
-    marker check, warm cache      3.63 x, 300 MiB         1.49 x, 181 MiB (+24)
-    marker mark, empty cache      3.58 x, 300 MiB         2.75 x, 265 MiB (+108)
-    marker check, empty cache     3.65 x, 300 MiB         2.67 x, 265 MiB (+108)
-    (bare spaCy: 1.8-2.0 s and 157 MiB in both; warm runs of other sessions gave 1.71 x
-    and 1.85 x on a busier machine)
+    sample essay                  first pass (5 pairs)      now (7 pairs)
+    marker mark, warm cache       1.64 x, 181 MiB (+24)     1.24 x, 180 MiB (+23)
+    marker check, warm cache      1.53 x, 182 MiB (+24)     1.27 x, 181 MiB (+24)
+    marker mark, empty cache      2.76 x, 266 MiB (+109)    1.63 x, 185 MiB (+28)
+    marker check, empty cache     2.73 x, 266 MiB (+108)    1.67 x, 184 MiB (+27)
+    (bare spaCy: 1.5-1.6 s and 157 MiB; before the compiled topic, 3.5 x and 300 MiB)
 
     import time, warm `marker mark`     before ms   after ms
-    scikit-learn (with scipy, numpy)      1406          0
-    spacy                                  966        769
-    marker.pipeline (read, claims, ...)    568        303   docx/pypdf/odfdo now lazy
-    numpy                                (in sklearn)  126
-    marker.calibrate / .calibration        124         10
-    marker.render                           56         10   Jinja2, css-inline lazy
-    all top-level imports                 3252       1355
+    scikit-learn (with scipy, numpy)      1406          0   fitted once, in a child
+    spacy                                  966        681
+    marker.pipeline (read, claims, ...)    568        146   readers lazy, rules parsed once
+    numpy                                (in sklearn)   56
+    marker.calibrate / .calibration        124          8
+    marker.render                           56          2   Jinja2, css-inline lazy
+    marker.cli                              --         37
 
-Where the start-up went: reading and validating the topic's YAML in Python (1.2 s:
-now libyaml, and skipped altogether when the compiled topic is cached), importing
-scikit-learn and fitting the TF-IDF/LSA model (1.4 s + 0.3 s: now numpy arrays from the
-cache), the linker's 6,500 PhraseMatcher pattern Docs (0.5 s: now a dict of word tuples
-whose tokenisation is cached), the Word/PDF/ODT readers (0.2 s: imported by their format).
-What is left above the bare run on a warm cache is marker's own work on the essay and
-its modules: importing marker (0.3 s; the claim extractors' and dates' regexes), the
-claims and evidence (0.6 s, of which the misspelling word list and buckets 0.25 s and
-the quotation patterns 0.2 s are rebuilt on every run), the linker 0.15 s, the HTML
-0.1 s. Those are the next steps towards 1.3 x; memory is within its target.
+Where the start-up went, and what was done: reading and validating the topic's YAML (1.2
+s: libyaml, and skipped when the compiled topic is cached); importing scikit-learn and
+fitting the TF-IDF/LSA model (1.4 s + 0.3 s: numpy arrays from the cache; on a first run
+a forked child fits while the parent loads spaCy, so the import leaves the critical
+path); the linker's 6,500 pattern Docs (0.5 s: word tuples cached); the spelling word
+list, vocabulary and near-miss buckets (0.11 s: cached as text); the Word/PDF/ODT readers
+(imported by their format); each date and claim rule parsed four times to guard it (now
+once); and the interpreter's teardown of the pipeline and topic after the report is
+written (0.22 s, as long as the analysis: mark and check now end the process at once,
+their output flushed). What is left above the bare run on a warm cache is marker's own
+work on the essay (claims 0.06 s, marks 0.14 s, HTML 0.05 s) and its imports.
 """
 
 from __future__ import annotations
