@@ -550,7 +550,7 @@ def _merge_ranges(spans: list[DateSpan], text: str, norm: str) -> list[DateSpan]
 
 
 _QTY = (
-    r"a\s+few|a\s+couple\s+of|couple\s+of|a\s+number\s+of|several|many|some|an|a|one|two|three"
+    r"half\s+an?|a\s+few|a\s+couple\s+of|couple\s+of|a\s+number\s+of|several|many|some|an|a|one|two|three"
     r"|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|[0-9]{1,3}"
 )
@@ -687,8 +687,9 @@ def iso_span(iso: str) -> tuple[date, date]:
 
 # ---------------------------------------------------------------------------- relative
 
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_NUMBERS: dict[str, float] = {
+    "half a": 0.5, "half an": 0.5, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -770,8 +771,9 @@ def _r_quantity(m: re.Match[str], _norm: str) -> _Rel:
     anchor = "optional" if direction in ("after", "before", "prior to") else "none"
     qty = " ".join((m.group("qty") or "").lower().split())
     count = _NUMBERS.get(qty) or (int(qty) if qty.isdigit() else None)
-    years = count if m.group("unit").lower().startswith("year") and not m.group("qual") \
-        else None
+    whole = count is not None and float(count).is_integer()  # "half a year" is no calendar year
+    years = int(count) if whole and m.group("unit").lower().startswith("year") \
+        and not m.group("qual") else None
     if direction in _BACKWARD:
         return _Rel("before", -hi, -lo, anchor, years=-years if years else None)
     return _Rel("after", lo, hi, anchor, years=years)

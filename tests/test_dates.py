@@ -323,13 +323,20 @@ RELATIVES = [
     ("the year after Munich", "the year after Munich", "following_year", (1, 365), "Munich"),
     ("Following Munich, Stalin", "Following Munich", "after", (0, 10_000), "Munich"),
     ("a year after 1938", "a year after 1938", "after", (330, 400), "1938"),
+    # a fraction of a unit is that fraction, not one whole unit ("half a year" is no year)
+    ("half a year before the invasion", "half a year before the invasion", "before",
+     (-200, -170), "the invasion"),
+    ("Half an hour", None, None, None, None),
 ]
 
 
 @pytest.mark.parametrize(("sentence", "text", "kind", "inside", "anchor"), RELATIVES)
-def test_relative_forms(sentence: str, text: str, kind: str, inside: tuple[int, int],
-                        anchor: str | None) -> None:
+def test_relative_forms(sentence: str, text: str | None, kind: str | None,
+                        inside: tuple[int, int] | None, anchor: str | None) -> None:
     rels = find_relative(sentence)
+    if text is None:
+        assert rels == []
+        return
     assert len(rels) == 1, rels
     rel = rels[0]
     assert (rel.text, rel.kind, rel.anchor_text) == (text, kind, anchor)

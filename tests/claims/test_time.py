@@ -228,10 +228,12 @@ def test_years_later_beside_an_after_phrase(text: str, verdict: str) -> None:
 @pytest.mark.parametrize("text, verdict", [
     # "which followed ..." hung by the parser on the state in "with Austria": a state does
     # not follow, the event the phrase is on does
-    ("Hitler's Anschluss with Austria, which followed soon after Munich, was a shock.",
-     "contradicted"),
-    ("Hitler's Anschluss with Austria, which came six months before Munich, was a shock.",
-     "supported"),
+    ("Germany's Anschluss with Austria, which came a few weeks after the Munich Agreement, "
+     "worried Litvinov.", "contradicted"),
+    ("Nazi Germany's Anschluss with Austria, which took place months before Munich, "
+     "frightened Stalin.", "supported"),
+    ("Germany's Anschluss with Austria, which happened half a year before the Munich "
+     "Agreement, worried Litvinov.", "supported"),  # half a year is not one year
 ])
 def test_a_timing_clause_on_an_events_phrase_is_the_events(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in about(text, "anschluss")}
