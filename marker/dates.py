@@ -730,15 +730,17 @@ _QUAL = (
 )
 
 
-def _duration(qty: str | None, unit: str, qual: str | None) -> tuple[int, int]:
-    """Generous bounds, in days, for "two years", "a few months", "nearly a year"."""
+def _duration(qty: str | None, unit: str, qual: str | None,
+              half: bool = False) -> tuple[int, int]:
+    """Generous bounds, in days, for "two years", "a few months", "nearly a year";
+    ``half`` adds half a unit ("two and a half years", "a year and a half")."""
     qty_key = " ".join((qty or "").lower().split())
     if not qty_key:
         q0, q1 = 1, 9  # "within weeks"
     elif qty_key in _VAGUE:
         q0, q1 = _VAGUE[qty_key]
     else:
-        q0 = q1 = _NUMBERS.get(qty_key) or int(qty_key)
+        q0 = q1 = (_NUMBERS.get(qty_key) or int(qty_key)) + (0.5 if half else 0)
     unit = unit.lower().rstrip("s")
     per, (share, floor) = _UNIT_DAYS[unit], _UNIT_SLACK[unit]
     n0, n1 = q0 * per, q1 * per
@@ -764,14 +766,18 @@ class _Rel:
 _BACKWARD = {"earlier", "before", "previously", "beforehand", "prior to"}
 
 
-def _r_quantity(m: re.Match[str], _norm: str) -> _Rel:
+def _r_quantity(m: re.Match[str], _norm: str) -> _Rel | None:
     """ "two years later", "about four months after the revolution", "a week earlier"."""
-    lo, hi = _duration(m.group("qty"), m.group("unit"), m.group("qual"))
+    half = bool(m.group("half1") or m.group("half2"))
+    if half and " ".join(m.group("qty").lower().split()) in _VAGUE:
+        return None  # "a few and a half years": no reading
+    lo, hi = _duration(m.group("qty"), m.group("unit"), m.group("qual"), half)
     direction = " ".join(m.group("dir").lower().split())
     anchor = "optional" if direction in ("after", "before", "prior to") else "none"
     qty = " ".join((m.group("qty") or "").lower().split())
     count = _NUMBERS.get(qty) or (int(qty) if qty.isdigit() else None)
-    whole = count is not None and float(count).is_integer()  # "half a year" is no calendar year
+    # "half a year", "a year and a half" are no count of calendar years
+    whole = count is not None and float(count).is_integer() and not half
     years = int(count) if whole and m.group("unit").lower().startswith("year") \
         and not m.group("qual") else None
     if direction in _BACKWARD:
@@ -864,7 +870,9 @@ def _relrule(pattern: str, build: Callable[[re.Match[str], str], _Rel | None]) -
 
 
 _REL_RULES: tuple[_RelRule, ...] = (
-    _relrule(rf"\b{_QUAL}(?P<qty>{_QTY})\s+(?P<unit>{_UNIT})\s+(?P<dir>later|earlier|afterwards?"
+    # "two years later", "two and a half years after", "a year and a half before"
+    _relrule(rf"\b{_QUAL}(?P<qty>{_QTY})(?P<half1>\s+and\s+a\s+half)?\s+(?P<unit>{_UNIT})"
+             r"(?P<half2>\s+and\s+a\s+half)?\s+(?P<dir>later|earlier|afterwards?"
              r"|after|before|previously|beforehand|prior\s+to|thereafter)\b", _r_quantity),
     _relrule(rf"\bwithin\s+(?:(?P<qty>{_QTY})\s+)?(?P<unit>{_UNIT})\b(?:\s+(?P<of>of)\b)?",
              _r_within),

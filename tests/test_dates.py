@@ -327,6 +327,9 @@ RELATIVES = [
     ("half a year before the invasion", "half a year before the invasion", "before",
      (-200, -170), "the invasion"),
     ("Half an hour", None, None, None, None),
+    ("two and a half years after the revolution", "two and a half years after the revolution",
+     "after", (880, 940), "the revolution"),
+    ("a year and a half later, Stalin", "a year and a half later", "after", (520, 580), None),
 ]
 
 

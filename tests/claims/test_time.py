@@ -240,6 +240,18 @@ def test_a_timing_clause_on_an_events_phrase_is_the_events(text: str, verdict: s
 
 
 @pytest.mark.parametrize("text, verdict", [
+    # "and a half" is part of the distance: it is checked, never dropped to a bare "after"
+    ("A year and a half after the Munich Agreement, the Nazi-Soviet Pact was signed.",
+     "contradicted"),
+    ("Two and a half years after the Munich Agreement, Germany invaded the Soviet Union.",
+     "supported"),
+    ("The Winter War ended about a year and a half after the Munich conference.", "supported"),
+])
+def test_a_distance_with_a_half(text: str, verdict: str) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == {verdict}
+
+
+@pytest.mark.parametrize("text, verdict", [
     ("In August 1939 Stalin signed the Nazi-Soviet Pact. Straight after that he replaced "
      "Litvinov with Molotov.", "contradicted"),
     ("Stalin replaced Litvinov with Molotov in May 1939. After that, he signed the "
