@@ -50,7 +50,8 @@ def verify(claim: Claim, knowledge: Knowledge) -> Verdict:
     alternatives = claim.detail.get("alternatives")
     if not alternatives:
         return _capitalised(check(claim, knowledge))
-    verdicts = [check(dataclasses.replace(claim, subject=a), knowledge) for a in alternatives]
+    verdicts = [dataclasses.replace(check(dataclasses.replace(claim, subject=a), knowledge),
+                                    subject=a) for a in alternatives]
     return _first_fitting(verdicts, alternatives, claim, knowledge)
 
 

@@ -181,7 +181,11 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
                        if d.slot == "place" and d.status == CONTRADICTS)
     corrections.extend(f"{d.expected}." for d in details
                        if d.slot == "relative" and d.status == CONTRADICTS and d.expected)
-    sources = list(dict.fromkeys(s for _, v in group for s in v.sources))
+    # The event the verdict is about: of several readings of the words ("Germany invaded
+    # the Soviet Union": 1918 or 1941), the one that decided it, and only its sources.
+    subject = lead.subject or first.subject
+    sources = list(dict.fromkeys(s for c, v in group for s in v.sources
+                                 if v.subject is None or v.subject == subject))
     return _settle({
         "id": "",
         "text": ctx.text[start:end],
@@ -189,7 +193,7 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
         "end": end,
         "kind": lead_claim.kind,
         "kinds": list(dict.fromkeys(c.kind for c, _ in group)),
-        "subject": first.subject,
+        "subject": subject,
         "refs": list(dict.fromkeys(r for c, _ in group for r in c.refs)),
         "stated": lead_claim.stated,
         "inherited": lead_claim.inherited,

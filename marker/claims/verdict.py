@@ -25,3 +25,4 @@ class Verdict:
     note: str | None = None
     details: tuple[Detail, ...] = ()  # when a check settles several details at once
     wrong: str | None = None  # the one slot found wrong when the rest of the claim is right
+    subject: str | None = None  # of a claim with alternative readings: the one that decided

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from marker.topic import DEFAULT_TOPIC, load_topic
+
 from .helpers import about, claims_of, details
 
 
@@ -111,3 +113,20 @@ def test_a_title_with_a_stated_year_is_checked_on_the_deeds_day(text: str,
                                                                  verdict: str) -> None:
     office = [c for c in claims_of(text) if c["kind"] == "office"]
     assert office and office[0]["verdict"] == verdict, office
+
+
+@pytest.mark.parametrize("text, subject, other", [
+    ("Two and a half years after the Munich Agreement, Germany invaded the Soviet Union.",
+     "operation_barbarossa", "german_offensive_february_1918"),
+    ("Germany invaded the Soviet Union in 1939.", "operation_barbarossa",
+     "german_offensive_february_1918"),
+])
+def test_a_claim_is_about_the_reading_that_decided_it(text: str, subject: str,
+                                                      other: str) -> None:
+    """Words with two readings (Germany invading in 1918 and in 1941): the claim, its
+    sources and the class summary's row are the reading the verdict rests on."""
+    [claim] = claims_of(text)
+    assert claim["subject"] == subject and other in claim["refs"]
+    knowledge = load_topic(DEFAULT_TOPIC).knowledge
+    assert set(claim["sources"]) >= set(knowledge.get(subject).sources)
+    assert not set(claim["sources"]) & set(knowledge.get(other).sources)
