@@ -1326,6 +1326,9 @@ def _aspect(doc: Doc, d: DateSpan, m: Mention | None = None) -> str:
     lemma = verb.lemma_.lower()
     if lemma in START_VERBS:
         return "start"
+    if lemma == "conclude" and ((verb.tag_ == "VBN" and verb.dep_ == "acl") or any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)):
+        return "whole"  # "the pact was concluded in 1939", "a treaty concluded in 1922": made
     if lemma in END_VERBS:
         return "end"
     if lemma in LASTING_VERBS and d.opened_by in UNTIL_WORDS:

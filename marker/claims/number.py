@@ -94,6 +94,7 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
     figures = list(getattr(ctx.knowledge, "figures", ()))
     linked = ctx.linked_in_paragraph(ctx.paragraph_of(sent.start_char))
     named_events = {m.kb_id for m in mentions if m.section == "events"}
+    people = any(m.section in ("people", "writers") for m in mentions)
     in_dates = [(d.start_char - base, d.end_char - base)
                 for d in ctx.dates_between(sent.start_char, sent.end_char)]
     numbers = [n for n in numbers if not any(a < n[1] and n[0] < b for a, b in in_dates)]
@@ -127,6 +128,10 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
                                      and fig.accepted.get("of") == of)
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
+            if fig.subject is not None and fig.subject not in named_events and people \
+                    and all(k.lower().rstrip("s") in _TIME_UNITS for k in fig.keywords):
+                continue  # how long a thing lasted, in a sentence about people that does not
+                # name the thing: "Chicherin was commissar for twelve years" is no pact's term
             if fig.subject is not None and fig.subject not in named_events and \
                     _kind(ctx, fig.subject) in SEPARATE_KINDS and any(
                     _kind(ctx, e) == _kind(ctx, fig.subject) for e in named_events):
@@ -165,6 +170,7 @@ _NOT_COUNTED = {"of", "per", "percent", "out", "to", "in", "and", "or", "more", 
 
 
 _UNSET: Any = object()
+_TIME_UNITS = frozenset({"day", "week", "month", "year", "decade"})
 # Words that make a number a loss: it is then checked only against a figure of losses.
 LOSS_WORDS = ("lost", "lose", "loses", "losing", "losses", "destroyed", "killed", "died",
               "dead", "casualties", "wounded", "shot down")

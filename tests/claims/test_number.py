@@ -87,3 +87,19 @@ def test_men_lost_in_a_war_are_its_losses(text: str, verdict: str) -> None:
 ])
 def test_men_lost_are_not_checked_when_unclear(text: str) -> None:
     assert all(c["verdict"] != "contradicted" for c in claims_of(text)), claims_of(text)
+
+
+@pytest.mark.parametrize("text, verdicts", [
+    # how long a person held office is no treaty's term, whatever the paragraph names
+    ("Chicherin was foreign commissar for twelve years and Litvinov for nine.",
+     {"unverifiable"}),
+    ("The Nazi-Soviet Pact was concluded in 1939. Litvinov had served for nine years.",
+     {"supported"}),
+    # a treaty's term, said of it or of 'it' just after naming it, is checked
+    ("The Nazi-Soviet Pact was signed for twenty years.", {"contradicted"}),
+    ("In August 1939 Stalin signed the Nazi-Soviet Pact. It was meant to last ten years.",
+     {"supported"}),
+])
+def test_a_term_of_years_belongs_to_what_the_sentence_is_about(text: str,
+                                                              verdicts: set[str]) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == verdicts

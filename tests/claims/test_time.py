@@ -261,3 +261,14 @@ def test_after_that_orders_against_the_event_before(text: str, verdict: str) -> 
     second = text[text.index(".") + 2:]
     assert [c["verdict"] for c in claims_of(text) if c["start"] >= text.index(second)] == [
         verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a treaty concluded is a treaty made; a war that concluded ended
+    ("The Nazi-Soviet Pact was concluded in 1939.", "supported"),
+    ("The Nazi-Soviet Pact was concluded in 1938.", "contradicted"),
+    ("The Winter War concluded in March 1940.", "supported"),
+    ("The Winter War concluded in 1939.", "contradicted"),
+])
+def test_concluded_is_made_of_a_treaty_and_ended_of_a_war(text: str, verdict: str) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == {verdict}
