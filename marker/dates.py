@@ -1011,6 +1011,27 @@ _YEARLESS = scanner(
 YEARLESS_YEAR = 1904  # a leap year: "29 February" is a day; checks give it the event's year
 
 
+_YEARLESS_MONTH = scanner(
+    r"\b(?:(?:in|by|until|till|since|during|from|that)(?:\s+(?:early|late|mid))?"
+    r"|(?:early|late)\s+in)[\s-]+(?P<m>January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\b(?!\s*,?\s*(?:[0-9]|in\s+[0-9]|of\s+[0-9]))", re.ASCII,
+    word_start=True,
+)
+
+
+def find_yearless_months(text: str) -> list[DateSpan]:
+    """Months written without a year after a word of time ("in May", "by late August"):
+    a time the sentence states that only its context dates. Capitalised, so "may" the verb
+    is never one; dated in YEARLESS_YEAR like :func:`find_yearless`."""
+    norm = text.translate(_NORMALISE)
+    out = []
+    for m in _YEARLESS_MONTH.finditer(norm):
+        first, last = _month_ends(YEARLESS_YEAR, _MONTHS.index(m.group("m").lower()[:3]) + 1)
+        out.append(DateSpan(first, last, "month", text[m.start("m"):m.end()], m.start("m"),
+                            m.end()))
+    return out
+
+
 def find_yearless(text: str) -> list[DateSpan]:
     """Days written without a year ("on 3 May"), dated in YEARLESS_YEAR: the year is the
     event's own (the student leaves it to the context), so only the day and month can be

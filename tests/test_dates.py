@@ -18,6 +18,7 @@ from marker.dates import (
     DateSpan,
     find_dates,
     find_relative,
+    find_yearless_months,
     iso_span,
     julian_to_gregorian,
     parse_date,
@@ -478,3 +479,18 @@ def _plain(pattern: re.Pattern[str]) -> re.Pattern[str]:
 ])
 def test_after_that_is_relative_to_what_was_last_told(text: str, expected: list) -> None:
     assert [(r.text, r.kind) for r in find_relative(text)] == expected
+
+
+@pytest.mark.parametrize("text, months", [
+    ("but in May Germany invaded", ["May"]),
+    ("by late August the talks had failed", ["August"]),
+    ("in mid-June the army moved", ["June"]),
+    ("in May 1939 Litvinov went", []),  # a date with its year is find_dates'
+    ("the USSR may join, in may", []),  # the verb, and no capital
+    ("in March, 1921", []),
+])
+def test_months_without_their_year(text: str, months: list[str]) -> None:
+    found = find_yearless_months(text)
+    assert [d.text for d in found] == months
+    assert all(text[d.start_char:d.end_char] == d.text and d.precision == "month"
+               for d in found)

@@ -30,6 +30,7 @@ from ..dates import (
     find_dates,
     find_relative,
     find_yearless,
+    find_yearless_months,
     resolve_relative,
 )
 from ..nlp import sentence, where
@@ -129,6 +130,13 @@ class _Context:
                 for variant, pattern, writer, written in _titles(self.topic)
                 if variant in low for m in pattern.finditer(low)
                 if _written_as_title(text, m.start(), m.end(), written, surnames)]
+
+    @functools.cached_property
+    def yearless_months(self) -> list[DateSpan]:
+        """"in May", "by late August": months without their year, outside every date."""
+        return [d for d in find_yearless_months(self.text) if not any(
+            o.start_char < d.end_char and d.start_char < o.end_char
+            for o in (*self.dates, *self.yearless))]
 
     @functools.cached_property
     def calendar_years(self) -> list[DateSpan]:

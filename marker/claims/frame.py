@@ -285,16 +285,28 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     first_at = min(c.start for c, _ in group)
     last_at = max(c.end for c, _ in group)
     dates = ctx.dates_between(lo, hi)
-    for d in dates:
-        if (0 <= first_at - d.end_char <= 12
-                and LISTED.fullmatch(text[d.end_char:first_at])) or (
+
+    def listed(d: Any) -> bool:
+        """"1936 and the Anschluss": two items of a list, not one's date."""
+        return (0 <= first_at - d.end_char <= 12
+                and LISTED.fullmatch(text[d.end_char:first_at]) is not None) or (
                 0 <= d.start_char - last_at <= 12
-                and LISTED.fullmatch(text[last_at:d.start_char])):
-            continue  # "1936 and the Anschluss": two items of a list
-        if _covers(ctx, inside, d.start_char, d.end_char):
+                and LISTED.fullmatch(text[last_at:d.start_char]) is not None)
+
+    for d in dates:
+        if not listed(d) and _covers(ctx, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char,
                          AGREES if _within_figures_event(knowledge, group, d) else UNCHECKED)
+    # "in May Germany invaded", "on 22 June": a day or month without its year is a time the
+    # clause states too. It agrees when it is the subject's own first day or month (the
+    # year is the context's); otherwise, unless a claim of its own checked it, it is not
+    # checked, and there is no tick.
+    for d in (*ctx.yearless, *ctx.yearless_months):
+        if lo <= d.start_char < hi and not listed(d) \
+                and _covers(ctx, inside, d.start_char, d.end_char):
+            yield Detail("time", d.text, d.start_char, d.end_char,
+                         AGREES if _on_its_first_day(knowledge, group, d) else UNCHECKED)
     claimed = [(c.start, c.end) for c, _ in group]
     claimed.extend((m.start_char, m.end_char) for m in mentions
                    if m.kb_id == group[0][0].subject)
@@ -383,6 +395,20 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
     yield from _circumstances(ctx, inside, run, group)
+
+
+def _on_its_first_day(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],
+                      yearless: Any) -> bool:
+    """A day or month without a year ("in November", "on 17 September") is the subject
+    event's: the month (and day, if given) on which it began, as the knowledge dates it."""
+    event = knowledge.get(group[0][0].subject or "")
+    when = getattr(event, "date", None)
+    if when is None or when.precision == "year":
+        return False
+    if yearless.precision == "day":
+        return when.precision == "day" and (when.start.month, when.start.day) == (
+            yearless.start.month, yearless.start.day)
+    return when.start.month == yearless.start.month
 
 
 def _within_figures_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],

@@ -130,3 +130,20 @@ def test_a_claim_is_about_the_reading_that_decided_it(text: str, subject: str,
     knowledge = load_topic(DEFAULT_TOPIC).knowledge
     assert set(claim["sources"]) >= set(knowledge.get(subject).sources)
     assert not set(claim["sources"]) & set(knowledge.get(other).sources)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a month or day without its year is a stated time: the subject's own first month
+    # agrees, any other is not checked here (and takes the tick away)
+    ("After taking eastern Poland in 1939, in November the Soviet Union attacked Finland.",
+     "supported"),
+    ("After taking eastern Poland in 1939, in July the Soviet Union attacked Finland.",
+     "unverifiable"),
+    ("Early in 1941 Stalin still trusted the pact, but in May Germany invaded.",
+     "unverifiable"),
+])
+def test_a_month_without_its_year_is_a_detail(text: str, verdict: str) -> None:
+    claim = [c for c in claims_of(text) if c["kind"] != "office" and c["subject"] != "poland"]
+    assert [c["verdict"] for c in claim] == [verdict]
+    assert any(d["slot"] == "time" and d["stated"] in ("November", "July", "May")
+               for d in claim[0]["details"])
