@@ -949,6 +949,11 @@ def _term_words(term: Any) -> str:
 # -- parties ------------------------------------------------------------------------------
 
 
+# Ways of taking part in a treaty or meeting short of signing it.
+TAKING_PART_VERBS = frozenset({"negotiate", "attend", "discuss", "talk", "meet", "lead",
+                               "represent", "participate"})
+
+
 def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
     """Who took part or signed, each named party a detail of its own: it agrees when the
     knowledge lists it (or it led a state that took part: a head of government "signs"
@@ -964,7 +969,8 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         return _check_not_party(claim, knowledge, event)
     non_signatories = set(event.non_signatories) | set(event.non_parties)
     joined = {j.party: j for j in event.joined}
-    joining = bool(set(claim.detail.get("verbs", ())) & JOINING)
+    verbs = set(claim.detail.get("verbs", ()))
+    joining = bool(verbs & JOINING)
     statuses: list[str] = []
     for pid, section in zip(claim.detail["parties"], claim.detail["sections"], strict=False):
         if pid in joined:
@@ -975,7 +981,9 @@ def _check_party(claim: Claim, knowledge: Knowledge) -> Verdict:
         elif section == "unknown_people":
             statuses.append(CONTRADICTS if event.signatories_complete else UNCHECKED)
         elif pid in non_signatories:
-            statuses.append(CONTRADICTS)
+            # who did not sign may still have negotiated or attended ("Trotsky negotiated
+            # at Brest-Litovsk"): only signing, or no verb of taking part, is contradicted
+            statuses.append(UNCHECKED if verbs & TAKING_PART_VERBS else CONTRADICTS)
         elif _answered_for_a_party(knowledge, pid, event):
             statuses.append(UNCHECKED)
         elif section == "states":

@@ -2262,20 +2262,34 @@ def _office_holder(ctx: _Context, sent: Span, o_start: int, o_end: int,
     """The person an office title is said of: the nearest person in the same sentence with
     no other person, full stop or 'while/whereas' between them (apposition, 'as', copula)."""
     doc = ctx.doc
+    text = _text(doc)
+    # "Ribbentrop was Hitler's foreign minister": the possessive names whom the office
+    # served, not who held it (a title for a person, not "Stalin's post as General
+    # Secretary" or "Lenin's chairmanship", where it is the holder's)
+    served = {id(p) for p in people if _SERVED.fullmatch(text, p.end_char, o_start)
+              and not _OWN_TITLE.search(text, o_start, o_end)}
     best = None
     for p in people:
+        if id(p) in served:
+            continue
         lo, hi = (p.end_char, o_start) if p.end_char <= o_start else (o_end, p.start_char)
-        between = _text(doc)[lo:hi]
+        between = text[lo:hi]
         if (len(between) > 60 or re.search(r"\b(while|whereas|but|than|replaced|after|before|"
                                            r"succeeded|and)\b|;", between)) \
                 and not _relative_clause_of(doc, o_start, p):
             continue
-        if any(q is not p and lo <= q.start_char < hi for q in people):
+        if any(q is not p and id(q) not in served and lo <= q.start_char < hi for q in people):
             continue
         dist = len(between)
         if best is None or dist < best[0]:
             best = (dist, p)
     return best[1] if best else None
+
+
+_SERVED = re.compile(r"['’]s?(?:\s+(?:new|trusted|loyal|last|first|own|chief|able))?\s+")
+# Titles that name an office, not a person holding it: a possessive before them is the holder.
+_OWN_TITLE = re.compile(r"(?:ship|hood|office|post|position|role|job|leadership|presidency"
+                        r"|premiership|tenure)\b", re.IGNORECASE)
 
 
 def _relative_clause_of(doc: Doc, o_start: int, person: Mention) -> bool:

@@ -238,3 +238,25 @@ def test_a_leader_who_ended_or_kept_a_policy_is_checked_against_when_it_ended_or
 def test_a_foreign_minister_may_stand_for_the_signature(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claims_of(text) if "actor" in {
         d["slot"] for d in c["details"]}] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # who did not sign may have negotiated: only signing is contradicted
+    ("Trotsky negotiated at Brest-Litovsk in early 1918 before resigning.", "unverifiable"),
+    ("Trotsky negotiated the Treaty of Brest-Litovsk.", "unverifiable"),
+    ("Trotsky signed the Treaty of Brest-Litovsk in March 1918.", "contradicted"),
+])
+def test_negotiating_is_not_signing(text: str, verdict: str) -> None:
+    assert {c["verdict"] for c in claims_of(text)} == {verdict}
+
+
+@pytest.mark.parametrize("text, subject, verdict", [
+    # "Hitler's foreign minister" is the man who served Hitler, not Hitler
+    ("Ribbentrop was Hitler's foreign minister in 1939.", "ribbentrop", "supported"),
+    ("Litvinov was Stalin's foreign commissar in 1935.", "litvinov", "supported"),
+    # a post or office of someone's is theirs
+    ("Stalin's post as General Secretary gave him power from 1922.", "stalin", "supported"),
+])
+def test_a_possessive_before_a_title_is_whom_it_served(text: str, subject: str,
+                                                       verdict: str) -> None:
+    assert [(c["subject"], c["verdict"]) for c in claims_of(text)] == [(subject, verdict)]
