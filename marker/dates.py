@@ -38,7 +38,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .regex import scanner
 
@@ -641,6 +641,20 @@ def find_dates(text: str) -> list[DateSpan]:
         hi = spans[i + 1].start_char if i + 1 < len(spans) else len(norm)
         out.append(_hedge(span, text, norm, lo, hi))
     return out
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def format_date(value: Any) -> str:
+    """A knowledge DateValue (or DateSpan) as words: '13 April 1941', 'April 1941', '1941'."""
+    d: date = value.start
+    if value.precision == "day":
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    if value.precision == "month":
+        return f"{MONTHS[d.month - 1]} {d.year}"
+    return str(d.year)
 
 
 _PARSE_LEAD = re.compile(r"\s*(?:(?:in|on|during|at)\s+)?", _FLAGS)

@@ -17,13 +17,11 @@ from .claims import AGREEMENTS, NATIONALITIES, Claim, fate, number, quote, title
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
-from .dates import OPEN_DAYS, UNTIL_WORDS, iso_span
+from .dates import MONTHS, OPEN_DAYS, UNTIL_WORDS, format_date, iso_span
 
 if TYPE_CHECKING:
     from .topic import Knowledge
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
 ERA_TOLERANCE = dt.timedelta(days=365)
 SEQUENCE_TOLERANCE = dt.timedelta(days=30)
 NEW_IN_OFFICE = dt.timedelta(days=2 * 365)
@@ -156,16 +154,6 @@ def _overlaps(a: Interval, b: Interval) -> bool:
 def _on(value: Any) -> str:
     """'on 13 April 1941' or 'in April 1941' / 'in 1941'."""
     return f"{'on' if value.precision == 'day' else 'in'} {format_date(value)}"
-
-
-def format_date(value: Any) -> str:
-    """A knowledge DateValue as words: '13 April 1941', 'April 1941', '1941'."""
-    d: dt.date = value.start
-    if value.precision == "day":
-        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-    if value.precision == "month":
-        return f"{MONTHS[d.month - 1]} {d.year}"
-    return str(d.year)
 
 
 def event_when(event: Any) -> str:

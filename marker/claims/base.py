@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from ..dates import DateSpan
+    from ..topic import Knowledge
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,27 @@ class Mention:
     @property
     def root(self) -> int:
         return self.start
+
+
+class SentenceContext(Protocol):
+    """What a kind's own module (fate, number, quote) reads of the essay-wide indexes that
+    ``extract`` builds, so that those modules need not import ``extract`` back."""
+
+    doc: Doc
+    knowledge: Knowledge
+    text: str
+
+    @property
+    def lower(self) -> str: ...
+
+    @property
+    def memo(self) -> dict[str, Any]: ...
+
+    @property
+    def calendar_years(self) -> list[DateSpan]: ...
+
+    def dates_between(self, start: int, end: int) -> list[DateSpan]: ...
+
+    def linked_in_paragraph(self, para: int) -> set[str]: ...
+
+    def paragraph_of(self, char: int) -> int: ...

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..dates import format_date
 from .base import Claim
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
 
     from ..dates import DateSpan
     from ..topic import Knowledge, Person
-    from .base import Mention
-    from .extract import ExtractContext
+    from .base import Mention, SentenceContext
 
 KINDS = ("fate",)
 # verb lemma -> (fates it agrees with, fates it contradicts); any other fate: not checked.
@@ -49,7 +49,7 @@ NOT_FACT = {"want", "try", "plan", "hope", "wish", "attempt", "threaten", "fear"
             "intend", "plot", "seek", "expect", "fail", "refuse", "avoid", "escape", "survive"}
 
 
-def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
+def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """A claim for each person the sentence says was killed or died."""
     out = []
     for m in mentions:
@@ -142,7 +142,7 @@ def _place_on(verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _date_on(ctx: ExtractContext, sent: Span, verb: Token) -> DateSpan | None:
+def _date_on(ctx: SentenceContext, sent: Span, verb: Token) -> DateSpan | None:
     """A date hung on the verb itself ("was shot in June 1937")."""
     calendar = [d for d in ctx.calendar_years if sent.start_char <= d.start_char < sent.end_char]
     for d in [*ctx.dates_between(sent.start_char, sent.end_char), *calendar]:
@@ -213,8 +213,6 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
 
 
 def _died_words(person: Person) -> str:
-    """'on 12 June 1937' (verify imports this module, so its helper is imported here)."""
-    from ..verify import format_date
-
+    """'on 12 June 1937'."""
     assert person.died is not None
     return f"{'on' if person.died.precision == 'day' else 'in'} {format_date(person.died)}"

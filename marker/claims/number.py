@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
     from ..topic import Knowledge
-    from .base import Mention
-    from .extract import ExtractContext
+    from .base import Mention, SentenceContext
 
 KINDS = ("number",)
 PERCENT = scanner(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.I)
@@ -49,7 +48,7 @@ WORD_NUMBERS = {w: i for i, w in enumerate((
     "fifteen sixteen seventeen eighteen nineteen twenty").split())}
 
 
-def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
+def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """Percentages, "N of the M" and counts, matched to a figure in the knowledge by its
     keywords near the number and its subject event in the sentence."""
     base = sent.start_char
@@ -192,7 +191,7 @@ PEOPLE_COUNTED = frozenset({"men", "man", "soldier", "troop", "live", "life", "p
 _DEATH_WORDS = frozenset({"dead", "died", "killed", "deaths"})
 
 
-def _lost_figure(ctx: ExtractContext, figures: list[Any], value: float, window: str,
+def _lost_figure(ctx: SentenceContext, figures: list[Any], value: float, window: str,
                  named_events: set[str], linked: set[str]) -> Any:
     """The figure "lost N men" is checked against: men lost may be the dead or all the
     casualties, so N is right when it fits either figure kept for the war or battle, and is
@@ -226,7 +225,7 @@ def _figure_words(fig: Any) -> str:
     return " ".join((*fig.keywords, *fig.qualifiers, fig.topic, fig.correct or "")).lower()
 
 
-def _kind(ctx: ExtractContext, event_id: str) -> str | None:
+def _kind(ctx: SentenceContext, event_id: str) -> str | None:
     return getattr(ctx.knowledge.get(event_id), "kind", None)
 
 

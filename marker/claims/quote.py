@@ -19,6 +19,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from ..dates import format_date
 from .base import Claim
 from .details import AGREES, CONTRADICTS, Detail
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
 
     from ..dates import DateSpan
     from ..topic import Knowledge, Quotation
-    from .base import Mention
-    from .extract import ExtractContext
+    from .base import Mention, SentenceContext
 
 KINDS = ("quote",)
 SPEECH_VERBS = {
@@ -85,7 +85,7 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, str, tuple[str, ...
     return out
 
 
-def _in_essay(ctx: ExtractContext) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
+def _in_essay(ctx: SentenceContext) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
     """The patterns whose words the essay holds somewhere (found once per essay, then
     tried sentence by sentence)."""
     found = ctx.memo.get("quotations")
@@ -101,7 +101,7 @@ def _compiled(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
 
-def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
+def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """A claim for each known quotation the sentence gives to a named person."""
     if not ctx.knowledge.quotations:
         return []
@@ -123,7 +123,7 @@ def extract(ctx: ExtractContext, sent: Span, mentions: list[Mention]) -> list[Cl
     return out
 
 
-def _claim(ctx: ExtractContext, sent: Span, mentions: list[Mention], q: Quotation,
+def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotation,
            start: int, end: int) -> Claim | None:
     doc = ctx.doc
     first = next((t for t in sent if t.idx >= start), None)
@@ -255,7 +255,7 @@ def _category(knowledge: Knowledge, kb_id: str) -> str | None:
     return getattr(knowledge.get(kb_id), "category", None)
 
 
-def _date_of_saying(ctx: ExtractContext, doc: object, sayer: Token, branch: Token | None,
+def _date_of_saying(ctx: SentenceContext, doc: object, sayer: Token, branch: Token | None,
                     start: int, end: int) -> DateSpan | None:
     """A date on the saying itself ("In 1931 he warned that ..."), not one inside the words
     or the clause they are in."""
@@ -329,10 +329,7 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
 
 
 def _date_words(q: Quotation) -> str:
-    """'10 March 1939' / '1936' (verify imports this module, so its helper is imported
-    here, when first used)."""
-    from ..verify import format_date
-
+    """'10 March 1939' / '1936'."""
     return format_date(q.date) if q.date else ""
 
 
