@@ -123,8 +123,9 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
                 continue
             # The number must be about the figure's subject: it is named in the paragraph,
             # or the phrase is specific on its own ("3 of the 5 marshals", "officers shot").
-            specific = qualified or (unit == "ratio" and of is not None
-                                     and fig.accepted.get("of") == of)
+            specific = (unit == "ratio" and of is not None and fig.accepted.get("of") == of) \
+                or any(_says(q, window) for q in fig.qualifiers
+                       if not _everyones(ctx, q))
             if fig.subject is not None and fig.subject not in linked and not specific:
                 continue
             if fig.subject is not None and fig.subject not in named_events and people \
@@ -223,6 +224,30 @@ def _people_lost(text: str, end: int, window: str) -> bool:
 def _figure_words(fig: Any) -> str:
     """Everything a figure says of what it counts, lower case (for the loss test)."""
     return " ".join((*fig.keywords, *fig.qualifiers, fig.topic, fig.correct or "")).lower()
+
+
+def _everyones(ctx: SentenceContext, qualifier: str) -> bool:
+    """A qualifier naming a state or body that took part in a great many of the
+    knowledge's events ("Soviet", "the USSR", "German"): it says whose number it is, not
+    which event's, so it does not tie a number to an event the essay never names ("20
+    million Soviet citizens died in the war with Germany" is no Winter War toll)."""
+    words = ctx.memo.get("everyones")
+    if words is None:
+        counts: dict[str, int] = {}
+        events = list(ctx.knowledge.events)
+        for event in events:
+            for party in event.parties:
+                counts[party] = counts.get(party, 0) + 1
+        words = set()
+        for party, n in counts.items():
+            entry = ctx.knowledge.get(party)
+            if entry is None or n * 10 <= len(events):
+                continue
+            for name in (party, entry.name, *getattr(entry, "aliases", ())):
+                words.update(w.rstrip("s") for w in re.findall(r"[a-z.]+", name.lower()))
+        ctx.memo["everyones"] = words
+    said = re.findall(r"[a-z.]+", qualifier.lower())
+    return bool(said) and all(w.rstrip("s") in words for w in said)
 
 
 def _kind(ctx: SentenceContext, event_id: str) -> str | None:
