@@ -1027,9 +1027,8 @@ YEARLESS_YEAR = 1904  # a leap year: "29 February" is a day; checks give it the 
 
 _YEARLESS_MONTH = scanner(
     r"\b(?:(?:in|by|until|till|since|during|from|that)(?:\s+(?:early|late|mid))?"
-    r"|(?:early|late)\s+in)[\s-]+(?P<m>January|February|March|April|May|June|July|August|September|October"
-    r"|November|December)\b(?!\s*,?\s*(?:[0-9]|in\s+[0-9]|of\s+[0-9]))", re.ASCII,
-    word_start=True,
+    rf"|(?:early|late)\s+in)[\s-]+(?P<m>{'|'.join(MONTHS)})\b"
+    r"(?!\s*,?\s*(?:[0-9]|in\s+[0-9]|of\s+[0-9]))", re.ASCII, word_start=True,
 )
 
 

@@ -284,6 +284,16 @@ class Knowledge:
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_eras", tuple(era for p in self.people for era in p.led))
 
+    @functools.cached_property
+    def common_parties(self) -> frozenset[str]:
+        """Parties to more than a tenth of all events ("ussr", "germany"): naming one says
+        whose a thing is, not which event it belongs to (worked out once per topic)."""
+        counts: dict[str, int] = {}
+        for event in self.events:
+            for party in event.parties:
+                counts[party] = counts.get(party, 0) + 1
+        return frozenset(p for p, n in counts.items() if n * 10 > len(self.events))
+
     @property
     def eras(self) -> tuple[Era, ...]:
         """Every leadership period of every person, in file order (built once: every

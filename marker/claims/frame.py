@@ -184,7 +184,7 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     # The event the verdict is about: of several readings of the words ("Germany invaded
     # the Soviet Union": 1918 or 1941), the one that decided it, and only its sources.
     subject = lead.subject or first.subject
-    sources = list(dict.fromkeys(s for c, v in group for s in v.sources
+    sources = list(dict.fromkeys(s for _, v in group for s in v.sources
                                  if v.subject is None or v.subject == subject))
     return _settle({
         "id": "",

@@ -233,17 +233,10 @@ def _everyones(ctx: SentenceContext, qualifier: str) -> bool:
     million Soviet citizens died in the war with Germany" is no Winter War toll)."""
     words = ctx.memo.get("everyones")
     if words is None:
-        counts: dict[str, int] = {}
-        events = list(ctx.knowledge.events)
-        for event in events:
-            for party in event.parties:
-                counts[party] = counts.get(party, 0) + 1
         words = set()
-        for party, n in counts.items():
+        for party in ctx.knowledge.common_parties:
             entry = ctx.knowledge.get(party)
-            if entry is None or n * 10 <= len(events):
-                continue
-            for name in (party, entry.name, *getattr(entry, "aliases", ())):
+            for name in (party, *((entry.name, *getattr(entry, "aliases", ())) if entry else ())):
                 words.update(w.rstrip("s") for w in re.findall(r"[a-z.]+", name.lower()))
         ctx.memo["everyones"] = words
     said = re.findall(r"[a-z.]+", qualifier.lower())

@@ -265,6 +265,7 @@ def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
     return out
 
 
+_NEAR_KEPT = 1 << 16  # words whose near-miss answer is remembered
 _NEAR = 0.8  # difflib ratio: "goverment"/"government" 0.95, "kulaks"/"kulak"-less list none
 
 _ENDINGS = (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""),
@@ -317,6 +318,8 @@ class Spelling:
 
             candidates = [c for n in (len(word) - 1, len(word), len(word) + 1)
                           for c in self._buckets.get(f"{word[0]}\t{n}", "").split()]
+            if len(self._near) >= _NEAR_KEPT:  # a long-running server: memory stays bounded
+                self._near.clear()
             found = self._near[word] = bool(
                 difflib.get_close_matches(word, candidates, n=1, cutoff=_NEAR))
         return found
