@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from spacy.attrs import LOWER, POS
+from spacy.attrs import IS_SPACE, LOWER, POS, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
@@ -1164,19 +1164,30 @@ def paragraphs(doc: Doc) -> Doc:
     the parser alone may make it. And a timeline entry is one sentence: its heading date is
     the time of what follows the dash, which the parser alone splits off as a fragment. The
     parser keeps boundaries set before it."""
-    tokens = list(doc)  # spaCy makes a new Token object on every index
-    starts = [0] + [t.i + 1 for t in tokens[:-1] if t.is_space and "\n" in t.text]
-    for i in starts[1:]:
-        tokens[i].is_sent_start = True
-    text = doc.text  # joined anew on every access: read once
+    # Only the whitespace tokens are looked at (a Token object for every word, and the
+    # essay's text joined from them, cost as much as the rest of the linker's work).
+    # Token.is_sent_start walks the whole Doc on every write: the starts are written as
+    # one array instead.
+    starts = [0] + [i + 1 for i in where(doc, IS_SPACE, {1})
+                    if i + 1 < len(doc) and "\n" in doc[i].text]
+    if len(starts) == 1:
+        return doc
+    sent_start = doc.to_array(SENT_START).astype("int64")  # -1: not a start
+    sent_start[starts[1:]] = 1
     for i in starts:
-        m = _ENTRY_DATE.match(text, tokens[i].idx)
+        if not doc[i].text[:1].isalnum():
+            continue
+        # An entry date is at most a dozen tokens: forty hold it and the space after it.
+        head = doc[i:i + 40]
+        m = _ENTRY_DATE.match(head.text)
         if m is None:
             continue
-        for tok in tokens[i + 1:]:
-            if tok.idx > m.end():
+        end = head.start_char + m.end()
+        for j in range(i + 1, len(doc)):
+            if doc[j].idx > end:
                 break
-            tok.is_sent_start = False
+            sent_start[j] = -1
+    doc.from_array([SENT_START], sent_start.astype("uint64"))  # as to_array gives them
     return doc
 
 

@@ -91,6 +91,7 @@ def jinja_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # package data: never re-read (each check is an os.stat)
     )
     env.filters["wrap"] = _wrap
     env.filters["shorten"] = _shorten_text

@@ -409,12 +409,19 @@ def test_topic_model_tfidf_is_scikit_learns_bit_for_bit(topic) -> None:
     theirs = vectorizer.transform(texts)
     theirs.sort_indices()
     lsa = np.asarray(theirs @ model.components.T)  # scipy's sparse product
+    near = np.asarray(theirs @ model.centroid.T)  # one column: numpy would sum it in pairs
     for i, text in enumerate(texts):
         columns, data = model._tfidf(text)
         row = slice(theirs.indptr[i], theirs.indptr[i + 1])
         assert columns.tolist() == theirs.indices[row].tolist()
         assert data.tobytes() == theirs.data[row].tobytes()
         assert _times((columns, data), model.components.T).tobytes() == lsa[i].tobytes()
+        assert _times((columns, data), model._by_stem).tobytes() == lsa[i].tobytes()
+        assert _times((columns, data), model._centroid_by_stem).tobytes() == near[i].tobytes()
+    # a sum of negative zeros is +0.0, as a sum started from zero is
+    zeros = np.array([[-0.0, -0.0], [-0.0, 1.0]])
+    assert _times((np.array([0]), np.array([2.0])), zeros).tobytes() == \
+        np.array([0.0, 0.0]).tobytes()
 
 
 @pytest.mark.parametrize(("entry_id", "written"), [

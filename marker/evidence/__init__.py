@@ -419,11 +419,16 @@ class TopicModel:
     """
 
     def __init__(self, topic: Topic, arrays: Mapping[str, np.ndarray]) -> None:
+        import numpy as np
+
         self.stems: tuple[str, ...] = tuple(str(x) for x in arrays["stems"])
         self.vocabulary = {stem: j for j, stem in enumerate(self.stems)}
         self.idf: np.ndarray = arrays["idf"]
         self.components: np.ndarray = arrays["components"]
         self.centroid: np.ndarray = arrays["centroid"]
+        # One row per stem, contiguous: an essay's stems pick their rows out at once.
+        self._by_stem = np.ascontiguousarray(self.components.T)
+        self._centroid_by_stem = np.ascontiguousarray(self.centroid.T)
         self.questions = topic.questions
         self.reference = self.embed(topic.essay_paragraphs)
         self.question_vectors = self.embed([q for _, q in topic.questions])
@@ -459,7 +464,7 @@ class TopicModel:
             return [], np.zeros((0, len(self.components)))
         rows = [self._tfidf(text) for text in texts]
         # TruncatedSVD.transform(X) is X @ components_.T
-        return rows, _unit_rows(np.array([_times(row, self.components.T) for row in rows]))
+        return rows, _unit_rows(np.array([_times(row, self._by_stem) for row in rows]))
 
     def _tfidf(self, text: str) -> _Row:
         """One row of ``TfidfVectorizer.transform`` bit for bit: the counts of the known
@@ -494,7 +499,7 @@ class TopicModel:
         reference = lsa @ self.reference.T
         if not len(lsa):
             return [], reference
-        near = np.array([_times(row, self.centroid.T)[0] for row in tfidf])
+        near = np.array([_times(row, self._centroid_by_stem)[0] for row in tfidf])
         closest = reference.max(axis=1) if len(self.reference) else near * 0
         both = np.maximum(near / _ON_TOPIC_TFIDF, closest / _ON_TOPIC_LSA)
         return [round(float(x), 3) for x in both], reference
@@ -516,13 +521,14 @@ _Row = tuple["np.ndarray", "np.ndarray"]
 
 def _times(row: _Row, matrix: np.ndarray) -> np.ndarray:
     """``row @ matrix`` summed in the row's column order from zero, as scipy's CSR product
-    does, so the result is the same to the last bit."""
+    does, so the result is the same to the last bit: an accumulation adds strictly one term
+    after another (a reduction may sum in pairs), and ``+ 0.0`` gives the -0.0 of a sum of
+    negative zeros the +0.0 that starting from zero gives."""
     import numpy as np
 
-    out = np.zeros(matrix.shape[1])
-    for j, value in zip(row[0].tolist(), row[1].tolist(), strict=True):
-        out += value * matrix[j]
-    return out
+    if not len(row[0]):
+        return np.zeros(matrix.shape[1])
+    return np.add.accumulate(row[1][:, None] * matrix[row[0]], axis=0)[-1] + 0.0
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
