@@ -181,6 +181,23 @@ def test_names_and_nationalities_without_capitals_are_slips_but_common_words_are
                                          "plans", "nations", "revolution"}
 
 
+def test_every_kind_of_slip_is_found_wherever_it_stands() -> None:
+    """Each slip where a sentence starts, ends or runs on, and contractions the tokenizer
+    splits in two ("wouldnt": "would" + "nt"): none is missed by looking at fewer words."""
+    text = ("the bolsheviks didnt want war. Stalin did'nt trust britain and i think loads of "
+            "people agreed. They dont know. the league expelled the ussr in 1939, and Litvinov "
+            "wasnt happy.\n\nTheyre saying thats wrong, but stuff happened. the soviet union "
+            "joined the league. Trotsky couldve won. He said that germany wouldnt attack.")
+    slips = mark_text(text, force=True).to_dict()["evidence"]["communication"]["details"]["slips"]
+    assert [(s["text"], s["kind"]) for s in slips] == [
+        ("didnt", "no apostrophe"), ("did'nt", "misplaced apostrophe"),
+        ("britain", "no capital"), ("i", "no capital"), ("loads", "informal"),
+        ("dont", "no apostrophe"), ("the", "no capital"), ("ussr", "no capital"),
+        ("wasnt", "no apostrophe"), ("Theyre", "no apostrophe"), ("thats", "no apostrophe"),
+        ("stuff", "informal"), ("the", "no capital"), ("soviet union", "no capital"),
+        ("couldve", "no apostrophe"), ("germany", "no capital"), ("wouldnt", "no apostrophe")]
+
+
 def test_an_essay_of_one_and_two_sentence_paragraphs_is_not_well_paragraphed() -> None:
     points = [("Stalin signed the pact with Hitler in August 1939 because he feared that "
                "Britain and France wanted Germany to attack the USSR first. "),

@@ -15,6 +15,7 @@ content mark.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import re
@@ -201,13 +202,16 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
                 ent.label_ == "NORP" and all(t.lower_ in always for t in ent)):
             out.append((ent.start_char, ent.end_char, ent.text, "no capital"))
     flagged = {start for start, *_ in out}
+    doc = essay.doc
+    candidates = _slip_candidates(doc, names)
     for _, sent in essay.sentences():
         first = next((t for t in sent if t.is_alpha), None)
         if first is not None and first.text[0].islower() and first.i > 0 \
-                and essay.doc[first.i - 1].text in (".", "!", "?"):
+                and doc[first.i - 1].text in (".", "!", "?"):
             out.append((first.idx, first.idx + len(first.text), first.text, "no capital"))
-        prev = essay.doc[sent.start - 1] if sent.start > 0 else None
-        for tok in sent:
+        lo, hi = (bisect.bisect_left(candidates, i) for i in (sent.start, sent.end))
+        for i in candidates[lo:hi]:
+            tok, prev = doc[i], doc[i - 1] if i > 0 else None
             low = tok.lower_
             if tok.text.islower() and low in names and tok != first and tok.idx not in flagged:
                 # "the bolsheviks", "british", "the league": a name the topic always writes
@@ -225,8 +229,25 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text, "no apostrophe"))
             elif low in _INFORMAL:
                 out.append((tok.idx, tok.idx + len(tok.text), tok.text, "informal"))
-            prev = tok
     return sorted(set(out))
+
+
+# A word that can be a slip, or the second half of a contraction the tokenizer split.
+_SLIP_WORDS = _BARE_CONTRACTIONS | _INFORMAL | {"i"} | {
+    word[k:] for word in _BARE_CONTRACTIONS for k in range(1, len(word))}
+
+
+def _slip_candidates(doc: Any, names: frozenset[str]) -> list[int]:
+    """The tokens :func:`_slips` must look at, in order: each distinct word of the essay is
+    judged once (a Token object for every word cost more than all the checks)."""
+    import numpy as np
+    from spacy.attrs import LOWER
+
+    lower = doc.to_array(LOWER)
+    strings = doc.vocab.strings
+    wanted = [v for v in np.unique(lower).tolist()
+              if (w := strings[v]) in _SLIP_WORDS or w in names or _MISPLACED.fullmatch(w)]
+    return np.flatnonzero(np.isin(lower, np.array(wanted, dtype=lower.dtype))).tolist()
 
 
 def _ends_sentence(sent: Any) -> bool:
