@@ -733,6 +733,13 @@ class KnowledgeLinker:
                                            None, place))
             elif head == "peace":
                 continue
+            if found is None and party is not None and year is None and day is None \
+                    and party.end + 1 < len(doc) and doc[party.end].lower_ == "on":
+                # "the pact with Hitler on 23 August 1939": of the pacts he made, the one
+                # made that day (a wrong day links nothing, so is never called wrong)
+                on_day = _day_after(doc, party.end + 1)
+                if on_day is not None:
+                    found = self._description((head, tuple(words), on_day, party.kb_id_))
             if found is None and party is not None:
                 # "Stalin signed the pact with Hitler": of the pacts Hitler made, the one
                 # whose sides also hold the clause's doer

@@ -440,6 +440,17 @@ def test_an_invasion_is_described_by_the_day_it_began_and_nothing_else(nlp: Lang
                    links(nlp, "The invasion of 25 June 1941 caught the Red Army unready."))
 
 
+def test_the_agreement_with_someone_is_picked_out_by_the_day_after_it(nlp: Language) -> None:
+    """"the pact with Hitler on 23 August 1939": of the many pacts with him, the one made
+    that day; a day none was made on links nothing, so it is never called wrong."""
+    assert links(nlp, "The key moment was the pact with Hitler on 23 August 1939.")[
+        "pact with Hitler"] == "nazi_soviet_pact"
+    assert links(nlp, "Lenin's men made the treaty with Germany on 16 April 1922.")[
+        "treaty with Germany"] == "treaty_of_rapallo"
+    assert "pact with Hitler" not in links(
+        nlp, "The key moment was the pact with Hitler on 26 August 1939.")
+
+
 def test_the_pact_with_someone_is_a_description_not_a_reference_back(nlp: Language) -> None:
     text = ("In 1936 Germany and Japan signed the Anti-Comintern Pact. Italy joined later. "
             "Stalin watched. In 1939 Molotov made the pact with Germany.")
