@@ -19,6 +19,7 @@ import bisect
 import contextlib
 import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import Essay, Evidence, Span, agree, clip, plural, short, topic_material
@@ -238,16 +239,23 @@ _SLIP_WORDS = _BARE_CONTRACTIONS | _INFORMAL | {"i"} | {
 
 
 def _slip_candidates(doc: Any, names: frozenset[str]) -> list[int]:
-    """The tokens :func:`_slips` must look at, in order: each distinct word of the essay is
-    judged once (a Token object for every word cost more than all the checks)."""
-    import numpy as np
+    """The tokens :func:`_slips` must look at, in order."""
     from spacy.attrs import LOWER
 
-    lower = doc.to_array(LOWER)
+    return _tokens_whose(doc, LOWER, lambda w: w in _SLIP_WORDS or w in names
+                         or _MISPLACED.fullmatch(w) is not None)
+
+
+def _tokens_whose(doc: Any, attr: int, keep: Callable[[str], bool]) -> list[int]:
+    """Indexes of the tokens whose ``attr`` string (ORTH, LOWER) ``keep`` accepts, in order:
+    each distinct word of the essay is judged once (a Token object for every word cost
+    more than the checks themselves)."""
+    import numpy as np
+
+    column = doc.to_array(attr)
     strings = doc.vocab.strings
-    wanted = [v for v in np.unique(lower).tolist()
-              if (w := strings[v]) in _SLIP_WORDS or w in names or _MISPLACED.fullmatch(w)]
-    return np.flatnonzero(np.isin(lower, np.array(wanted, dtype=lower.dtype))).tolist()
+    wanted = [v for v in np.unique(column).tolist() if keep(strings[v])]
+    return np.flatnonzero(np.isin(column, np.array(wanted, dtype=column.dtype))).tolist()
 
 
 def _ends_sentence(sent: Any) -> bool:
@@ -266,17 +274,20 @@ def _verbless(sent: Any) -> bool:
 def _misspellings(essay: Essay) -> list[tuple[int, int, str]]:
     """Lower-case words the word list and the topic do not know but that are one slip away
     from a word the list does know; names and unfamiliar terms ("kulaks") are never flagged."""
+    from spacy.attrs import ORTH
+
     words = spelling(essay.topic)
     known = words.known
+    doc = essay.doc
+    # most words are known: the other checks cost more
+    candidates = _tokens_whose(doc, ORTH, lambda text: len(text) >= 3 and text.islower()
+                               and text.replace("’", "'") not in known)
     out = []
     for _, sent in essay.sentences():
-        for tok in sent:
+        lo, hi = (bisect.bisect_left(candidates, i) for i in (sent.start, sent.end))
+        for tok in (doc[i] for i in candidates[lo:hi]):
             text = tok.text
-            if len(text) < 3 or not text.islower():
-                continue
             word = text.replace("’", "'")  # lower case already
-            if word in known:  # most words: the other checks cost more
-                continue
             if not tok.is_alpha or tok.is_stop or tok.ent_type_ or tok.pos_ in ("PROPN", "NUM"):
                 continue
             if tok.lemma_.lower() in known or _inflected(word, known):
