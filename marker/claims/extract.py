@@ -94,7 +94,8 @@ class _Context:
         self.knowledge = topic.knowledge
         self.text = text = _text(doc)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
-        events_end = {e.end_char for e in doc.ents if e.kb_id_
+        self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
+        events_end = {e.end_char for e in self.ents if e.kb_id_
                       and getattr(self.knowledge.get(e.kb_id_), "section", None) == "events"}
         self.dates = [d for d in find_dates(text)
                       if 1000 <= d.start.year <= 2099 and not _citation(text, d, events_end)]
@@ -102,7 +103,6 @@ class _Context:
         self.yearless = [d for d in find_yearless(text) if not any(
             o.start_char < d.end_char and d.start_char < o.end_char for o in self.dates)]
         self.relatives = find_relative(text)
-        self.ents = doc.ents  # Doc.ents builds a new tuple of Spans on every call
         self.sents = [sentence(doc, s.start, s.end, text) for s in doc.sents]
         self.works = self._work_titles()
         self.mentions = [m for m in self._mentions() if not any(

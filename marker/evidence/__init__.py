@@ -116,6 +116,11 @@ class Essay:
         return self.report.input.words
 
     @functools.cached_property
+    def ents(self) -> tuple[SpacySpan, ...]:
+        """The Doc's entity spans, built once (``Doc.ents`` builds them on every read)."""
+        return self.doc.ents
+
+    @functools.cached_property
     def linked(self) -> list[Entity]:
         """Entities linked to the knowledge, in text order."""
         return [e for e in self.report.entities if e.kb_id]

@@ -196,7 +196,7 @@ def _slips(essay: Essay) -> list[tuple[int, int, str, str]]:
     out = []
     words = spelling(essay.topic)
     always, names = words.always, words.names
-    for ent in essay.doc.ents:
+    for ent in essay.ents:
         if not ent.text.islower():
             continue
         if (ent.kb_id_ and ent.label_ in ("PERSON", "GPE")) or (

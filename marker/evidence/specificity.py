@@ -31,7 +31,7 @@ def measure(essay: Essay) -> Evidence:
     on_topic = [p for p in essay.body if p.topicality >= 1]
     found: list[tuple[int, int, str, str]] = []  # start, end, kind, text
     question = essay.question[1]
-    for ent in essay.doc.ents:
+    for ent in essay.ents:
         start, end = ent.start_char, ent.end_char
         para = _paragraph(on_topic, start)
         text = essay.text[start:end]  # ent.text would join its tokens afresh on every read
