@@ -1177,7 +1177,7 @@ def paragraphs(doc: Doc) -> Doc:
     # one array instead.
     starts = [0] + [i + 1 for i in where(doc, IS_SPACE, {1})
                     if i + 1 < len(doc) and "\n" in doc[i].text]
-    if len(starts) == 1:
+    if not len(doc):
         return doc
     sent_start = doc.to_array(SENT_START).astype("int64")  # -1: not a start
     sent_start[starts[1:]] = 1

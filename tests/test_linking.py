@@ -483,6 +483,24 @@ def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds(topic) -> None:
     assert [(s, e) for s, e, _ in ours] == [(s, e) for s, e, _ in theirs]
 
 
+@pytest.mark.parametrize("text", [
+    "Key dates:\n\n1920 - War with Poland, the Red Army lost.\n\n12 December 1939: the "
+    "League expelled the USSR.\n\nThe League had failed.",
+    "1920 - War with Poland, the Red Army lost.",  # an entry that is the whole text
+    "Key dates:\n\n\n1920 - War with Poland.\n   \n1922 - Treaty of Rapallo.",
+])
+def test_a_paragraph_break_ends_a_sentence_and_a_timeline_entry_is_one(nlp: Language,
+                                                                       text: str) -> None:
+    """Each paragraph starts a sentence; a timeline entry's heading date is not split off
+    what follows its dash."""
+    doc = nlp(text)
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    starts = {s.text.strip() for s in doc.sents}
+    for para in paragraphs:
+        assert any(s.startswith(para[:12]) for s in starts), (para, starts)
+    assert not {s for s in starts if s in ("1920 -", "1920", "12 December 1939:")}
+
+
 def test_no_name_is_read_across_a_timeline_entrys_date(nlp: Language) -> None:
     """"1920 - War with Poland": the year heads the entry; "1920 War" is no name written."""
     found = links(nlp, "Timeline\n\n1920 - War with Poland, the Red Army lost.\n\n"
