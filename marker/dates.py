@@ -643,6 +643,12 @@ def find_dates(text: str) -> list[DateSpan]:
     return out
 
 
+# The date that heads a timeline entry ("1928 - ", "December 1939 - ", "1932-33: ").
+ENTRY_DATE = re.compile(
+    r"(?:(?:\d{1,2}[ \t]+)?[A-Z][a-z]+\.?[ \t]+(?:\d{1,2},?[ \t]+)?)?\d{4}"
+    r"(?:[ \t]*[-\u2013\u2014/][ \t]*\d{2,4})?[ \t]*[-\u2013\u2014:][ \t]")
+
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 

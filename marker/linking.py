@@ -1148,19 +1148,17 @@ def add_to_pipeline(nlp: Language, topic: Topic) -> None:
     nlp.add_pipe("marker_linker", after="ner", config={"topic_path": str(topic.path)})
 
 
-# The date that heads a timeline entry ("1928 - ", "December 1939 - ", "1932-33: ").
-_ENTRY_DATE = re.compile(
-    r"(?:(?:\d{1,2}[ \t]+)?[A-Z][a-z]+\.?[ \t]+(?:\d{1,2},?[ \t]+)?)?\d{4}"
-    r"(?:[ \t]*[-\u2013\u2014/][ \t]*\d{2,4})?[ \t]*[-\u2013\u2014:][ \t]")
 
 
 def _over_an_entry_date(doc: Doc, start: int, end: int) -> bool:
     """"1920 - War with Poland": a name read across a timeline entry's date and its dash
     ("1920 War") is not written; the date heads the entry."""
+    from .dates import ENTRY_DATE
+
     first, last = doc[start], doc[end - 1]
     if not first.like_num or (start > 0 and "\n" not in doc[start - 1].text):
         return False
-    m = _ENTRY_DATE.match(doc[start:end].text)
+    m = ENTRY_DATE.match(doc[start:end].text)
     return m is not None and first.idx + m.end() < last.idx + len(last)
 
 
@@ -1171,6 +1169,8 @@ def paragraphs(doc: Doc) -> Doc:
     the parser alone may make it. And a timeline entry is one sentence: its heading date is
     the time of what follows the dash, which the parser alone splits off as a fragment. The
     parser keeps boundaries set before it."""
+    from .dates import ENTRY_DATE
+
     # Only the whitespace tokens are looked at (a Token object for every word, and the
     # essay's text joined from them, cost as much as the rest of the linker's work).
     # Token.is_sent_start walks the whole Doc on every write: the starts are written as
@@ -1186,7 +1186,7 @@ def paragraphs(doc: Doc) -> Doc:
             continue
         # An entry date is at most a dozen tokens: forty hold it and the space after it.
         head = doc[i:i + 40]
-        m = _ENTRY_DATE.match(head.text)
+        m = ENTRY_DATE.match(head.text)
         if m is None:
             continue
         end = head.start_char + m.end()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..dates import (
+    ENTRY_DATE,
     UNTIL_WORDS,
     DateSpan,
     RelativeDate,
@@ -892,9 +893,26 @@ def _states_nothing(ctx: _Context, sent: Span) -> bool:
     words = text[sent.start_char:end].strip()
     if text[p_start:p_end].strip() != words:
         return False
+    if _in_timeline(ctx, para):
+        return False  # "1922 - Treaty of Rapallo": an entry dates what it names
     alpha = re.findall(r"[^\W\d_][\w'’-]*", words)
     capital = [w for w in alpha if w[0].isupper()]
     return 0 < len(alpha) <= 10 and len(capital) >= 0.6 * len(alpha)
+
+
+def _in_timeline(ctx: _Context, para: int) -> bool:
+    """A paragraph that opens with a date and a dash or colon, beside another that does:
+    an entry of a timeline, not a heading (one dated heading alone, "1939: The Pact", is
+    still a heading)."""
+    def entry(i: int) -> bool:
+        if not 0 <= i < len(ctx.para_starts):
+            return False
+        start = ctx.para_starts[i]
+        while start < len(ctx.text) and ctx.text[start].isspace():
+            start += 1
+        return ENTRY_DATE.match(ctx.text, start) is not None
+
+    return entry(para) and (entry(para - 1) or entry(para + 1))
 
 
 _STUTTER = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)

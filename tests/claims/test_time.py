@@ -63,6 +63,26 @@ def test_a_wrong_timeline_date_is_corrected() -> None:
     assert any(c["verdict"] == "contradicted" for c in claims)
 
 
+def test_a_timeline_of_names_alone_dates_each_name() -> None:
+    """Entries that are only a name in capitals ("1922 - Treaty of Rapallo") read like
+    headings, but beside other dated entries they are a timeline: each dates its event."""
+    text = ("Timeline\n\n1922 - Treaty of Rapallo with Germany\n\n1934 - Soviet Entry to "
+            "the League\n\n1925 - Treaty of Berlin with Germany\n\n1939 - Nazi-Soviet Pact\n")
+    verdicts = {c["subject"]: c["verdict"] for c in claims_of(text)
+                if "time" in {d["slot"] for d in c["details"]}}
+    assert verdicts["treaty_of_rapallo"] == "supported"
+    assert verdicts["nazi_soviet_pact"] == "supported"
+    assert verdicts["treaty_of_berlin_1926"] == "contradicted"  # 1926, not 1925
+
+
+@pytest.mark.parametrize("text", [
+    "1941: The End of the Pact\n\nGermany attacked in June.",
+    "Soviet Foreign Policy\n\n1939: The Nazi-Soviet Pact\n\nStalin wanted time.",
+])
+def test_one_dated_heading_alone_states_nothing(text: str) -> None:
+    assert not [c for c in claims_of(text) if c["subject"] == "nazi_soviet_pact"]
+
+
 @pytest.mark.parametrize("text, verdict", [
     # September 1934 to March 1936: eighteen months, but 1936 is two calendar years on
     ("The Soviet Union was admitted to the League of Nations in 1934. Two years later Hitler "
