@@ -740,6 +740,17 @@ class KnowledgeLinker:
                 on_day = _day_after(doc, party.end + 1)
                 if on_day is not None:
                     found = self._description((head, tuple(words), on_day, party.kb_id_))
+            if found is None and party is not None and year is None and day is None \
+                    and party.end + 1 < len(doc) and doc[party.end].lower_ == "in" \
+                    and _YEAR.fullmatch(doc[party.end + 1].text):
+                # "the USSR signed a treaty with Germany in 1926": the one its doer made
+                # with that party in that year (a year none was made in links nothing, so
+                # is never called wrong)
+                doer, then = _doer(doc, tok, spans), doc[party.end + 1].text
+                if doer is not None and doer != party.kb_id_:
+                    found = self._description((head, tuple(words), then, party.kb_id_, doer))
+                    if found is not None and not self._dated_in(found, then):
+                        found = None
             if found is None and party is not None:
                 # "Stalin signed the pact with Hitler": of the pacts Hitler made, the one
                 # whose sides also hold the clause's doer
@@ -820,6 +831,10 @@ class KnowledgeLinker:
             hits = [e for e in hits
                     if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
         return hits[0].id if len(hits) == 1 else None
+
+    def _dated_in(self, event_id: str, year: str) -> bool:
+        event = self.knowledge.get(event_id)
+        return any(d.iso[:4] == year for d in (event.date, *event.accepted_dates) if d)
 
     def _described_as(self, head: str, words: tuple[str, ...], party: str | None,
                       doer: str | None, place: str | None) -> list[Event]:

@@ -451,6 +451,16 @@ def test_the_agreement_with_someone_is_picked_out_by_the_day_after_it(nlp: Langu
         nlp, "The key moment was the pact with Hitler on 26 August 1939.")
 
 
+@pytest.mark.parametrize(("text", "event"), [
+    ("The USSR signed a treaty with Germany in 1926.", "treaty_of_berlin_1926"),
+    ("The USSR signed a treaty with Germany in 1922.", "treaty_of_rapallo"),
+    ("The USSR signed a treaty with Germany in 1924.", None),  # none that year: no link
+])
+def test_an_agreement_with_someone_is_picked_out_by_its_doer_and_the_year_after_it(
+        nlp: Language, text: str, event: str | None) -> None:
+    assert links(nlp, text).get("treaty with Germany") == event
+
+
 def test_the_pact_with_someone_is_a_description_not_a_reference_back(nlp: Language) -> None:
     text = ("In 1936 Germany and Japan signed the Anti-Comintern Pact. Italy joined later. "
             "Stalin watched. In 1939 Molotov made the pact with Germany.")
