@@ -740,24 +740,18 @@ class KnowledgeLinker:
                 on_day = _day_after(doc, party.end + 1)
                 if on_day is not None:
                     found = self._description((head, tuple(words), on_day, party.kb_id_))
-            if found is None and party is not None and year is None and day is None \
-                    and party.end + 1 < len(doc) and doc[party.end].lower_ == "in" \
-                    and _YEAR.fullmatch(doc[party.end + 1].text):
-                # "the USSR signed a treaty with Germany in 1926": the one its doer made
-                # with that party in that year (a year none was made in links nothing, so
-                # is never called wrong)
-                doer, then = _doer(doc, tok, spans), doc[party.end + 1].text
-                if doer is not None and doer != party.kb_id_:
-                    found = self._description((head, tuple(words), then, party.kb_id_, doer))
-                    if found is not None and not self._dated_in(found, then):
-                        found = None
             if found is None and party is not None:
                 # "Stalin signed the pact with Hitler": of the pacts Hitler made, the one
-                # whose sides also hold the clause's doer
+                # whose sides also hold the clause's doer; with a year after the party ("the
+                # USSR signed a treaty with Germany in 1926"), the one made that year (a
+                # year none was made in links nothing, so is never called wrong)
                 doer = _doer(doc, tok, spans)
                 if doer is not None and doer != party.kb_id_:
-                    found = self._description((head, tuple(words), year or day,
+                    then = _year_after(doc, party.end) if year is None and day is None else None
+                    found = self._description((head, tuple(words), then or year or day,
                                                party.kb_id_, doer))
+                    if found is not None and then is not None and not self._dated_in(found, then):
+                        found = None
             if found is None:
                 continue
             if party is not None:
@@ -1053,6 +1047,13 @@ def _doer(doc: Doc, noun: Token, spans: list[Span]) -> str | None:
     if subject is None:
         return None
     return next((s.kb_id_ for s in spans if s.kb_id_ and s.start <= subject.i < s.end), None)
+
+
+def _year_after(doc: Doc, i: int) -> str | None:
+    """The year of "in 1926" at token ``i``, if that is what stands there."""
+    if i + 1 < len(doc) and doc[i].lower_ == "in" and _YEAR.fullmatch(doc[i + 1].text):
+        return doc[i + 1].text
+    return None
 
 
 def _day_after(doc: Doc, i: int) -> str | None:

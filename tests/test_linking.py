@@ -461,6 +461,15 @@ def test_an_agreement_with_someone_is_picked_out_by_its_doer_and_the_year_after_
     assert links(nlp, text).get("treaty with Germany") == event
 
 
+def test_the_only_agreement_of_a_doer_is_not_taken_against_the_year_written(
+        nlp: Language) -> None:
+    """Litvinov signed the 1925 trade treaty with Germany; "a pact with Germany in 1939"
+    signed by him is not that treaty (what was meant is unknown: nothing is linked)."""
+    assert "pact with Germany" not in links(nlp, "Litvinov signed a pact with Germany in 1939.")
+    assert links(nlp, "Litvinov signed a treaty with Germany in 1925.").get(
+        "treaty with Germany") == "german_soviet_trade_treaty_1925"
+
+
 def test_the_pact_with_someone_is_a_description_not_a_reference_back(nlp: Language) -> None:
     text = ("In 1936 Germany and Japan signed the Anti-Comintern Pact. Italy joined later. "
             "Stalin watched. In 1939 Molotov made the pact with Germany.")
