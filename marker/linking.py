@@ -47,6 +47,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
+from .dates import ENTRY_DATE, find_dates
 from .tokens import where
 
 if TYPE_CHECKING:
@@ -750,7 +751,8 @@ class KnowledgeLinker:
                     then = _year_after(doc, party.end) if year is None and day is None else None
                     found = self._description((head, tuple(words), then or year or day,
                                                party.kb_id_, doer))
-                    if found is not None and then is not None and not self._dated_in(found, then):
+                    if found is not None and then is not None \
+                            and not _made_then(self.knowledge.get(found), then):
                         found = None
             if found is None:
                 continue
@@ -818,17 +820,10 @@ class KnowledgeLinker:
             # "a treaty ... at Berlin": what is called a treaty before a pact of that kind
             called = [e for e in hits if head in fold(e.name).split()]
             hits = called or hits
-        if year is not None and len(year) > 4:  # "the pact of 23 August 1939": that day
-            hits = [e for e in hits
-                    if any(d.iso == year for d in (e.date, *e.accepted_dates) if d)]
-        elif len(hits) > 1 and year is not None:
-            hits = [e for e in hits
-                    if any(d.iso[:4] == year for d in (e.date, *e.accepted_dates) if d)]
+        if year is not None and (len(year) > 4 or len(hits) > 1):
+            # "the pact of 23 August 1939": that day; a year only narrows a choice
+            hits = [e for e in hits if _made_then(e, year)]
         return hits[0].id if len(hits) == 1 else None
-
-    def _dated_in(self, event_id: str, year: str) -> bool:
-        event = self.knowledge.get(event_id)
-        return any(d.iso[:4] == year for d in (event.date, *event.accepted_dates) if d)
 
     def _described_as(self, head: str, words: tuple[str, ...], party: str | None,
                       doer: str | None, place: str | None) -> list[Event]:
@@ -1049,6 +1044,13 @@ def _doer(doc: Doc, noun: Token, spans: list[Span]) -> str | None:
     return next((s.kb_id_ for s in spans if s.kb_id_ and s.start <= subject.i < s.end), None)
 
 
+def _made_then(event: Event, when: str) -> bool:
+    """The event is dated that ISO day ("1939-08-23") or in that year ("1939"), by its date
+    or one of its accepted dates."""
+    return any((d.iso if len(when) > 4 else d.iso[:4]) == when
+               for d in (event.date, *event.accepted_dates) if d)
+
+
 def _year_after(doc: Doc, i: int) -> str | None:
     """The year of "in 1926" at token ``i``, if that is what stands there."""
     if i + 1 < len(doc) and doc[i].lower_ == "in" and _YEAR.fullmatch(doc[i + 1].text):
@@ -1060,8 +1062,6 @@ def _day_after(doc: Doc, i: int) -> str | None:
     """"the pact of 23 August 1939": the ISO day a description's "of" is followed by, which
     alone may pick the event out (a wrong day then links nothing, so is never called
     wrong)."""
-    from .dates import find_dates
-
     tail = doc[i:min(i + 5, len(doc))]
     found = find_dates(tail.text)
     if found and found[0].start_char == 0 and found[0].precision == "day":
@@ -1164,13 +1164,9 @@ def add_to_pipeline(nlp: Language, topic: Topic) -> None:
     nlp.add_pipe("marker_linker", after="ner", config={"topic_path": str(topic.path)})
 
 
-
-
 def _over_an_entry_date(doc: Doc, start: int, end: int) -> bool:
     """"1920 - War with Poland": a name read across a timeline entry's date and its dash
     ("1920 War") is not written; the date heads the entry."""
-    from .dates import ENTRY_DATE
-
     first, last = doc[start], doc[end - 1]
     if not first.like_num or (start > 0 and "\n" not in doc[start - 1].text):
         return False
@@ -1185,16 +1181,14 @@ def paragraphs(doc: Doc) -> Doc:
     the parser alone may make it. And a timeline entry is one sentence: its heading date is
     the time of what follows the dash, which the parser alone splits off as a fragment. The
     parser keeps boundaries set before it."""
-    from .dates import ENTRY_DATE
-
+    if not len(doc):
+        return doc
     # Only the whitespace tokens are looked at (a Token object for every word, and the
     # essay's text joined from them, cost as much as the rest of the linker's work).
     # Token.is_sent_start walks the whole Doc on every write: the starts are written as
     # one array instead.
     starts = [0] + [i + 1 for i in where(doc, IS_SPACE, {1})
                     if i + 1 < len(doc) and "\n" in doc[i].text]
-    if not len(doc):
-        return doc
     sent_start = doc.to_array(SENT_START).astype("int64")  # -1: not a start
     sent_start[starts[1:]] = 1
     for i in starts:
