@@ -113,6 +113,18 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class AgreedTerm:
+    """One thing an agreement did ("divided Poland"): the verbs that say it, what it was
+    done to, who may be said to have done it and who may be said to have received it."""
+
+    verbs: tuple[str, ...]  # lemmas, a particle after a space: "give up"
+    objects: tuple[str, ...]  # ids or names
+    subjects: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()
+    said: str | None = None  # the term in feedback's words
+
+
+@dataclass(frozen=True)
 class Event(Entry):
     kind: str
     date: DateValue | None
@@ -139,6 +151,7 @@ class Event(Entry):
     # An agreement made on one day lasts: "the pact lasted from 1939 to 1941" is checked
     # against its signing and this end (None: how long it lasted is not known).
     in_force_until: DateValue | None = None
+    terms: tuple[AgreedTerm, ...] = ()  # what it settled ("divided Poland")
 
 
 @dataclass(frozen=True)
@@ -897,6 +910,12 @@ _TRIGGER = {
     "requires": _refs(),
     "words": _TEXTS,
 }
+_AGREED = {
+    "verbs": _Field(_list_of(_check_text, "a list of verbs", "list at least one verb lemma"),
+                    "a list of verb lemmas").needed,
+    "objects": _TEXTS.needed, "subjects": _refs("states", "organisations", "people"),
+    "to": _refs("states", "organisations", "people"), "said": _TEXT,
+}
 _TERM = {
     "office": _one_ref("offices").needed,
     "start": _DATE.needed, "end": _DATE,
@@ -952,6 +971,8 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "joined": _Field(_list_of(_nested(_JOINED), "a list of {party, date}"),
                              "a list of {party, date}"),
             "happened": _BOOL, "correct": _TEXT,
+            "terms": _Field(_list_of(_nested(_AGREED), "a list of terms"),
+                            "a list of {verbs, objects, subjects, to, said}"),
             "sources": _SOURCES,
         },
         _event_post,
@@ -1351,6 +1372,9 @@ def _event(raw: _Map) -> Event:
         joined=tuple(Joined(j["party"], _date(j["date"])) for j in raw.get("joined") or ()),
         happened=raw.get("happened") is not False, correct=raw.get("correct"),
         in_force_until=_date(raw.get("in_force_until")),
+        terms=tuple(AgreedTerm(_texts(t["verbs"]), _texts(t["objects"]),
+                               _texts(t.get("subjects")), _texts(t.get("to")), t.get("said"))
+                    for t in raw.get("terms") or ()),
     )
 
 

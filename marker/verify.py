@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .claims import AGREEMENTS, NATIONALITIES, Claim, fate, number, quote, title_variants
+from .claims import AGREEMENTS, NATIONALITIES, Claim, fate, number, quote, terms, title_variants
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -1253,6 +1253,7 @@ _CHECKS = {
     "number": number.check,
     "quote": quote.check,
     "fate": fate.check,
+    "terms": terms.check,
     "existence": _check_existence,
     "attribution": _check_attribution,
 }

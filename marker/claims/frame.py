@@ -46,7 +46,7 @@ STATUS_OF = {SUPPORTED: AGREES, CONTRADICTED: CONTRADICTS, UNVERIFIABLE: UNCHECK
 SLOT_OF_KIND = {"date": "time", "era": "time", "sequence": "order", "office": "office",
                 "party": "parties", "number": "number", "attribution": "who",
                 "quote": "speaker", "fate": "fate", "work": "work", "outcome": "outcome",
-                "existence": "existence"}
+                "existence": "existence", "terms": "terms"}
 SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
               "nationality": "the nationality", "time": "the date",
               "span": "the span of years", "relative": "the time",
@@ -54,12 +54,12 @@ SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
               "parties": "who took part", "actor": "who did it", "place": "the place",
               "number": "the number", "who": "who the writer was", "work": "the book",
               "outcome": "what it achieved", "speaker": "who said it", "fate": "how they died",
-              "existence": "that it happened",
+              "existence": "that it happened", "terms": "what it settled",
               "words": "the words quoted"}
 # The kind a merged claim is named by: the first of these it has (a dated statement is a
 # date claim, whoever else it names).
 LEAD_KINDS = ("existence", "date", "office", "sequence", "era", "number", "quote", "fate", "party",
-              "outcome", "work", "attribution")
+              "outcome", "terms", "work", "attribution")
 # The labels of a verb that heads a clause (as extract.clause_head reads them).
 CLAUSE_HEADS = ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "acl", "pcomp", "csubj")
 # Child clauses that state something else (about another thing): their details are not

@@ -1,0 +1,360 @@
+"""What an agreement settled: "the secret protocol divided Poland", "under Brest-Litovsk
+Russia lost Finland and Ukraine", "at Munich the Sudetenland was handed to Germany".
+
+An event's ``terms`` in the knowledge list what it did, each as verbs, the things they were
+done to (``objects``), who may be said to have done it (``subjects``) and who may be said
+to have received it (``to``). A clause that names the event and uses one of its verbs is a
+claim about its terms: every thing it names as done to, every doer and every receiver
+must be one the term lists for the ✓. The lists are what happened, not everything that
+could be said, so anything else is left unchecked, never called wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .base import Claim
+from .details import AGREES, UNCHECKED, Detail
+from .fate import stated_as_fact
+from .verdict import SUPPORTED, UNVERIFIABLE, Verdict
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from ..topic import AgreedTerm, Knowledge
+    from .base import Mention, SentenceContext
+
+KINDS = ("terms",)
+# "a lot of land", "huge amounts of territory": the words after "of" are what was given.
+_QUANTITY = {"lot", "lots", "load", "loads", "amount", "amounts", "deal", "part", "parts",
+             "much", "most", "chunk", "chunks", "swathe", "swathes", "area", "areas"}
+# Adjectives kept in a thing's name: "eastern Poland" is not Poland.
+_DIRECTIONS = {"eastern", "western", "northern", "southern", "east", "west", "north", "south"}
+# Words naming something in the clause already: no detail of their own.
+_PRONOUNS = {"they", "it", "both", "them", "each", "other", "he", "she", "this", "which",
+             "that", "who", "we"}
+# "the two dictators", "both countries": the agreement's parties, named by the context.
+_THE_PARTIES = re.compile(r"(the )?(two|both) \w+( of \w+)?|both( of them)?")
+# "divided Poland in two": how, not what or whom.
+_HALVES = {"two", "half", "halves"}
+# "Soviet sphere", "German sphere of influence": the state the adjective names.
+_SPHERE = {"sphere", "spheres", "zone", "zones", "orbit", "control", "hands"}
+
+
+def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
+    """A claim for each verb of an agreement's terms in a sentence about the agreement."""
+    verbs = _all_verbs(ctx.knowledge)
+    said = [(tok, w) for tok in sent if (w := _verb_words(tok)) in verbs]
+    if not said:
+        return []
+    kb_id = _agreement(ctx, sent, mentions)
+    if kb_id is None:
+        return []
+    event = ctx.knowledge.get(kb_id)
+    event_words = {i for m in mentions if m.kb_id == kb_id for i in range(m.start, m.end)}
+    linked = {i: m for m in mentions if m.section != "events" for i in range(m.start, m.end)}
+    out = []
+    for tok, words in said:
+        terms = [t for t in event.terms if words in t.verbs]
+        if not terms or not stated_as_fact(tok):
+            continue
+        roles = _roles(ctx, tok, linked, event_words)
+        # "put their names to the pact": a verb of the terms about something else
+        if roles is None or not any(p[0] in _names(ctx.knowledge, t.objects)
+                                    for t in terms for p in roles["objects"]):
+            continue
+        ends = [(p[1], p[2]) for r in roles.values() for p in r]
+        ends.append((tok.idx, tok.idx + len(tok)))
+        start, end = min(a for a, _ in ends), max(b for _, b in ends)
+        out.append(Claim(
+            kind="terms", start=start, end=end, text=ctx.text[start:end], subject=kb_id,
+            refs=(kb_id,), stated=words,
+            detail={"verb_at": (tok.idx, tok.idx + len(tok)),
+                    **{role: tuple(parts) for role, parts in roles.items()}},
+        ))
+    return out
+
+
+def _agreement(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> str | None:
+    """The one agreement with terms the sentence is about: named in it, or, when the
+    sentence names no event and no date, in one of the two sentences before it in its
+    paragraph ("The treaty was signed in March 1918. Russia lost Finland and Ukraine")."""
+    def named(found: list[Mention]) -> set[str]:
+        return {m.kb_id for m in found if m.section == "events"
+                and getattr(ctx.knowledge.get(m.kb_id), "terms", ())}
+
+    here = named(mentions)
+    if here or any(m.section == "events" for m in mentions) \
+            or ctx.dates_between(sent.start_char, sent.end_char):
+        return next(iter(here)) if len(here) == 1 else None
+    doc, para = sent.doc, ctx.paragraph_of(sent.start_char)
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            return None
+        before = doc[start - 1].sent
+        if ctx.paragraph_of(before.start_char) != para:
+            return None
+        earlier = ctx.mentions_between(before.start_char, before.end_char)
+        found = named(earlier)
+        if found or any(m.section == "events" for m in earlier):
+            return next(iter(found)) if len(found) == 1 else None
+        start = before.start
+    return None
+
+
+def _all_verbs(knowledge: Knowledge) -> frozenset[str]:
+    """Every verb of every agreement's terms (worked out once per knowledge)."""
+    cached = _VERBS.get(id(knowledge))
+    if cached is None or cached[0] is not knowledge:
+        cached = _VERBS[id(knowledge)] = (knowledge, frozenset(
+            v for e in knowledge.events for t in getattr(e, "terms", ()) for v in t.verbs))
+    return cached[1]
+
+
+_VERBS: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _verb_words(tok: Token) -> str | None:
+    """"gave up" -> "give up", "divided" -> "divide"; None for a word that is no verb."""
+    if tok.pos_ != "VERB":
+        return None
+    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
+    lemma = tok.lemma_.lower()
+    return f"{lemma} {particle}" if particle else lemma
+
+
+# A part is (what it names: a knowledge id or its folded words, start_char, end_char).
+_Part = tuple[str, int, int]
+
+
+def _roles(ctx: SentenceContext, verb: Token, linked: dict[int, Mention],
+           event_words: set[int]) -> dict[str, list[_Part]] | None:
+    """The doers, the things done to and the receivers the verb's clause names; None when
+    the clause names a state or person in no role this reading knows (not checked)."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    roles: dict[str, list[_Part]] = {"subjects": [], "objects": [], "to": [], "halves": []}
+    placed: set[int] = set()
+
+    def put(role: str, head: Token) -> None:
+        for conjunct in _conjuncts(head):
+            for part, words in _parts(ctx, conjunct, linked, event_words):
+                roles[role].append(part)
+                placed.update(words)
+            for prep in conjunct.children:  # "divided Poland between Germany and the USSR"
+                if role == "objects" and prep.dep_ == "prep" and prep.lower_ in ("between",
+                                                                                 "among"):
+                    placed.add(prep.i)
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        put("to", pobj)
+
+    for child in verb.children:
+        dep = child.dep_
+        if dep in ("nsubj", "csubj") or (dep == "agent" and passive):
+            for pobj in ([child] if dep != "agent" else
+                         [c for c in child.children if c.dep_ == "pobj"]):
+                put("subjects", pobj)
+        elif dep in ("dobj", "nsubjpass"):
+            put("objects", child)
+        elif dep == "prep" and child.lower_ in ("including", "like"):
+            for pobj in _objects_of_prep(child):  # "lost much, including Finland"
+                placed.add(child.i)
+                put("objects", pobj)
+        elif dep == "dative":  # "gave the USSR ...", or "gave ... to Hitler" read so
+            for head in ([c for c in child.children if c.dep_ == "pobj"]
+                         if child.pos_ == "ADP" else [child]):
+                put("to", head)
+        elif dep == "prep" and child.lower_ in ("to", "into", "in", "between", "under",
+                                                "among", "within"):
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                if child.lower_ == "in" and pobj.lower_ in _HALVES:  # "split Poland in two"
+                    roles["halves"].append(("", child.idx, pobj.idx + len(pobj)))
+                    placed.update((child.i, pobj.i))
+                    continue
+                sphere = _sphere_of(ctx, pobj, linked)
+                if sphere is not None:
+                    roles["to"].append(sphere)
+                    placed.update(t.i for t in pobj.subtree)
+                elif child.lower_ in ("to", "between", "among"):
+                    put("to", pobj)
+    # Names the parse left outside any role ("In the secret protocol Germany and the USSR
+    # divided Poland" is read as one phrase): before the verb, its doers; after, unread.
+    clause = _clause(verb)
+    for i in sorted(set(linked) - placed - event_words):
+        if i not in clause:
+            continue
+        m = linked[i]
+        if m.start != i:
+            continue
+        if i < verb.i and m.section in ("states", "people", "organisations"):
+            roles["subjects"].append((m.kb_id, m.start_char, m.end_char))
+            placed.update(range(m.start, m.end))
+        else:
+            return None
+    return roles
+
+
+def _clause(verb: Token) -> set[int]:
+    """The verb's words, without the clauses hung on it (they state other things)."""
+    inner = {t.i for c in verb.children if c.dep_ in ("relcl", "advcl", "ccomp", "conj",
+                                                     "parataxis", "xcomp")
+             for t in c.subtree}
+    return {t.i for t in verb.subtree} - inner
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    out, todo = [], [head]
+    while todo:
+        tok = todo.pop(0)
+        out.append(tok)
+        todo.extend(c for c in tok.children if c.dep_ == "conj")
+    return out
+
+
+def _parts(ctx: SentenceContext, tok: Token, linked: dict[int, Mention],
+           event_words: set[int]) -> list[tuple[_Part, set[int]]]:
+    """What one conjunct names: the event itself, a linked name, or its own words;
+    "land including Ukraine" names both the land and Ukraine."""
+    if tok.i in event_words:
+        return [(("@event", tok.idx, tok.idx + len(tok)), {tok.i})]
+    if tok.lower_ in _PRONOUNS:
+        return [(("", tok.idx, tok.idx + len(tok)), {tok.i})]
+    words = list(tok.subtree)
+    if _THE_PARTIES.fullmatch(" ".join(t.lower_ for t in words)):
+        return [(("@parties", words[0].idx, words[-1].idx + len(words[-1])),
+                 {t.i for t in words})]
+    if tok.lemma_.lower() in _QUANTITY:
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if pobj is not None:
+            out = [(p, {tok.i, of.i, *w}) for p, w in _parts(ctx, pobj, linked, event_words)]
+            return out + _examples(ctx, tok, linked, event_words)
+    # the conjunct's own words: without its conjuncts and the examples hung on it
+    nested = [c for c in tok.children if c.dep_ == "conj" or c.dep_ == "cc"
+              or (c.dep_ == "prep" and c.lower_ in ("including", "like", "except"))
+              or (c.dep_ == "prep" and c.lower_ in ("such", "between", "among"))]
+    own = sorted({t.i for t in tok.subtree} - {t.i for c in nested for t in c.subtree})
+    doc = tok.doc
+    out: list[tuple[_Part, set[int]]] = []
+    m = linked.get(tok.i)
+    words = [doc[i] for i in own if doc[i].dep_ not in ("det", "poss", "punct", "case")
+             and not (doc[i].pos_ == "ADJ" and doc[i].is_lower
+                      and doc[i].lower_ not in _DIRECTIONS)
+             and not doc[i].like_num]
+    shown = [i for i in own if not doc[i].is_punct] or own
+    lo, hi = doc[shown[0]], doc[shown[-1]]
+    if m is not None and all(m.start <= i < m.end for i in (w.i for w in words)):
+        out.append(((m.kb_id or _fold(m.text), m.start_char, m.end_char), set(own)))
+    else:
+        out.append((((_fold(" ".join(w.text for w in words))), lo.idx, hi.idx + len(hi)),
+                    set(own)))
+    return out + _examples(ctx, tok, linked, event_words)
+
+
+def _examples(ctx: SentenceContext, tok: Token, linked: dict[int, Mention],
+              event_words: set[int]) -> list[tuple[_Part, set[int]]]:
+    """"land including Ukraine", "territory such as Latvia": the examples named."""
+    out = []
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ not in ("including", "like", "such"):
+            continue
+        for pobj in _objects_of_prep(c):
+            for conjunct in _conjuncts(pobj):
+                out.extend((p, w | {c.i}) for p, w in _parts(ctx, conjunct, linked,
+                                                             event_words))
+    return out
+
+
+def _objects_of_prep(prep: Token) -> list[Token]:
+    """"including Ukraine", "such as Latvia"."""
+    found = [c for c in prep.children if c.dep_ == "pobj"]
+    for c in prep.children:
+        if c.dep_ == "prep":  # "such as": such -> as -> pobj
+            found.extend(g for g in c.children if g.dep_ == "pobj")
+    return found
+
+
+def _sphere_of(ctx: SentenceContext, pobj: Token, linked: dict[int, Mention]) -> _Part | None:
+    """"the Soviet sphere", "Germany's sphere of influence": the state it belongs to."""
+    if pobj.lemma_.lower() not in _SPHERE and pobj.lower_ not in _SPHERE:
+        return None
+    for c in pobj.children:
+        if c.dep_ in ("amod", "poss", "compound", "nmod"):
+            m = linked.get(c.i)
+            state = m.kb_id if m is not None else _ADJECTIVES.get(c.lower_)
+            if state:
+                return (state, c.idx, c.idx + len(c))
+    return None
+
+
+# Adjectives of the states terms name, when the linker leaves the adjective unlinked.
+_ADJECTIVES = {"soviet": "ussr", "russian": "ussr", "german": "germany", "nazi": "germany",
+               "polish": "poland", "finnish": "finland", "romanian": "romania"}
+
+
+def check(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """Supported when one of the event's terms has the verb and every thing done to, doer
+    and receiver the clause names; otherwise what matched is shown and the rest is left
+    unchecked (the terms list what happened, not all that did not)."""
+    event = knowledge.get(claim.subject or "")
+    terms = getattr(event, "terms", ())
+    best: list[Detail] | None = None
+    for term in terms:
+        if claim.stated not in term.verbs:
+            continue
+        details = _details(claim, term, knowledge, event.parties)
+        if best is None or _agreeing(details) > _agreeing(best):
+            best = details
+    if best is None:
+        return Verdict(UNVERIFIABLE)
+    v_start, v_end = claim.detail["verb_at"]
+    verdict = SUPPORTED if all(d.status == AGREES for d in best) else UNVERIFIABLE
+    expected = next((t.said for t in terms if claim.stated in t.verbs and t.said), None)
+    best.append(Detail("terms", claim.text[v_start - claim.start:v_end - claim.start],
+                       v_start, v_end, AGREES, expected))  # a verb of this term
+    return Verdict(verdict, sources=tuple(event.sources), expected=expected,
+                   details=tuple(sorted(best, key=lambda d: d.start)))
+
+
+def _agreeing(details: list[Detail]) -> int:
+    return sum(d.status == AGREES for d in details)
+
+
+def _details(claim: Claim, term: AgreedTerm, knowledge: Knowledge,
+             parties: tuple[str, ...]) -> list[Detail]:
+    allowed = {"objects": _names(knowledge, term.objects),
+               "subjects": _names(knowledge, term.subjects) | {"@event"},
+               "to": _names(knowledge, term.to)}
+    slots = {"objects": "terms", "subjects": "actor", "to": "parties"}
+    out = [Detail("terms", claim.text[s - claim.start:e - claim.start], s, e,
+                  AGREES if "divide" in term.verbs else UNCHECKED)
+           for _, s, e in claim.detail["halves"]]
+    for role, parts in ((r, claim.detail[r]) for r in ("objects", "subjects", "to")):
+        for name, start, end in parts:
+            if name == "" or (name == "@event" and role == "subjects"):
+                continue  # a pronoun or the agreement itself
+            stated = claim.text[start - claim.start:end - claim.start]
+            if name == "@parties":  # "the two dictators": right of an agreement of two
+                status = AGREES if len(parties) == 2 else UNCHECKED
+            else:
+                status = AGREES if name in allowed[role] else UNCHECKED
+            out.append(Detail(slots[role], stated, start, end, status))
+    return out
+
+
+def _names(knowledge: Knowledge, names: tuple[str, ...]) -> set[str]:
+    """Ids as they are, words folded; an id also stands for its names."""
+    out = set()
+    for name in names:
+        entry = knowledge.get(name)
+        if entry is not None:
+            out.add(name)
+            out.update(_fold(n) for n in (entry.name, *entry.aliases))
+        else:
+            out.add(_fold(name))
+    return out
+
+
+def _fold(words: str) -> str:
+    return re.sub(r"^the\s+", "", re.sub(r"[\s-]+", " ", words.strip().lower()))

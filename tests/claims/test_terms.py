@@ -1,0 +1,113 @@
+"""What an agreement settled: checked against the event's ``terms`` in the knowledge,
+confirmed only when every thing, doer and receiver the clause names is one the terms list,
+and never called wrong (the terms list what happened, not all that did not)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marker.errors import MarkerError
+from marker.topic import DEFAULT_TOPIC, load_topic
+
+from .helpers import claims_of, details
+
+
+def terms_claims(text: str) -> list[dict]:
+    return [c for c in claims_of(text) if "terms" in c["kinds"]]
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    # the thing done to, as a name the knowledge links or as words
+    ("Under the secret protocol the two dictators carved up Poland.", "nazi_soviet_pact"),
+    ("With the Treaty of Brest-Litovsk Soviet Russia surrendered Finland and Ukraine.",
+     "treaty_of_brest_litovsk"),
+    ("At Rapallo the two states renounced reparations.", "treaty_of_rapallo"),
+    # the receiver: an indirect object, "to X", or a sphere named by its state's adjective
+    ("The secret protocol allotted Latvia and Estonia to Stalin.", "nazi_soviet_pact"),
+    ("In the Munich Agreement the Sudetenland was transferred to Germany.",
+     "munich_agreement"),
+    ("The secret protocol placed Bessarabia in the Soviet sphere of influence.",
+     "nazi_soviet_pact"),
+    # the doer, when the parse leaves it outside the verb's subject
+    ("In the secret protocol Germany and the Soviet Union partitioned Poland.",
+     "nazi_soviet_pact"),
+    # "a great deal of land including ...": the land and the examples
+    ("By the Treaty of Brest-Litovsk the Bolsheviks gave up a great deal of territory, "
+     "including the Baltic states.", "treaty_of_brest_litovsk"),
+    # "in half": how it was divided, part of the division
+    ("The secret protocol cut up Poland in half.", "nazi_soviet_pact"),
+])
+def test_a_term_the_knowledge_lists_is_confirmed(text: str, subject: str) -> None:
+    (claim,) = [c for c in terms_claims(text) if c["subject"] == subject]
+    assert claim["verdict"] == "supported", claim["details"]
+
+
+def test_the_agreement_may_be_named_in_a_sentence_just_before() -> None:
+    text = ("The Peace of Brest-Litovsk was signed in March 1918. It was harsh: Soviet Russia "
+            "lost Poland and Finland.")
+    (claim,) = terms_claims(text)
+    assert claim["subject"] == "treaty_of_brest_litovsk"
+    assert claim["verdict"] == "supported"
+
+
+@pytest.mark.parametrize("text", [
+    # another paragraph
+    "The Peace of Brest-Litovsk was signed in March 1918.\n\nSoviet Russia lost Finland.",
+    # a sentence with its own date is about its own time
+    "The Peace of Brest-Litovsk was signed in March 1918. In 1940 the USSR lost Finland.",
+    # three sentences back
+    "Brest-Litovsk was signed in 1918. Trotsky walked out. Lenin insisted. Russia lost "
+    "Finland.",
+])
+def test_no_agreement_is_assumed_from_further_away(text: str) -> None:
+    assert terms_claims(text) == []
+
+
+@pytest.mark.parametrize(("text", "unchecked"), [
+    # the wrong receiver: Estonia went to the Soviet sphere
+    ("The secret protocol handed Estonia to Germany.", "parties:Germany"),
+    # a thing the terms do not list (Lithuania was added only in September)
+    ("The secret protocol handed Latvia and Lithuania to the USSR.", "terms:Lithuania"),
+    # the wrong doer of a loss
+    ("Under the Munich Agreement Germany lost the Sudetenland.", "actor:Germany"),
+])
+def test_anything_else_is_not_checked_and_never_called_wrong(text: str,
+                                                             unchecked: str) -> None:
+    (claim,) = terms_claims(text)
+    assert claim["verdict"] == "unverifiable"
+    assert details(claim)[unchecked] == "unchecked"
+
+
+@pytest.mark.parametrize("text", [
+    "The Munich Agreement did not give the Sudetenland to the USSR.",  # denied
+    "Hitler hoped the secret protocol would give him Poland.",  # hoped for
+    "In Moscow Molotov and Ribbentrop put their signatures to the Nazi-Soviet Pact.",  # "put"
+    # two agreements in one sentence: whose terms is unclear
+    "After Munich and the Nazi-Soviet Pact, Poland was divided.",
+])
+def test_no_claim_about_the_terms(text: str) -> None:
+    assert terms_claims(text) == []
+
+
+def test_a_date_and_the_terms_in_one_clause_make_one_claim() -> None:
+    (claim,) = claims_of("In September 1938 the Munich Agreement handed the Sudetenland to "
+                         "Hitler.")
+    assert claim["verdict"] == "supported"
+    assert {"date", "terms"} <= set(claim["kinds"])
+    assert details(claim)["terms:Sudetenland"] == "agrees"
+
+
+def test_terms_are_validated_on_load(tmp_path) -> None:
+    import shutil
+
+    pack = tmp_path / DEFAULT_TOPIC
+    shutil.copytree(Path(__file__).resolve().parents[2] / "reference_essay" / DEFAULT_TOPIC,
+                    pack)
+    main = pack / "knowledge.yaml"
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "subjects: [czechoslovakia]", "subjects: [czechoslovakiaa]", 1), encoding="utf-8")
+    with pytest.raises(MarkerError) as err:
+        load_topic(pack)
+    assert "munich_agreement" in str(err.value) and "czechoslovakiaa" in str(err.value)
