@@ -11,9 +11,11 @@ could be said, so anything else is left unchecked, never called wrong.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..tokens import where
 from .base import Claim
 from .details import AGREES, UNCHECKED, Detail
 from .fate import stated_as_fact
@@ -44,8 +46,11 @@ _SPHERE = {"sphere", "spheres", "zone", "zones", "orbit", "control", "hands"}
 
 def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """A claim for each verb of an agreement's terms in a sentence about the agreement."""
-    verbs = _all_verbs(ctx.knowledge)
-    said = [(tok, w) for tok in sent if (w := _verb_words(tok)) in verbs]
+    verbs, _ = _all_verbs(ctx.knowledge)
+    found = _candidates(ctx)
+    said = [(tok, w) for i in found[bisect.bisect_left(found, sent.start):
+                                    bisect.bisect_left(found, sent.end)]
+            if (w := _verb_words(tok := ctx.doc[i])) in verbs]
     if not said:
         return []
     kb_id = _agreement(ctx, sent, mentions)
@@ -64,7 +69,7 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
         if roles is None or not any(p[0] in _names(ctx.knowledge, t.objects)
                                     for t in terms for p in roles["objects"]):
             continue
-        ends = [(p[1], p[2]) for r in roles.values() for p in r]
+        ends = [(p[1], p[2]) for r in roles.values() for p in r if p[0] not in ("", "@event")]
         ends.append((tok.idx, tok.idx + len(tok)))
         start, end = min(a for a, _ in ends), max(b for _, b in ends)
         out.append(Claim(
@@ -104,16 +109,32 @@ def _agreement(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> str
     return None
 
 
-def _all_verbs(knowledge: Knowledge) -> frozenset[str]:
-    """Every verb of every agreement's terms (worked out once per knowledge)."""
+def _candidates(ctx: SentenceContext) -> list[int]:
+    """Where the essay has a word whose lemma starts a verb of some agreement's terms: read
+    from the lemma column once per essay, not word by word in every sentence."""
+    found = ctx.memo.get("terms")
+    if found is None:
+        from spacy.attrs import LEMMA  # loaded with the parse already
+
+        found = ctx.memo["terms"] = where(ctx.doc, LEMMA, _all_verbs(ctx.knowledge)[1])
+    return found
+
+
+def _all_verbs(knowledge: Knowledge) -> tuple[frozenset[str], set[int]]:
+    """Every verb of every agreement's terms, and the string ids of their first words
+    (worked out once per knowledge; a Knowledge is large to hash, so kept by identity)."""
     cached = _VERBS.get(id(knowledge))
     if cached is None or cached[0] is not knowledge:
-        cached = _VERBS[id(knowledge)] = (knowledge, frozenset(
-            v for e in knowledge.events for t in getattr(e, "terms", ()) for v in t.verbs))
-    return cached[1]
+        from spacy.strings import get_string_id
+
+        verbs = frozenset(v for e in knowledge.events for t in getattr(e, "terms", ())
+                          for v in t.verbs)
+        cached = _VERBS[id(knowledge)] = (
+            knowledge, verbs, {get_string_id(v.split()[0]) for v in verbs})
+    return cached[1], cached[2]
 
 
-_VERBS: dict[int, tuple[Any, frozenset[str]]] = {}
+_VERBS: dict[int, tuple[Any, frozenset[str], set[int]]] = {}
 
 
 def _verb_words(tok: Token) -> str | None:

@@ -38,6 +38,9 @@ def terms_claims(text: str) -> list[dict]:
      "including the Baltic states.", "treaty_of_brest_litovsk"),
     # "in half": how it was divided, part of the division
     ("The secret protocol cut up Poland in half.", "nazi_soviet_pact"),
+    # a thing the terms name by words, and who was left out
+    ("At Locarno the Germans confirmed their western frontiers.", "locarno_treaties"),
+    ("Daladier and Chamberlain shut out the Soviet Union at Munich.", "munich_agreement"),
 ])
 def test_a_term_the_knowledge_lists_is_confirmed(text: str, subject: str) -> None:
     (claim,) = [c for c in terms_claims(text) if c["subject"] == subject]
@@ -84,6 +87,8 @@ def test_anything_else_is_not_checked_and_never_called_wrong(text: str,
     "The Munich Agreement did not give the Sudetenland to the USSR.",  # denied
     "Hitler hoped the secret protocol would give him Poland.",  # hoped for
     "In Moscow Molotov and Ribbentrop put their signatures to the Nazi-Soviet Pact.",  # "put"
+    # nothing the terms list is named: the verb says something else
+    "At Locarno Germany did accept borders in the east by arbitration.",
     # two agreements in one sentence: whose terms is unclear
     "After Munich and the Nazi-Soviet Pact, Poland was divided.",
 ])
