@@ -1140,7 +1140,8 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m) \
                 or _participle_after(ctx, d_clause, m) or _heads_entry(ctx, d, m)
             same_clause = clause_head(m_head) == d_clause \
-                or _directed(ctx, m, m_head, d_clause)
+                or _directed(ctx, m, m_head, d_clause) \
+                or (m.by_trigger and m.verb is not None and sender(m.verb) == d_clause)
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
                 continue
             gap_start, gap_end = sorted((m.end_char, d.start_char)) if m.end_char <= d.start_char \
@@ -2471,7 +2472,7 @@ def _acts_on_others(ctx: _Context, m: Mention) -> bool:
     entry = ctx.knowledge.get(m.kb_id)
     entities = {t.entity for t in getattr(entry, "triggers", ())}
     linked = {i: x for x in ctx.mentions_between(m.verb.sent.start_char, m.verb.sent.end_char)
-              for i in range(x.start, x.end)}
+              if x is not m for i in range(x.start, x.end)}  # not the verb's own words
     return any(role == "object" and (x := linked.get(t.i)) is not None
                and x.kb_id not in entities for role, t in _arguments(m.verb))
 
@@ -2501,12 +2502,26 @@ def _governing_prep(tok: Token) -> Token | None:
     return None
 
 
+def sender(verb: Token) -> Token | None:
+    """The verb a purpose clause without a subject of its own serves: "sent" in "Britain
+    sent troops to help the Whites" (who sent helped, when they sent)."""
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.lemma_.lower() in PURPOSE_HEADS \
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return verb.head
+    return None
+
+
 def _is_subject_of(tok: Token, verb: Token) -> bool:
+    """The word is the verb's subject, or one of a list of them (which the parser may read
+    as conjuncts or appositions: "Britain, France, the USA and Japan"); the subject of a
+    purpose clause is its sender's ("Britain sent troops to help the Whites")."""
+    verb = sender(verb) or verb
     cur = tok
     for _ in range(4):
         if cur.dep_ == "nsubj" and cur.head == verb:
             return True
-        if cur.dep_ == "conj":
+        if cur.dep_ == "conj" or (cur.dep_ == "appos" and cur.pos_ == "PROPN"):
             cur = cur.head
             continue
         return False

@@ -30,6 +30,7 @@ from .extract import (
     ExtractContext,
     claims_in,
     context,
+    sender,
 )
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
@@ -147,6 +148,11 @@ def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
         ids = _ids(ctx.doc)
         for _ in range(40):  # up to the verb heading the clause (as clause_head does)
             if (pos[i] in ids["verbs"] and deps[i] in ids["heads"]) or heads[i] == i:
+                # "Britain sent troops to help the Whites in 1930": a purpose clause with no
+                # subject of its own is part of its sender's statement
+                if deps[i] in ids["purpose"] and (by := sender(ctx.doc[i])) is not None:
+                    i = by.i
+                    continue
                 break
             i = heads[i]
         found = known[(claim.start, claim.end)] = ctx.doc[i]
@@ -469,6 +475,7 @@ def _ids(doc: Doc) -> dict[str, Any]:
             "conj": add("conj"),
             "verbs": frozenset(map(add, ("VERB", "AUX"))),
             "heads": frozenset(map(add, CLAUSE_HEADS)),
+            "purpose": frozenset(map(add, ("xcomp", "advcl"))),
         }
     return found
 

@@ -76,6 +76,30 @@ def test_doers_a_trigger_accepts_are_its_parties() -> None:
     assert set(details(claim).values()) == {"agrees"}
 
 
+@pytest.mark.parametrize(("text", "subject", "verdict"), [
+    # a purpose clause's doers and time are its sender's, however the list is parsed
+    ("In 1919 the USA, Britain and Japan dispatched men to aid the White armies.",
+     "allied_intervention", "supported"),
+    ("In 1930 France sent soldiers to assist the Whites.", "allied_intervention",
+     "contradicted"),
+    # the verb's own words (the troops it sent, where to) are not something else it acts on
+    ("During the Civil War, Japan and the USA sent troops to Russia.", "allied_intervention",
+     "supported"),
+    # the side students name for the Republic
+    ("From 1936 the Soviet Union backed the Spanish Republicans.",
+     "soviet_aid_to_spanish_republic", "supported"),
+])
+def test_who_sent_help_took_part(text: str, subject: str, verdict: str) -> None:
+    (claim,) = about(text, subject)
+    assert claim["verdict"] == verdict, claim["details"]
+    assert all(d["status"] == "agrees" for d in claim["details"] if d["slot"] == "parties")
+
+
+def test_a_sender_the_trigger_does_not_accept_names_no_intervention() -> None:
+    assert not [c for c in claims_of("In 1919 Germany sent troops to help the Whites.")
+                if c["subject"] == "allied_intervention"]
+
+
 @pytest.mark.parametrize("text", [
     # the verb also acts on something the trigger did not check
     "France and Britain declared war on both Germany and the Soviet Union.",
