@@ -362,7 +362,7 @@ class _Context:
         return Mention(m.kb_id, m.section, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
                        tok.text, anchor_only=True)
 
-    def _person_antecedent(self, tok: Token) -> Mention | None:
+    def person_antecedent(self, tok: Token) -> Mention | None:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
         the one person the previous sentence names, when this sentence names nobody (two
         people named, or anyone named here, and the pronoun is left alone)."""
@@ -448,7 +448,7 @@ class _Context:
                 args = self.arguments(tok)
                 role_ok = [
                     (role, m) for role, t in args
-                    if (m := by_token.get(t.i) or self._person_antecedent(t)
+                    if (m := by_token.get(t.i) or self.person_antecedent(t)
                         or self._thing_antecedent(t, mentions)) is not None
                     and m.kb_id == trig.entity
                     and (trig.role in (None, "any") or trig.role == role)
@@ -458,7 +458,7 @@ class _Context:
                 agent = None
                 if trig.agents:
                     agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
-                              or self._person_antecedent(t)
+                              or self.person_antecedent(t)
                               for role, t in args if role == "subject"]
                     matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
                     if not matched:

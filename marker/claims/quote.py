@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..dates import format_date
-from .base import Claim
+from .base import Claim, Mention
 from .details import AGREES, CONTRADICTS, Detail
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ..dates import DateSpan
     from ..topic import Knowledge, Quotation
-    from .base import Mention, SentenceContext
+    from .base import SentenceContext
 
 KINDS = ("quote",)
 SPEECH_VERBS = {
@@ -137,7 +137,15 @@ def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotati
         return None
     speaker = next((m for m in mentions if m.start <= who.i < m.end
                     and m.section in ("people", "writers")), None)
-    if speaker is None:
+    said_by = speaker
+    if speaker is None and who.lower_ in ("he", "she"):
+        # "In 1931 he warned that ...": the one person the sentence before names
+        speaker = ctx.person_antecedent(who)
+        said_by = Mention(speaker.kb_id, speaker.section, who.i, who.i + 1, who.idx,
+                          who.idx + len(who), who.text) if speaker is not None else None
+        if speaker is not None and speaker.kb_id not in q.speakers:
+            return None  # who 'he' is was worked out: never a reason to call it wrong
+    if speaker is None or said_by is None:
         return None
     listed = set(q.speakers)
     if speaker.kb_id not in listed:
@@ -147,12 +155,12 @@ def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotati
         if any(m.kb_id in listed and not _doer_elsewhere(doc, m, sayer) for m in mentions):
             return None  # the right speaker is in the sentence: the grammar may be misread
     when = _date_of_saying(ctx, doc, sayer, branch, start, end)
-    lo = min(speaker.start_char, start, *([when.start_char] if when else []))
-    hi = max(end, speaker.end_char, *([when.end_char] if when else []))
+    lo = min(said_by.start_char, start, *([when.start_char] if when else []))
+    hi = max(end, said_by.end_char, *([when.end_char] if when else []))
     return Claim(
         kind="quote", start=lo, end=hi, text=ctx.text[lo:hi], subject=q.id,
         refs=(q.id, speaker.kb_id), stated=ctx.text[start:end], when=when,
-        detail={"speaker": speaker.kb_id, "speaker_at": (speaker.start_char, speaker.end_char),
+        detail={"speaker": speaker.kb_id, "speaker_at": (said_by.start_char, said_by.end_char),
                 "words_at": (start, end)},
     )
 

@@ -1,11 +1,12 @@
 """Quotations: well-known words given to the wrong speaker (or day) are corrected; a
-historian quoting them, a pronoun or a denial says nothing about who said them."""
+historian quoting them or a denial says nothing about who said them, and a 'he' only
+confirms the one person named just before (never corrects)."""
 
 from __future__ import annotations
 
 import pytest
 
-from .helpers import claims_of, verdicts_of
+from .helpers import claims_of, details, verdicts_of
 
 
 def quotes(text: str) -> list[dict]:
@@ -86,3 +87,24 @@ def test_a_state_named_in_what_was_said_is_no_party_to_the_saying() -> None:
 def test_a_person_doing_something_else_is_no_reading_of_the_speaker(text: str,
                                                                     verdicts: list[str]) -> None:
     assert [c["verdict"] for c in claims_of(text) if "quote" in c["kinds"]] == verdicts
+
+
+def test_a_he_who_said_it_is_the_person_named_just_before() -> None:
+    (claim,) = [c for c in claims_of(
+        "Stalin drove industry on. In February 1931 he told managers that they were "
+        "\"fifty or a hundred years behind the advanced countries\".")
+        if "quote" in c["kinds"]]
+    assert claim["verdict"] == "supported"
+    assert details(claim)["speaker:he"] == "agrees"
+
+
+@pytest.mark.parametrize("text", [
+    # 'he' is someone who did not say it: who 'he' is was worked out, so nothing is said
+    "Chamberlain was wary. In 1931 he said that Britain was \"fifty or a hundred years "
+    "behind the advanced countries\".",
+    # two people named before: 'he' is unclear
+    "Stalin and Molotov argued. In 1931 he said that they were \"fifty or a hundred years "
+    "behind the advanced countries\".",
+])
+def test_a_he_is_never_a_reason_to_call_the_speaker_wrong(text: str) -> None:
+    assert not [c for c in claims_of(text) if "quote" in c["kinds"]]
