@@ -207,6 +207,16 @@ class Writer(Entry):
     works: tuple[str, ...]
     roles: tuple[str, ...]
     same_as: str | None
+    views: tuple[View, ...] = ()  # what they argue, for "Roberts argues that ..."
+
+
+@dataclass(frozen=True)
+class View:
+    """A writer's known argument: the words that state it ("defensive", "deal with
+    Hitler"), any one of which, in a clause said to be their view, agrees with it."""
+
+    words: tuple[str, ...]
+    said: str
 
 
 @dataclass(frozen=True)
@@ -1001,6 +1011,8 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "category": _Field(_choice(WRITER_CATEGORIES), "a writer category").needed,
             "description": _TEXT, "nationality": _TEXT, "works": _TEXTS,
             "born": _DATE, "died": _DATE, "roles": _TEXTS, "same_as": _one_ref("people"),
+            "views": _Field(_list_of(_nested({"words": _TEXTS.needed, "said": _TEXT.needed}),
+                                     "a list of {words, said}"), "a list of {words, said}"),
             "sources": _SOURCES,
         },
         None,
@@ -1410,6 +1422,8 @@ def _writer(raw: _Map) -> Writer:
         **_common("writers", raw), category=raw["category"], description=raw.get("description"),
         nationality=raw.get("nationality"), works=_texts(raw.get("works")),
         roles=_texts(raw.get("roles")), same_as=raw.get("same_as"),
+        views=tuple(View(tuple(w.lower() for w in _texts(v["words"])), v["said"])
+                    for v in raw.get("views") or ()),
     )
 
 

@@ -13,7 +13,17 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .claims import AGREEMENTS, NATIONALITIES, Claim, fate, number, quote, terms, title_variants
+from .claims import (
+    AGREEMENTS,
+    NATIONALITIES,
+    Claim,
+    fate,
+    number,
+    quote,
+    terms,
+    title_variants,
+    view,
+)
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
@@ -1254,6 +1264,7 @@ _CHECKS = {
     "quote": quote.check,
     "fate": fate.check,
     "terms": terms.check,
+    "view": view.check,
     "existence": _check_existence,
     "attribution": _check_attribution,
 }

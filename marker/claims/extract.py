@@ -36,7 +36,7 @@ from ..dates import (
 )
 from ..nlp import sentence, where
 from ..regex import scanner
-from . import fate, number, quote, terms
+from . import fate, number, quote, terms, view
 from .base import Claim, Mention
 
 if TYPE_CHECKING:
@@ -992,6 +992,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(number.extract(ctx, sent, mentions))
     out.extend(quote.extract(ctx, sent, mentions))
     out.extend(terms.extract(ctx, sent, mentions))
+    out.extend(view.extract(ctx, sent, mentions))
     out.extend(fates)
     out.extend(_attribution_claims(ctx, sent, mentions))
     return out
