@@ -675,3 +675,13 @@ def test_the_user_of_an_occasion_is_the_doer(text: str, verdict: str) -> None:
     dated = [c for c in about(text, "rhineland_remilitarisation") if any(
         d["slot"] == "time" and d["stated"].startswith("19") for d in c["details"])]
     assert [c["verdict"] for c in dated] == [verdict]
+
+
+def test_an_implicit_anchor_keeps_every_reading_of_the_verb() -> None:
+    """"Hitler invaded anyway on 22 June 1941, less than two years later": the verb alone
+    names each of Hitler's invasions; the order after the pact was checked against the
+    first of them only (the Anschluss, before the pact) and called wrong."""
+    claims = claims_of("The Nazi-Soviet Pact was signed in August 1939. Hitler invaded "
+                       "regardless on 22 June 1941, less than two years later.")
+    assert [c["verdict"] for c in claims] == ["supported", "supported"]
+    assert claims[1]["subject"] == "operation_barbarossa"
