@@ -757,7 +757,8 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
             out.append(("object", child))
         elif child.dep_ == "agent" and passive:
             out.extend(("subject", g) for g in child.children if g.dep_ == "pobj")
-        elif child.dep_ == "prep" and (child.lower_ in ("into", "from", "out") or (
+        elif child.dep_ == "prep" and not _direction(child) and (
+                child.lower_ in ("into", "from", "out") or (
                 child.lower_ == "of" and (verb.lemma_.lower() == "rid" or any(  # "got rid of X"
                     c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)))):
             out.extend(("object", g) for g in child.children if g.dep_ == "pobj")
@@ -826,9 +827,21 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
 
 
 def _has_object(verb: Token) -> bool:
-    """The verb says what it acted on (an object, a passive subject, "into X")."""
+    """The verb says what it acted on (an object, a passive subject, "into X"; "from the
+    east" is where from, not what)."""
     return any(c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "dative") or (
-        c.dep_ == "prep" and c.lower_ in ("into", "from", "out")) for c in verb.children)
+        c.dep_ == "prep" and c.lower_ in ("into", "from", "out") and not _direction(c))
+        for c in verb.children)
+
+
+# "invaded from the east", "attacked from the west": a direction, not a thing acted on.
+DIRECTION_WORDS = {"east", "west", "north", "south", "north-east", "north-west", "south-east",
+                   "south-west", "northeast", "northwest", "southeast", "southwest", "rear"}
+
+
+def _direction(prep: Token) -> bool:
+    return prep.lower_ == "from" and any(
+        c.dep_ == "pobj" and c.lower_ in DIRECTION_WORDS for c in prep.children)
 
 
 def _has_object_word(verb: Token, words: tuple[str, ...]) -> bool:

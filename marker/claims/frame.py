@@ -164,8 +164,15 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
     details = [d for claim, _ in group for d in checked[id(claim)]]
     first = group[0][0]
     # The characters other details already stand on (sets: a clause has many names).
-    mine = set().union(*(range(d.start, d.end) for d in details), *(
-        range(c.start, c.end) for c, _ in group
+    # A day without its year inside a sequence's words is a detail of its own: "invaded on
+    # 27 September, two weeks later" checks the interval (and a year, which the sequence's
+    # check reads), not the day.
+    dated = {i for c, _ in group if c.kind == "sequence"
+             for d in (*ctx.yearless, *ctx.yearless_months)
+             if c.start <= d.start_char < c.end for i in range(d.start_char, d.end_char)}
+    mine = set().union(*(set(range(d.start, d.end)) - (set() if d.slot in ("time", "span")
+                                                        else dated) for d in details), *(
+        set(range(c.start, c.end)) - dated for c, _ in group
         if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans"))))
     if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details}:
         # Only a claim that could still be confirmed needs the rest of its clause read:
@@ -407,7 +414,9 @@ def _on_its_first_day(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],
                       yearless: Any) -> bool:
     """A day or month without a year ("in November", "on 17 September") is the subject
     event's: the month (and day, if given) on which it began, as the knowledge dates it."""
-    event = knowledge.get(group[0][0].subject or "")
+    # of several readings of the words ("the USSR invaded"), the one a check decided on
+    decided = next((v.subject for _, v in group if v.subject), group[0][0].subject)
+    event = knowledge.get(decided or "")
     when = getattr(event, "date", None)
     if when is None or when.precision == "year":
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import about, claims_of, verdicts_of
+from .helpers import about, claims_of, details, verdicts_of
 
 
 def wrong(text: str) -> list[dict]:
@@ -685,3 +685,18 @@ def test_an_implicit_anchor_keeps_every_reading_of_the_verb() -> None:
                        "regardless on 22 June 1941, less than two years later.")
     assert [c["verdict"] for c in claims] == ["supported", "supported"]
     assert claims[1]["subject"] == "operation_barbarossa"
+
+
+@pytest.mark.parametrize(("day", "verdict"), [("17", "supported"), ("27", "unverifiable")])
+def test_a_direction_is_not_what_was_invaded_and_a_day_in_a_sequence_is_checked(
+        day: str, verdict: str) -> None:
+    """"The Red Army invaded from the east": the east is no object, so the verb names the
+    Soviet invasion of the Poland just mentioned; the day inside the interval ("on 27
+    September, two weeks later") is a detail of its own, never covered by the interval's
+    tick."""
+    claims = claims_of("Germany invaded Poland on 1 September 1939. The USSR invaded "
+                       f"from the east on {day} September, two weeks later.")
+    (soviet,) = [c for c in claims if c["subject"] == "soviet_invasion_of_poland"]
+    assert soviet["verdict"] == verdict
+    assert details(soviet)[f"time:{day} September"] == (
+        "agrees" if verdict == "supported" else "unchecked")
