@@ -704,7 +704,8 @@ class KnowledgeLinker:
                     break
                 first -= 1
             end = tok.i + 1
-            day = None
+            day = then = None
+            doer_rule = False
             if end + 1 < len(doc) and doc[end].lower_ in ("of", "in") \
                     and _YEAR.fullmatch(doc[end + 1].text) and taken.free(end, end + 2):
                 year, end = year or doc[end + 1].text, end + 2
@@ -748,17 +749,23 @@ class KnowledgeLinker:
                 # year none was made in links nothing, so is never called wrong)
                 doer = _doer(doc, tok, spans)
                 if doer is not None and doer != party.kb_id_:
-                    then = _year_after(doc, party.end) if year is None and day is None else None
+                    # the year after the party (or after a list of parties: "with France
+                    # and Czechoslovakia in 1935"), or the year the clause is set in ("In
+                    # 1935 the USSR signed pacts with ...")
+                    then = (_year_after(doc, _list_end(doc, by_start, party))
+                            or _clause_year(doc, tok)) if year is None and day is None else None
                     found = self._description((head, tuple(words), then or year or day,
                                                party.kb_id_, doer))
                     if found is not None and then is not None \
                             and not _made_then(self.knowledge.get(found), then):
                         found = None
+                    doer_rule = found is not None
             if found is None:
                 continue
             if party is not None:
+                made = year or day or (then if doer_rule else None)
                 second = self._second_party(doc, by_start, taken, out, party,
-                                            (head, tuple(words), year or day))
+                                            (head, tuple(words), made))
                 if second is None and tok.lower_ in _PLURAL_HEADS:
                     continue  # "agreements with Britain and Germany": the other is unknown
                 end = party.end
@@ -1049,6 +1056,32 @@ def _made_then(event: Event, when: str) -> bool:
     or one of its accepted dates."""
     return any((d.iso if len(when) > 4 else d.iso[:4]) == when
                for d in (event.date, *event.accepted_dates) if d)
+
+
+def _list_end(doc: Doc, by_start: dict[int, Span], party: Span) -> int:
+    """Where a list of linked names that starts with ``party`` ends ("France and (with)
+    Czechoslovakia")."""
+    end = party.end
+    while end + 1 < len(doc) and doc[end].lower_ in ("and", ","):
+        at = end + 1
+        if doc[at].lower_ in ("with", "to") and at + 1 < len(doc):
+            at += 1
+        nxt = by_start.get(at)
+        if nxt is None:
+            break
+        end = nxt.end
+    return end
+
+
+def _clause_year(doc: Doc, noun: Token) -> str | None:
+    """"In 1935 the USSR signed pacts with ...": the one year the verb whose object the
+    description is was put in ("in 1935", "in May 1935")."""
+    if noun.dep_ not in ("dobj", "obj", "pobj") or noun.head.pos_ not in ("VERB", "AUX", "ADP"):
+        return None
+    verb = noun.head.head if noun.head.pos_ == "ADP" else noun.head  # "bound itself by treaty"
+    years = [t.text for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+             for t in c.subtree if _YEAR.fullmatch(t.text)]
+    return years[0] if len(years) == 1 else None
 
 
 def _year_after(doc: Doc, i: int) -> str | None:

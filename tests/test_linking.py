@@ -461,6 +461,25 @@ def test_an_agreement_with_someone_is_picked_out_by_its_doer_and_the_year_after_
     assert links(nlp, text).get("treaty with Germany") == event
 
 
+@pytest.mark.parametrize(("text", "first", "second"), [
+    # the year the clause is set in
+    ("In 1926 the USSR made treaties with Germany and Lithuania.", "treaty_of_berlin_1926",
+     None),
+    # the year after a list of parties: each names its own agreement of that year
+    ("The USSR signed pacts with France and Czechoslovakia in 1935.", "franco_soviet_pact",
+     "soviet_czechoslovak_pact"),
+    # a year in which one party made no such agreement: neither is linked
+    ("In 1932 the Soviet Union concluded pacts with France and Czechoslovakia.", None, None),
+])
+def test_an_agreements_year_may_stand_before_it_or_after_its_parties(
+        nlp: Language, text: str, first: str | None, second: str | None) -> None:
+    found = links(nlp, text)
+    names = [k for k in found if k.split()[0] in ("treaties", "pacts")]
+    assert (found[names[0]] if names else None) == first
+    if second is not None:
+        assert found.get("Czechoslovakia") == second
+
+
 def test_the_only_agreement_of_a_doer_is_not_taken_against_the_year_written(
         nlp: Language) -> None:
     """Litvinov signed the 1925 trade treaty with Germany; "a pact with Germany in 1939"
