@@ -1165,6 +1165,10 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     if entry is None or not owners:
         return Verdict(UNVERIFIABLE)
     mine = {entry.id} | ({entry.same_as} if getattr(entry, "same_as", None) else set())
+    if claim.detail.get("one_of_many"):  # "a biography of Stalin": many wrote one
+        return Verdict(SUPPORTED, sources=tuple(entry.sources),
+                       expected=f"{entry.name} wrote {claim.detail['work']}") \
+            if entry.id in {o.id for o in owners} else Verdict(UNVERIFIABLE)
     title = _listed_title(claim.detail["work"], owners)
     by = join_words([o.name for o in owners])
     sources = tuple(dict.fromkeys(s for o in owners for s in o.sources))

@@ -2580,6 +2580,46 @@ def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> l
             stated=f"{nationality + ' ' if nationality else ''}{word}", detail=detail,
         ))
     out.extend(_work_claims(ctx, sent, people))
+    out.extend(_biography_claims(ctx, sent, people))
+    return out
+
+
+# "a biography of Stalin", "his two-volume biography of Lenin", "Trotsky's biographer".
+_BIOGRAPHY = re.compile(r"\bbiograph(?:y|ies|er) of\s+", re.IGNORECASE)
+
+
+def _biography_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim]:
+    """"Deutscher, who wrote a biography of Stalin": a life of a person the knowledge
+    knows, credited to the writer named just before it. Many wrote one, so it is only ever
+    confirmed (from the writer's works and description), never corrected."""
+    text = _text(ctx.doc)
+    out = []
+    for m in _BIOGRAPHY.finditer(text, sent.start_char, sent.end_char):
+        life = next((p for p in people if p.start_char == m.end() and p.section == "people"),
+                    None)
+        writers = [p for p in people if p.section == "writers" and p.end_char <= m.start()
+                   and m.start() - p.end_char <= 70]
+        if life is None or not writers:
+            continue
+        writer = writers[-1]
+        if re.search(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
+                     r"attacked|rejected|reviewed|disagreed)\b",
+                     text[writer.end_char:m.start()], re.IGNORECASE):
+            continue
+        person = ctx.knowledge.get(life.kb_id)
+        surname = person.name.split()[-1].lower()
+        owners = [w.id for w in ctx.knowledge.writers if any(
+            "biograph" in work.lower() and surname in work.lower() for work in w.works)
+            or re.search(rf"biograph\w* of [^.;]*\b{re.escape(surname)}\b",
+                         (w.description or "").lower())]
+        start, end = writer.start_char, life.end_char
+        out.append(Claim(
+            kind="attribution", start=start, end=end, text=text[start:end],
+            subject=writer.kb_id, refs=(writer.kb_id, life.kb_id),
+            stated=f"wrote a biography of {life.text}",
+            detail={"work": f"a biography of {person.name}", "owners": owners,
+                    "candidates": list(writer.candidates), "one_of_many": True},
+        ))
     return out
 
 

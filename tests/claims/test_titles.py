@@ -76,3 +76,26 @@ def test_a_title_cut_short_to_a_known_name_is_that_name() -> None:
     # Carr's "Socialism in One Country, 1924-1926" cut to its first words is the doctrine
     found = claims_of("Stalin's 'socialism in one country' turned the Comintern inward.")
     assert not [c for c in found if c["kind"] == "attribution"]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("Robert Service, who wrote a biography of Lenin, is critical of him.", "supported"),
+    ("Isaac Deutscher wrote a biography of Stalin in exile.", "supported"),
+    # many wrote lives of Stalin: one the knowledge does not list is not checked, not wrong
+    ("Alan Bullock, who wrote a biography of Lenin, was an Oxford man.", "unverifiable"),
+])
+def test_a_biography_of_a_known_person_is_confirmed_never_corrected(text: str,
+                                                                     verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if "attribution" in c["kinds"]]
+    assert claim["verdict"] == verdict
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("The early revolutionaries expected Europe to follow (Deutscher, The Prophet Unarmed, "
+     "1959).", "supported"),
+    ("The early revolutionaries expected Europe to follow (Deutscher, The Prophet Armed, "
+     "1963).", "contradicted"),
+])
+def test_each_book_of_a_trilogy_has_its_own_year(text: str, verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if "attribution" in c["kinds"]]
+    assert claim["verdict"] == verdict
