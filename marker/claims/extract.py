@@ -266,6 +266,7 @@ class _Context:
                                text[start_char:end_char], candidates,
                                described=extra.link == "description"))
         out.extend(self._trigger_mentions(out))
+        out.extend(terms.named_by_terms(self, out))
         out.extend(self._signed_pronouns(out))
         out.sort(key=lambda m: (m.start_char, -m.end_char))
         return out

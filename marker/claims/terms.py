@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..tokens import where
-from .base import Claim
+from .base import Claim, Mention
 from .details import AGREES, UNCHECKED, Detail
 from .fate import stated_as_fact
 from .verdict import SUPPORTED, UNVERIFIABLE, Verdict
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
     from ..topic import AgreedTerm, Knowledge
-    from .base import Mention, SentenceContext
+    from .base import SentenceContext
 
 KINDS = ("terms",)
 # "a lot of land", "huge amounts of territory": the words after "of" are what was given.
@@ -79,6 +79,57 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
                     **{role: tuple(parts) for role, parts in roles.items()}},
         ))
     return out
+
+
+def named_by_terms(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
+    """"In March 1940 Finland handed over the Karelian Isthmus": no agreement is named, but
+    the deed, its doer and what it was done to are one agreement's terms alone. The verb
+    then names that agreement, as a guess (``described``: a date that does not fit it is
+    left unchecked, never called wrong)."""
+    found = _candidates(ctx)
+    if not found:
+        return []
+    verbs, _ = _all_verbs(ctx.knowledge)
+    linked = {i: m for m in mentions if m.section != "events" for i in range(m.start, m.end)}
+    events = sorted(m.start for m in mentions if m.section == "events")
+    out = []
+    for i in found:
+        tok = ctx.doc[i]
+        words = _verb_words(tok)
+        if words not in verbs or not stated_as_fact(tok):
+            continue
+        sent = tok.sent
+        if bisect.bisect_left(events, sent.start) < bisect.bisect_left(events, sent.end):
+            continue  # an event is named: whether these are its terms is read in extract
+        roles = _roles(ctx, tok, linked, set())
+        if roles is None:
+            continue
+        fits = {e.id for e in ctx.knowledge.events for t in getattr(e, "terms", ())
+                if words in t.verbs and _fits(ctx.knowledge, roles, t)}
+        if len(fits) == 1:
+            out.append(Mention(fits.pop(), "events", tok.i, tok.i + 1, tok.idx,
+                               tok.idx + len(tok), tok.text, by_trigger=True, verb=tok,
+                               described=True))
+    return out
+
+
+# Things many agreements did: naming only these picks out no agreement.
+_COMMON_THINGS = {"land", "lands", "territory", "territories", "relations", "claims"}
+
+
+def _fits(knowledge: Knowledge, roles: dict[str, list[_Part]], term: AgreedTerm) -> bool:
+    """Every thing, doer and receiver named is the term's, at least one thing named is not
+    a common one, and a doer or receiver is named (a bare "handed over the Sudetenland"
+    could be anyone's deed)."""
+    objects = [p[0] for p in roles["objects"]]
+    people = [p[0] for p in roles["subjects"] + roles["to"] if p[0] not in ("", "@parties")]
+    return bool(objects) and bool(people) \
+        and any(o not in _COMMON_THINGS for o in objects) \
+        and set(objects) <= _names(knowledge, term.objects) \
+        and all(p[0] in _names(knowledge, term.subjects) for p in roles["subjects"]
+                if p[0] not in ("", "@parties")) \
+        and all(p[0] in _names(knowledge, term.to) for p in roles["to"]
+                if p[0] not in ("", "@parties"))
 
 
 def _agreement(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> str | None:
@@ -190,7 +241,7 @@ def _roles(ctx: SentenceContext, verb: Token, linked: dict[int, Mention],
                                                 "among", "within"):
             for pobj in (c for c in child.children if c.dep_ == "pobj"):
                 if child.lower_ == "in" and pobj.lower_ in _HALVES:  # "split Poland in two"
-                    roles["halves"].append(("", child.idx, pobj.idx + len(pobj)))
+                    roles["halves"].append(("@how", child.idx, pobj.idx + len(pobj)))
                     placed.update((child.i, pobj.i))
                     continue
                 sphere = _sphere_of(ctx, pobj, linked)

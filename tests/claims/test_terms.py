@@ -56,13 +56,14 @@ def test_the_agreement_may_be_named_in_a_sentence_just_before() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    # (only a common thing is named, so the deed alone names no agreement)
     # another paragraph
-    "The Peace of Brest-Litovsk was signed in March 1918.\n\nSoviet Russia lost Finland.",
+    "The Peace of Brest-Litovsk was signed in March 1918.\n\nSoviet Russia lost territory.",
     # a sentence with its own date is about its own time
-    "The Peace of Brest-Litovsk was signed in March 1918. In 1940 the USSR lost Finland.",
+    "The Peace of Brest-Litovsk was signed in March 1918. In 1940 the USSR lost territory.",
     # three sentences back
     "Brest-Litovsk was signed in 1918. Trotsky walked out. Lenin insisted. Russia lost "
-    "Finland.",
+    "territory.",
 ])
 def test_no_agreement_is_assumed_from_further_away(text: str) -> None:
     assert terms_claims(text) == []
@@ -116,3 +117,29 @@ def test_terms_are_validated_on_load(tmp_path) -> None:
     with pytest.raises(MarkerError) as err:
         load_topic(pack)
     assert "munich_agreement" in str(err.value) and "czechoslovakiaa" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "subject", "verdict"), [
+    # no agreement named: the deed, its doer and what it was done to are one agreement's
+    ("In March 1940 Finland ceded the Karelian Isthmus and Viipuri.",
+     "moscow_peace_treaty_1940", "supported"),
+    ("In September 1938 France and Britain gave the Sudetenland to Hitler.",
+     "munich_agreement", "supported"),
+    # a guess at the agreement: a year that does not fit is not checked, never wrong
+    ("In 1944 Finland ceded the Karelian Isthmus.", "moscow_peace_treaty_1940",
+     "unverifiable"),
+])
+def test_a_deed_that_is_one_agreements_terms_names_it(text: str, subject: str,
+                                                      verdict: str) -> None:
+    (claim,) = claims_of(text)
+    assert (claim["subject"], claim["verdict"]) == (subject, verdict), claim["details"]
+
+
+@pytest.mark.parametrize("text", [
+    "In 1920 Russia lost territory.",  # only a common thing: many agreements did that
+    "In 1939 someone handed over the Sudetenland.",  # no doer the terms know
+    "Britain lost the Sudetenland in 1938.",  # a doer the terms do not list
+])
+def test_a_deed_picks_out_no_agreement_without_a_telling_thing_and_doer(text: str) -> None:
+    assert [c for c in claims_of(text) if c["verdict"] != "unverifiable"] == []
+    assert terms_claims(text) == []
