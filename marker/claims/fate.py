@@ -77,9 +77,7 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
 def _fate_verb(tok: Token) -> Token | None:
     """The verb of dying or killing this name is the sufferer of: "X was shot", "X died",
     "they executed X", "had X murdered"."""
-    cur = tok
-    while cur.dep_ == "conj" and cur.head.i != cur.i:  # "Zinoviev and Kamenev were shot"
-        cur = cur.head
+    cur = _exemplified(tok)
     verb = cur.head
     lemma = verb.lemma_.lower()
     if lemma not in VERBS or verb.pos_ not in ("VERB", "AUX"):
@@ -91,6 +89,32 @@ def _fate_verb(tok: Token) -> Token | None:
     if cur.dep_ == "nsubjpass" or (cur.dep_ in ("dobj", "nsubj") and _is_object(cur, verb)):
         return verb
     return None
+
+
+# "loads of his generals like Tukhachevsky": the word of quantity holds the role.
+QUANTITY_WORDS = {"load", "loads", "lot", "lots", "many", "most", "thousands", "hundreds",
+                  "dozens", "some", "all", "number", "majority", "half", "much"}
+
+
+def _exemplified(tok: Token) -> Token:
+    """The word whose role a name shares: itself, the first of a list it ends ("Zinoviev
+    and Kamenev were shot"), or the noun it is an example of ("killed many generals, like
+    Tukhachevsky", "officers including Yakir", "commanders such as Blyukher")."""
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.i != cur.i:  # "Zinoviev and Kamenev were shot"
+        cur = cur.head
+    if cur.dep_ == "pobj" and cur.head.lower_ in ("like", "including", "as"):
+        noun = cur.head.head
+        if cur.head.lower_ == "as" and noun.lower_ == "such":
+            noun = noun.head
+        if noun.pos_ in ("NOUN", "PRON", "ADJ", "NUM") and noun.i != cur.i:
+            cur = noun
+            while cur.dep_ == "conj" and cur.head.i != cur.i:
+                cur = cur.head
+            if cur.dep_ == "pobj" and cur.head.lower_ == "of" \
+                    and cur.head.head.lower_ in QUANTITY_WORDS:
+                cur = cur.head.head
+    return cur
 
 
 def _is_object(tok: Token, verb: Token) -> bool:

@@ -72,3 +72,18 @@ def test_the_killing_is_one_claim_not_also_the_event_it_names() -> None:
     claims = [c for c in claims_of("Tukhachevsky was shot in 1938.")
               if c["verdict"] != "unverifiable"]
     assert [c["kind"] for c in claims] == ["fate"]
+
+
+@pytest.mark.parametrize(("text", "person", "verdict"), [
+    # a name given as an example of those a verb of killing happened to
+    ("During the Terror Stalin had many marshals shot, like Tukhachevsky.", "tukhachevsky",
+     None),
+    ("The NKVD killed lots of commanders, including Yakir.", "yakir", "supported"),
+    # died in custody: "executed" is neither right nor wrong
+    ("Stalin executed dozens of army chiefs such as Blyukher.", "blyukher", "unverifiable"),
+    ("Stalin killed many generals, including Zhukov.", "zhukov", "contradicted"),
+])
+def test_an_example_shares_the_fate_of_those_it_is_an_example_of(
+        text: str, person: str, verdict: str | None) -> None:
+    fates = [c for c in claims_of(text) if "fate" in c["kinds"] and c["subject"] == person]
+    assert [c["verdict"] for c in fates] == ([verdict] if verdict else [])
