@@ -349,6 +349,22 @@ class _Context:
                                    ent.end, ent.start_char, ent.end_char, ent.text)
         return None
 
+    def _forces_of(self, tok: Token, by_token: dict[int, Mention]) -> Mention | None:
+        """"German troops invaded", "Hitler's armies attacked": a state's (or leader's)
+        forces act for it, as a country stands for its government."""
+        if tok.lemma_.lower() not in FORCE_NOUNS:
+            return None
+        for c in tok.children:
+            if c.dep_ not in ("amod", "compound", "poss", "nmod"):
+                continue
+            m = by_token.get(c.i)
+            if m is not None and m.section in ("states", "people"):
+                return m
+            state = STATE_ADJECTIVES.get(c.lower_)
+            if state is not None and self.section(state) == "states":
+                return Mention(state, "states", c.i, c.i + 1, c.idx, c.idx + len(c), c.text)
+        return None
+
     def _thing_antecedent(self, tok: Token, mentions: list[Mention]) -> Mention | None:
         """"The USSR joined the League a year after Germany walked out of it": 'it' acted on
         is the one organisation its sentence names before it (none or two: left alone)."""
@@ -459,6 +475,7 @@ class _Context:
                 agent = None
                 if trig.agents:
                     agents = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                              or self._forces_of(t, by_token)
                               or self.person_antecedent(t)
                               for role, t in args if role == "subject"]
                     matched = [a for a in agents if a is not None and a.kb_id in trig.agents]
@@ -532,6 +549,7 @@ class _Context:
                     continue
                 args = self.arguments(tok)
                 doers = [by_token.get(t.i) or self._pronoun_antecedent(t)
+                         or self._forces_of(t, by_token)
                          for role, t in args if role == "subject"]
                 doer = next((d for d in doers if d is not None and d.kb_id in trig.agents),
                             None)
@@ -702,6 +720,14 @@ def _misread_opening(verb: Token, subject: Token) -> Token:
 # deed (not "hoped to", "wanted to": a wish is no deed).
 PURPOSE_HEADS = {"send", "dispatch", "use", "land", "intervene", "move", "mobilise",
                  "mobilize", "join", "unite", "combine", "ally"}
+# The forces a state acts through: "German troops invaded" is Germany invading.
+FORCE_NOUNS = {"troop", "troops", "soldier", "force", "forces", "army", "armies", "division",
+               "tank", "legion", "legions", "marine", "sailor", "airman", "pilot"}
+# Adjectives of the states whose forces students name, when the linker leaves them unlinked.
+STATE_ADJECTIVES = {"german": "germany", "soviet": "ussr", "russian": "ussr",
+                    "japanese": "japan", "italian": "italy", "british": "britain",
+                    "french": "france", "polish": "poland", "finnish": "finland",
+                    "american": "usa", "romanian": "romania", "nazi": "germany"}
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 

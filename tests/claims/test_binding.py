@@ -700,3 +700,15 @@ def test_a_direction_is_not_what_was_invaded_and_a_day_in_a_sequence_is_checked(
     assert soviet["verdict"] == verdict
     assert details(soviet)[f"time:{day} September"] == (
         "agrees" if verdict == "supported" else "unchecked")
+
+
+@pytest.mark.parametrize(("text", "subject", "verdict"), [
+    # a state's forces act for it, named by its adjective or by its leader
+    ("On 22 June 1941 German soldiers attacked the USSR.", "operation_barbarossa", "supported"),
+    ("Hitler's forces invaded on 22 June 1941.", "operation_barbarossa", "supported"),
+    ("On 17 September 1940 Soviet troops invaded Poland.", "soviet_invasion_of_poland",
+     "contradicted"),
+])
+def test_a_states_forces_do_what_the_state_does(text: str, subject: str, verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if c["subject"] == subject]
+    assert claim["verdict"] == verdict
