@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 MAKING_VERBS = {"sign", "conclude", "found", "set", "establish", "hold", "meet", "take",
                 "agree", "negotiate", "fight", "create", "form", "launch", "murder", "kill",
                 "assassinate", "shoot", "massacre", "execute", "convene", "open", "seize",
-                "begin", "start", "stage", "try", "put", "happen", "occur", "break"}
+                "begin", "start", "stage", "try", "put", "happen", "occur", "break", "train",
+                "test"}
 
 
 def place_status(knowledge: Knowledge, subject: Any, stated: str, own: bool

@@ -86,3 +86,15 @@ def test_a_place_the_event_itself_went_to_agrees_and_another_is_only_unchecked()
 ])
 def test_a_destination_agrees_or_stays_unchecked(text: str, verdict: str) -> None:
     assert {c["verdict"] for c in claims_of(text)} == {verdict}
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # training done by Germany's forces in the USSR is the secret cooperation after Rapallo,
+    # and where it was done is its place
+    ("In the 1920s the Reichswehr secretly trained in the USSR at Kazan.", "supported"),
+    # a guess at the event: a year that does not fit is not checked, never wrong
+    ("In 1936 the Reichswehr secretly trained in the USSR at Kazan.", "unverifiable"),
+])
+def test_where_the_reichswehr_trained(text: str, verdict: str) -> None:
+    (claim,) = about(text, "german_soviet_military_cooperation")
+    assert claim["verdict"] == verdict
