@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from ..dates import DateSpan
     from ..topic import Knowledge
@@ -62,6 +62,7 @@ class SentenceContext(Protocol):
     doc: Doc
     knowledge: Knowledge
     text: str
+    sents: list[Span]
 
     @property
     def lower(self) -> str: ...

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..tokens import where
@@ -46,7 +47,7 @@ _SPHERE = {"sphere", "spheres", "zone", "zones", "orbit", "control", "hands"}
 
 def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
     """A claim for each verb of an agreement's terms in a sentence about the agreement."""
-    verbs, _ = _all_verbs(ctx.knowledge)
+    verbs = _index(ctx.knowledge).verbs
     found = _candidates(ctx)
     said = [(tok, w) for i in found[bisect.bisect_left(found, sent.start):
                                     bisect.bisect_left(found, sent.end)]
@@ -89,23 +90,36 @@ def named_by_terms(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
     found = _candidates(ctx)
     if not found:
         return []
-    verbs, _ = _all_verbs(ctx.knowledge)
-    linked = {i: m for m in mentions if m.section != "events" for i in range(m.start, m.end)}
+    index = _index(ctx.knowledge)
+    # Only sentences that name a thing some term names, and no event, are read further.
+    from spacy.attrs import LOWER
+
+    telling = sorted([*where(ctx.doc, LOWER, index.telling),
+                      *(m.start for m in mentions if m.kb_id in index.telling_ids)])
+    if not telling:
+        return []
     events = sorted(m.start for m in mentions if m.section == "events")
+    starts = [s.start for s in ctx.sents]
+    linked = {i: m for m in mentions if m.section != "events" for i in range(m.start, m.end)}
     out = []
     for i in found:
+        k = bisect.bisect_right(starts, i) - 1
+        lo, hi = starts[k], ctx.sents[k].end
+        if bisect.bisect_left(telling, lo) == bisect.bisect_left(telling, hi) \
+                or bisect.bisect_left(events, lo) < bisect.bisect_left(events, hi):
+            continue  # nothing telling; or an event is named, whose terms extract reads
         tok = ctx.doc[i]
+        left, right = tok.left_edge.i, tok.right_edge.i + 1
+        if bisect.bisect_left(telling, left) == bisect.bisect_left(telling, right):
+            continue  # the telling thing is not among the verb's words
         words = _verb_words(tok)
-        if words not in verbs or not stated_as_fact(tok):
+        if words not in index.verbs or not stated_as_fact(tok):
             continue
-        sent = tok.sent
-        if bisect.bisect_left(events, sent.start) < bisect.bisect_left(events, sent.end):
-            continue  # an event is named: whether these are its terms is read in extract
         roles = _roles(ctx, tok, linked, set())
         if roles is None:
             continue
-        fits = {e.id for e in ctx.knowledge.events for t in getattr(e, "terms", ())
-                if words in t.verbs and _fits(ctx.knowledge, roles, t)}
+        fits = {event for event, term in index.by_verb[words]
+                if _fits(ctx.knowledge, roles, term)}
         if len(fits) == 1:
             out.append(Mention(fits.pop(), "events", tok.i, tok.i + 1, tok.idx,
                                tok.idx + len(tok), tok.text, by_trigger=True, verb=tok,
@@ -167,25 +181,47 @@ def _candidates(ctx: SentenceContext) -> list[int]:
     if found is None:
         from spacy.attrs import LEMMA  # loaded with the parse already
 
-        found = ctx.memo["terms"] = where(ctx.doc, LEMMA, _all_verbs(ctx.knowledge)[1])
+        found = ctx.memo["terms"] = where(ctx.doc, LEMMA, _index(ctx.knowledge).first_words)
     return found
 
 
-def _all_verbs(knowledge: Knowledge) -> tuple[frozenset[str], set[int]]:
-    """Every verb of every agreement's terms, and the string ids of their first words
-    (worked out once per knowledge; a Knowledge is large to hash, so kept by identity)."""
-    cached = _VERBS.get(id(knowledge))
-    if cached is None or cached[0] is not knowledge:
-        from spacy.strings import get_string_id
+@dataclass
+class _Index:
+    """The knowledge's terms, indexed once per knowledge."""
 
-        verbs = frozenset(v for e in knowledge.events for t in getattr(e, "terms", ())
-                          for v in t.verbs)
-        cached = _VERBS[id(knowledge)] = (
-            knowledge, verbs, {get_string_id(v.split()[0]) for v in verbs})
-    return cached[1], cached[2]
+    verbs: frozenset[str]  # every verb of every term
+    first_words: set[int]  # the string ids of their first words (lemmas)
+    by_verb: dict[str, list[tuple[str, AgreedTerm]]]  # verb -> (event id, term)
+    telling: set[int]  # string ids of the words of the things terms name (not common ones)
+    telling_ids: frozenset[str]  # the knowledge ids among those things
+    names: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
 
 
-_VERBS: dict[int, tuple[Any, frozenset[str], set[int]]] = {}
+def _index(knowledge: Knowledge) -> _Index:
+    """Worked out once per knowledge (a Knowledge is large to hash: kept by identity)."""
+    cached = _INDEXES.get(id(knowledge))
+    if cached is not None and cached[0] is knowledge:
+        return cached[1]
+    from spacy.strings import get_string_id
+
+    by_verb: dict[str, list[tuple[str, AgreedTerm]]] = {}
+    things: set[str] = set()
+    for event in knowledge.events:
+        for term in getattr(event, "terms", ()):
+            for verb in term.verbs:
+                by_verb.setdefault(verb, []).append((event.id, term))
+            things.update(term.objects)
+    ids = frozenset(t for t in things if knowledge.get(t) is not None)
+    words = {w for t in things - ids for w in _fold(t).split()} - _COMMON_THINGS - _SMALL
+    index = _Index(frozenset(by_verb), {get_string_id(v.split()[0]) for v in by_verb},
+                   by_verb, {get_string_id(w) for w in words}, ids)
+    _INDEXES[id(knowledge)] = (knowledge, index)
+    return index
+
+
+_INDEXES: dict[int, tuple[Any, _Index]] = {}
+# Words too small to tell a thing by ("east of Poland").
+_SMALL = {"of", "the", "a", "an", "in", "to", "with", "each", "other", "against", "half"}
 
 
 def _verb_words(tok: Token) -> str | None:
@@ -415,8 +451,16 @@ def _details(claim: Claim, term: AgreedTerm, knowledge: Knowledge,
     return out
 
 
-def _names(knowledge: Knowledge, names: tuple[str, ...]) -> set[str]:
-    """Ids as they are, words folded; an id also stands for its names."""
+def _names(knowledge: Knowledge, names: tuple[str, ...]) -> frozenset[str]:
+    """Ids as they are, words folded; an id also stands for its names (kept per list)."""
+    known = _index(knowledge).names
+    found = known.get(names)
+    if found is None:
+        found = known[names] = frozenset(_named(knowledge, names))
+    return found
+
+
+def _named(knowledge: Knowledge, names: tuple[str, ...]) -> set[str]:
     out = set()
     for name in names:
         entry = knowledge.get(name)
