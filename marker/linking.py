@@ -966,6 +966,12 @@ class KnowledgeLinker:
             return False
         if head in re.split(r"[\s\-]+", fold(mention.text)):
             return True
+        if head in ("conference", "congress"):
+            # "Munich ... the conference": an event one of whose names says the word (the
+            # Munich Conference). Not for agreements: "After Munich, the pact was signed"
+            # means another pact, though Munich has "Munich Pact" among its names.
+            return any(head in re.split(r"[\s\-]+", fold(n)) for e in events
+                       for n in (e.name, *e.aliases))
         return head == "treaty" and any(getattr(e, "kind", "") == "treaty" for e in events)
 
     # -- offices ------------------------------------------------------------------------

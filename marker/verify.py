@@ -1065,9 +1065,23 @@ def _party_details(claim: Claim, statuses: list[str], fact: str | None) -> tuple
 def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:
     """"the Kellogg-Briand Pact, which the USSR refused to join": wrong if it was a party."""
     took_part = [p for p in claim.detail["parties"] if p in event.parties]
-    if not took_part:
-        return Verdict(UNVERIFIABLE)
     name = event_name(event)
+    if not took_part:
+        # "the USSR was not invited to Munich": right when the knowledge lists every party
+        # (or names this one as a party it is often wrongly said to be); people are left
+        # alone (a leader is said to do what their government did)
+        states = [p for p, section in zip(claim.detail["parties"], claim.detail["sections"],
+                                          strict=False) if section == "states"]
+        joined = {j.party for j in event.joined}
+        # only "not invited": "refused to join" also says it was asked, which is not checked
+        if set(claim.detail.get("verbs", ())) == {"invite"} and states \
+                and len(states) == len(claim.detail["parties"]) and all(
+                (event.parties_complete or p in event.non_parties) and p not in joined
+                for p in states):
+            who = join_words(_names(knowledge, states, event.date.start if event.date else None))
+            return Verdict(SUPPORTED, sources=tuple(event.sources),
+                           expected=f"{who[0].upper()}{who[1:]} took no part in {name}")
+        return Verdict(UNVERIFIABLE)
     who = join_words(_names(knowledge, took_part, event.date.start if event.date else None))
     fact = f"{who[0].upper()}{who[1:]} took part in {name}"
     note = getattr(event, "date_note", None)

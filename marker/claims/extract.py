@@ -2444,8 +2444,12 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
         # "the Soviets were at Munich", "France attended the conference at Munich"; "at the
         # Munich Conference Britain and France agreed ...": who agreed there took part.
         if head.dep_ == "pobj" and head.head.lower_ in ("at", "in") and (
-                head.head.head.lemma_ in PRESENCE_VERBS or (
+                head.head.head.lemma_ in PRESENCE_VERBS | INVITING_VERBS or (
                     head.head.lower_ == "at" and head.head.head.lemma_ in PARTY_VERBS)):
+            verbs.append(head.head.head)
+        # "the USSR was not invited to Munich": who was invited (or not) to it
+        if head.dep_ == "pobj" and head.head.lower_ == "to" \
+                and head.head.head.lemma_ in INVITING_VERBS:
             verbs.append(head.head.head)
         named: list[Mention] = []
         negated: list[Mention] = []
@@ -2474,6 +2478,10 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                      and _is_subject_of(atok, v) for v in verbs):
                 (negated if any(fate.denied(v) for v in verbs if _is_subject_of(atok, v))
                  else named).append(a)
+            elif any(v.lemma_ in INVITING_VERBS and _is_invited(atok, v) for v in verbs):
+                # "the USSR was (not) invited": the invited took part, the left out did not
+                (negated if any(fate.denied(v) for v in verbs if v.lemma_ in INVITING_VERBS)
+                 else named).append(a)
             elif any(v.lemma_ in REFUSAL_VERBS and _is_subject_of(atok, v) and any(
                     c.dep_ == "xcomp" and c.lemma_ in PARTY_VERBS for c in v.children)
                      for v in verbs):
@@ -2489,6 +2497,8 @@ def _party_claims(ctx: _Context, sent: Span, events: list[Mention],
                 stated="not " + ", ".join(a.text for a in negated),
                 detail={"parties": [a.kb_id for a in negated],
                         "sections": [a.section for a in negated], "negated": True,
+                        "verbs": sorted({v.lemma_.lower() for v in verbs
+                                         if fate.denied(v)}),
                         "reading": _reading(m)},
             ))
         if not named:
@@ -2530,6 +2540,21 @@ AUTHOR_VERBS = {"announce", "propose", "put", "advance", "introduce", "adopt", "
                 "develop", "devise", "champion", "advocate", "launch", "bring", "declare",
                 "set", "issue", "pursue", "follow", "favour", "favor", "want"}
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject"}
+# Whom these are done to was (or, denied, was not) among those who took part.
+INVITING_VERBS = {"invite"}
+
+
+def _is_invited(tok: Token, verb: Token) -> bool:
+    """The word (or the list it is in) is who the verb invites: its passive subject
+    ("the USSR was not invited") or its object ("they did not invite Stalin")."""
+    cur = tok
+    for _ in range(4):
+        if cur.head == verb and cur.dep_ in ("nsubjpass", "dobj"):
+            return True
+        if cur.dep_ != "conj":
+            return False
+        cur = cur.head
+    return False
 
 
 def _governing_prep(tok: Token) -> Token | None:

@@ -284,3 +284,23 @@ def test_negotiating_is_not_signing(text: str, verdict: str) -> None:
 def test_a_possessive_before_a_title_is_whom_it_served(text: str, subject: str,
                                                        verdict: str) -> None:
     assert [(c["subject"], c["verdict"]) for c in claims_of(text)] == [(subject, verdict)]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # the invited took part; one left out of a complete list of parties took no part
+    ("The Soviet Union was not invited to the Munich Conference.", "supported"),
+    ("Hitler met Chamberlain at Munich. The USSR was not even invited to the conference.",
+     "supported"),
+    ("The USSR was invited to the Munich Conference.", "contradicted"),
+    ("Britain was not invited to the Munich Conference.", "contradicted"),
+])
+def test_who_was_invited_took_part(text: str, verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if c["subject"] == "munich_agreement"
+                and "party" in c["kinds"]]
+    assert claim["verdict"] == verdict
+
+
+def test_refusing_to_join_is_not_confirmed_by_a_list_of_parties() -> None:
+    """"refused to join" also says the state was asked, which nothing checks."""
+    claims = claims_of("The USSR refused to join the Munich Conference.")
+    assert "supported" not in [c["verdict"] for c in claims if "party" in c["kinds"]]
