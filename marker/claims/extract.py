@@ -1643,6 +1643,9 @@ def _sequence_claims(ctx: _Context, sent: Span, mentions: list[Mention],
                     "anchor": prev.kb_id, "offset_min": r.offset_days_min,
                     "offset_max": r.offset_days_max, "relative": r.kind,
                     "offset_years": r.years, **_alternatives(subject),
+                    # a bare verb's reading ("Hitler invaded"): a guess among several
+                    "guessed": subject.by_trigger and subject.described
+                    and len(subject.candidates) > 1,
                     **_same_reading(subject, events),
                     **({} if named else _other_years(ctx, prev, r)),
                     **({"anchor_alternatives": readings} if len(readings) > 1 else {})},
