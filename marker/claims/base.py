@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from ..topic import Knowledge
 
 
+# A state named by its adjective ("German troops", "the Soviet sphere"), where the linker
+# leaves the adjective unlinked.
+STATE_ADJECTIVES = {"german": "germany", "soviet": "ussr", "russian": "ussr",
+                    "japanese": "japan", "italian": "italy", "british": "britain",
+                    "french": "france", "polish": "poland", "finnish": "finland",
+                    "american": "usa", "romanian": "romania", "nazi": "germany"}
+
+
 @dataclass(frozen=True)
 class Claim:
     """One checkable statement in the essay."""

@@ -37,7 +37,7 @@ from ..dates import (
 from ..nlp import sentence, where
 from ..regex import scanner
 from . import fate, number, quote, terms, view
-from .base import Claim, Mention
+from .base import STATE_ADJECTIVES, Claim, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -723,11 +723,6 @@ PURPOSE_HEADS = {"send", "dispatch", "use", "land", "intervene", "move", "mobili
 # The forces a state acts through: "German troops invaded" is Germany invading.
 FORCE_NOUNS = {"troop", "troops", "soldier", "force", "forces", "army", "armies", "division",
                "tank", "legion", "legions", "marine", "sailor", "airman", "pilot"}
-# Adjectives of the states whose forces students name, when the linker leaves them unlinked.
-STATE_ADJECTIVES = {"german": "germany", "soviet": "ussr", "russian": "ussr",
-                    "japanese": "japan", "italian": "italy", "british": "britain",
-                    "french": "france", "polish": "poland", "finnish": "finland",
-                    "american": "usa", "romanian": "romania", "nazi": "germany"}
 PART_WORDS = {"rest", "remainder", "remains", "most", "part", "much", "all", "half"}
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..tokens import where
-from .base import Claim, Mention
+from .base import STATE_ADJECTIVES, Claim, Mention
 from .details import AGREES, UNCHECKED, Detail
 from .fate import stated_as_fact
 from .verdict import SUPPORTED, UNVERIFIABLE, Verdict
@@ -390,15 +390,12 @@ def _sphere_of(ctx: SentenceContext, pobj: Token, linked: dict[int, Mention]) ->
     for c in pobj.children:
         if c.dep_ in ("amod", "poss", "compound", "nmod"):
             m = linked.get(c.i)
-            state = m.kb_id if m is not None else _ADJECTIVES.get(c.lower_)
+            state = m.kb_id if m is not None else STATE_ADJECTIVES.get(c.lower_)
             if state:
                 return (state, c.idx, c.idx + len(c))
     return None
 
 
-# Adjectives of the states terms name, when the linker leaves the adjective unlinked.
-_ADJECTIVES = {"soviet": "ussr", "russian": "ussr", "german": "germany", "nazi": "germany",
-               "polish": "poland", "finnish": "finland", "romanian": "romania"}
 
 
 def check(claim: Claim, knowledge: Knowledge) -> Verdict:
