@@ -392,7 +392,7 @@ def _sphere_of(ctx: SentenceContext, pobj: Token, linked: dict[int, Mention]) ->
             m = linked.get(c.i)
             state = m.kb_id if m is not None else STATE_ADJECTIVES.get(c.lower_)
             if state:
-                return (state, c.idx, c.idx + len(c))
+                return (state, c.idx, pobj.idx + len(pobj))  # "Soviet sphere"
     return None
 
 
