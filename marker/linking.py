@@ -96,6 +96,7 @@ _DAY_ONLY_HEADS = {"invasion"}  # described only by the day it began
 _AROUND_AGREEMENTS = {"visit", "meeting", "negotiation", "mission", "speech", "ratification",
                       "ratification_refused"}
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _YEAR_FIRST = re.compile(r"(\d{4}) (.+)")
@@ -887,6 +888,19 @@ class KnowledgeLinker:
                                        or len({s.kb_id_ for s in earlier}) == 1):
                 named = self._named_just_before(doc, sent, earlier) or \
                     self._named_by_its_signers(tok, earlier, spans)
+                if named is None and not described:
+                    # "The pact was signed on 23 August 1939" with no pact named before:
+                    # the one agreement of that kind made that day (a guess: a day none was
+                    # made on links nothing)
+                    day = self._signed_on(doc, tok)
+                    found = self._description((head, (), day, None)) if day else None
+                    if found is not None:
+                        span = Span(doc, i, i + 1, label="EVENT", kb_id=found)
+                        span._.link = "description"
+                        taken.add(i, i + 1)
+                        out.append(span)
+                        bisect.insort(linked, span, key=lambda s: s.start)
+                    continue
                 if named is None or described:
                     continue
             (entry_ids,) = named
@@ -899,11 +913,31 @@ class KnowledgeLinker:
                 continue  # (and named close by: "the pact with Germany" pages later is
                 # as likely another pact as the one named then)
             span = Span(doc, i, i + 1, label="EVENT", kb_id=entry_ids[0])
-            span._.link = "coref"
+            last = max((s for s in earlier if entry_ids[0] in ((s.kb_id_,) if s.kb_id_
+                                                               else tuple(s._.candidates))),
+                       key=lambda s: s.start, default=None)
+            # named only in another paragraph: the only such event named so far, but the
+            # student may mean one never named ("The treaty was signed in March 1918"
+            # after an introduction naming only the Nazi-Soviet Pact): a guess, whose date
+            # can confirm and never correct
+            far = last is None or _PARAGRAPH_BREAK.search(doc.text, last.end_char, tok.idx)
+            span._.link = "description" if far else "coref"
             taken.add(i, i + 1)
             out.append(span)
             bisect.insort(linked, span, key=lambda s: s.start)
         return out
+
+    @staticmethod
+    def _signed_on(doc: Doc, head: Token) -> str | None:
+        """The ISO day "on" gives the verb "the pact" is the subject of ("was signed on 23
+        August 1939")."""
+        if head.dep_ not in ("nsubj", "nsubjpass") or head.head.pos_ not in ("VERB", "AUX"):
+            return None
+        verb = head.head
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ == "on" and prep.i > verb.i:
+                return _day_after(doc, prep.i + 1)
+        return None
 
     def _named_by_its_signers(self, head: Token, earlier: list[Span], spans: list[Span]
                               ) -> set[tuple[str, ...]] | None:

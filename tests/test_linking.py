@@ -545,3 +545,20 @@ def test_no_name_is_read_across_a_timeline_entrys_date(nlp: Language) -> None:
                        "1922 - Treaty of Rapallo with Germany.")
     assert not [name for name in found if name.startswith("1920")]
     assert found["Treaty of Rapallo"] == "treaty_of_rapallo"
+
+
+def test_the_pact_signed_on_a_day_is_the_one_made_that_day(nlp: Language) -> None:
+    """No pact named before: "the pact" signed on a day is the one agreement made that day
+    (a day none was made on links nothing)."""
+    assert links(nlp, "Stalin wanted security. The pact was signed on 23 August 1939.").get(
+        "pact") == "nazi_soviet_pact"
+    assert "pact" not in links(nlp, "Stalin wanted security. The pact was signed on 26 "
+                                    "August 1939.")
+
+
+def test_the_treaty_named_only_in_another_paragraph_is_a_guess_never_corrected() -> None:
+    from tests.claims.helpers import claims_of
+
+    text = ("This essay weighs the Nazi-Soviet Pact against what came before.\n\n"
+            "Lenin wanted peace at any price. The treaty was signed on 3 March 1918.")
+    assert "contradicted" not in [c["verdict"] for c in claims_of(text)]
