@@ -25,6 +25,7 @@ from .claims import (
     view,
 )
 from .claims.details import AGREES, CONTRADICTS, UNCHECKED, Detail
+from .claims.extract import INVITING_VERBS
 from .claims.span import ends_agree, stated_ends
 from .claims.verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
 from .dates import MONTHS, OPEN_DAYS, UNTIL_WORDS, format_date, iso_span
@@ -1078,7 +1079,8 @@ def _check_not_party(claim: Claim, knowledge: Knowledge, event: Any) -> Verdict:
                                           strict=False) if section == "states"]
         joined = {j.party for j in event.joined}
         # only "not invited": "refused to join" also says it was asked, which is not checked
-        if set(claim.detail.get("verbs", ())) == {"invite"} and states \
+        verbs = set(claim.detail.get("verbs", ()))
+        if verbs and verbs <= INVITING_VERBS and states \
                 and len(states) == len(claim.detail["parties"]) and all(
                 (event.parties_complete or p in event.non_parties) and p not in joined
                 for p in states):

@@ -2545,13 +2545,21 @@ INVITING_VERBS = {"invite"}
 def _is_invited(tok: Token, verb: Token) -> bool:
     """The word (or the list it is in) is who the verb invites: its passive subject
     ("the USSR was not invited") or its object ("they did not invite Stalin")."""
+    return _in_role(tok, verb, ("nsubjpass", "dobj"), appos=False)
+
+
+def _in_role(tok: Token, verb: Token, deps: tuple[str, ...], appos: bool) -> bool:
+    """The word, or the first of the list it is in (conjuncts; with ``appos``, also
+    appositions, as the parser may read "Britain, France, the USA and Japan"), stands in
+    one of ``deps`` to the verb."""
     cur = tok
     for _ in range(4):
-        if cur.head == verb and cur.dep_ in ("nsubjpass", "dobj"):
+        if cur.dep_ in deps and cur.head == verb:
             return True
-        if cur.dep_ != "conj":
-            return False
-        cur = cur.head
+        if cur.dep_ == "conj" or (appos and cur.dep_ == "appos" and cur.pos_ == "PROPN"):
+            cur = cur.head
+            continue
+        return False
     return False
 
 
@@ -2581,16 +2589,7 @@ def _is_subject_of(tok: Token, verb: Token) -> bool:
     """The word is the verb's subject, or one of a list of them (which the parser may read
     as conjuncts or appositions: "Britain, France, the USA and Japan"); the subject of a
     purpose clause is its sender's ("Britain sent troops to help the Whites")."""
-    verb = sender(verb) or verb
-    cur = tok
-    for _ in range(4):
-        if cur.dep_ == "nsubj" and cur.head == verb:
-            return True
-        if cur.dep_ == "conj" or (cur.dep_ == "appos" and cur.pos_ == "PROPN"):
-            cur = cur.head
-            continue
-        return False
-    return False
+    return _in_role(tok, sender(verb) or verb, ("nsubj",), appos=True)
 
 
 # -- attributions ----------------------------------------------------------------------
@@ -2652,9 +2651,7 @@ def _biography_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[
         if life is None or not writers:
             continue
         writer = writers[-1]
-        if re.search(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
-                     r"attacked|rejected|reviewed|disagreed)\b",
-                     text[writer.end_char:m.start()], re.IGNORECASE):
+        if _NOT_CREDITED.search(text[writer.end_char:m.start()]):
             continue
         person = ctx.knowledge.get(life.kb_id)
         surname = person.name.split()[-1].lower()
@@ -2678,6 +2675,11 @@ _PUBLISHED = re.compile(r"\s*[,(]?\s*(?:(?:first\s+)?published\s+in\s+)?"
                         r"((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
 
 
+# Words between a writer and a book that make the book not theirs ("X, unlike Y's book").
+_NOT_CREDITED = re.compile(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
+                           r"attacked|rejected|reviewed|disagreed)\b", re.IGNORECASE)
+
+
 def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim]:
     """A known book title credited to the writer(s) named just before it: "X, author of T",
     "X, who wrote T", "X's T", "X in his book T", "X and Y argue in T"."""
@@ -2691,8 +2693,7 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
             continue
         nearest = before[-1]
         gap = _text(doc)[nearest.end_char:w_start]
-        if re.search(r"[.;:]|\b(but|while|whereas|unlike|than|not|criticised|criticized|"
-                     r"attacked|rejected|reviewed|disagreed)\b", gap, re.IGNORECASE):
+        if _NOT_CREDITED.search(gap):
             continue
         # Co-authors joined by "and"/"&": "Overy and Stephen Wheatcroft argue in ...".
         named = [nearest]

@@ -34,7 +34,7 @@ def place_status(knowledge: Knowledge, subject: Any, stated: str, own: bool
     if not places:
         return UNCHECKED, None
     accepted = _names(knowledge, places)
-    where = _fold(stated)
+    where = fold_name(stated)
     shown = _shown(knowledge, places)
     if where in accepted:
         return (AGREES if own else UNCHECKED), shown
@@ -45,7 +45,7 @@ def place_status(knowledge: Knowledge, subject: Any, stated: str, own: bool
 
 def known_place(knowledge: Knowledge, name: str) -> bool:
     """Whether the knowledge names this place (some event's place, or a state)."""
-    return _fold(name) in _known_places(knowledge)
+    return fold_name(name) in _known_places(knowledge)
 
 
 def _names(knowledge: Knowledge, places: tuple[str, ...]) -> set[str]:
@@ -53,9 +53,9 @@ def _names(knowledge: Knowledge, places: tuple[str, ...]) -> set[str]:
     for place in places:
         entry = knowledge.get(place)
         if getattr(entry, "section", None) == "states":
-            out.update(_fold(n) for n in (entry.name, *entry.aliases))
+            out.update(fold_name(n) for n in (entry.name, *entry.aliases))
         else:
-            out.add(_fold(place))
+            out.add(fold_name(place))
     return out
 
 
@@ -75,7 +75,7 @@ def _known_places(knowledge: Knowledge) -> frozenset[str]:
     for event in knowledge.events:
         out.update(_names(knowledge, event.places))
     for state in knowledge.states:
-        out.update(_fold(n) for n in (state.name, *state.aliases))
+        out.update(fold_name(n) for n in (state.name, *state.aliases))
     _KNOWN[id(knowledge)] = (knowledge, frozenset(out))
     return _KNOWN[id(knowledge)][1]
 
@@ -83,5 +83,6 @@ def _known_places(knowledge: Knowledge) -> frozenset[str]:
 _KNOWN: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """A name as compared: lower case, one space for spaces and dashes, no leading 'the'."""
     return re.sub(r"^the\s+", "", re.sub(r"[\s-]+", " ", name.strip().lower()))

@@ -20,6 +20,7 @@ from ..tokens import where
 from .base import STATE_ADJECTIVES, Claim, Mention
 from .details import AGREES, UNCHECKED, Detail
 from .fate import stated_as_fact
+from .place import fold_name
 from .verdict import SUPPORTED, UNVERIFIABLE, Verdict
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def _index(knowledge: Knowledge) -> _Index:
                 by_verb.setdefault(verb, []).append((event.id, term))
             things.update(term.objects)
     ids = frozenset(t for t in things if knowledge.get(t) is not None)
-    words = {w for t in things - ids for w in _fold(t).split()} - _COMMON_THINGS - _SMALL
+    words = {w for t in things - ids for w in fold_name(t).split()} - _COMMON_THINGS - _SMALL
     index = _Index(frozenset(by_verb), {get_string_id(v.split()[0]) for v in by_verb},
                    by_verb, {get_string_id(w) for w in words}, ids)
     _INDEXES[id(knowledge)] = (knowledge, index)
@@ -353,9 +354,9 @@ def _parts(ctx: SentenceContext, tok: Token, linked: dict[int, Mention],
     shown = [i for i in own if not doc[i].is_punct] or own
     lo, hi = doc[shown[0]], doc[shown[-1]]
     if m is not None and all(m.start <= i < m.end for i in (w.i for w in words)):
-        out.append(((m.kb_id or _fold(m.text), m.start_char, m.end_char), set(own)))
+        out.append(((m.kb_id or fold_name(m.text), m.start_char, m.end_char), set(own)))
     else:
-        out.append((((_fold(" ".join(w.text for w in words))), lo.idx, hi.idx + len(hi)),
+        out.append((((fold_name(" ".join(w.text for w in words))), lo.idx, hi.idx + len(hi)),
                     set(own)))
     return out + _examples(ctx, tok, linked, event_words)
 
@@ -463,11 +464,7 @@ def _named(knowledge: Knowledge, names: tuple[str, ...]) -> set[str]:
         entry = knowledge.get(name)
         if entry is not None:
             out.add(name)
-            out.update(_fold(n) for n in (entry.name, *entry.aliases))
+            out.update(fold_name(n) for n in (entry.name, *entry.aliases))
         else:
-            out.add(_fold(name))
+            out.add(fold_name(name))
     return out
-
-
-def _fold(words: str) -> str:
-    return re.sub(r"^the\s+", "", re.sub(r"[\s-]+", " ", words.strip().lower()))
