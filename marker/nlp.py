@@ -41,15 +41,24 @@ def model_name() -> str:
 @functools.cache
 def base_model() -> Language:
     """The plain English pipeline, loaded once per process."""
-    import spacy
-
     name = model_name()
     try:
-        return spacy.load(name)
+        return _load(name)
     except (OSError, ImportError, ValueError) as exc:  # a broken install, not a user file
         raise MarkerError(
             f"{name}: the spaCy model could not be loaded ({exc}); {INSTALL_HINT}"
         ) from exc
+
+
+def _load(name: str) -> Language:
+    """The model with its rule components run as lookups (the same annotations)."""
+    import spacy
+
+    from .lookup import use_lookups
+
+    nlp = spacy.load(name)
+    use_lookups(nlp)
+    return nlp
 
 
 _PIPELINES: dict[str, Language] = {}
@@ -63,11 +72,9 @@ def topic_pipeline(topic: Topic) -> Language:
     """
     nlp = _PIPELINES.get(topic.sha256)
     if nlp is None:
-        import spacy
-
         from . import linking
 
-        nlp = spacy.load(model_name())
+        nlp = _load(model_name())
         linking.add_to_pipeline(nlp, topic)
         _PIPELINES[topic.sha256] = nlp
     return nlp
