@@ -187,6 +187,7 @@ class Person(Entry):
     led: tuple[Era, ...]  # periods in which the person led a state
     fate: str | None = None  # how they died (FATES), when the sources agree
     death_place: str | None = None
+    views: tuple[View, ...] = ()  # what they held, for "Hitler wrote that ..."
 
 
 @dataclass(frozen=True)
@@ -907,6 +908,8 @@ def _rule_post(chk: _Check, entry: str, where: str, raw: _Map) -> None:
         chk.add(entry, where, "has neither pattern nor context", "add a pattern or context words")
 
 
+_VIEWS = _Field(_list_of(_nested({"words": _TEXTS.needed, "said": _TEXT.needed}),
+                         "a list of {words, said}"), "a list of {words, said}")
 _NAMES: dict[str, _Field] = {
     "id": _ID, "name": _TEXT.needed, "aliases": _TEXTS, "wrong_forms": _TEXTS,
     "case_sensitive_aliases": _TEXTS,
@@ -1001,6 +1004,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "led": _Field(_list_of(_nested(_LED, _order(("start",), ("end",))),
                                    "a list of {state, start, end}"),
                           "a list of {state, start, end}"),
+            "views": _VIEWS,
             "sources": _SOURCES,
         },
         _order(("born",), ("died",)),
@@ -1011,8 +1015,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "category": _Field(_choice(WRITER_CATEGORIES), "a writer category").needed,
             "description": _TEXT, "nationality": _TEXT, "works": _TEXTS,
             "born": _DATE, "died": _DATE, "roles": _TEXTS, "same_as": _one_ref("people"),
-            "views": _Field(_list_of(_nested({"words": _TEXTS.needed, "said": _TEXT.needed}),
-                                     "a list of {words, said}"), "a list of {words, said}"),
+            "views": _VIEWS,
             "sources": _SOURCES,
         },
         None,
@@ -1413,7 +1416,7 @@ def _person(raw: _Map) -> Person:
         roles=_texts(raw.get("roles")),
         led=tuple(Era(raw["id"], t["state"], DateValue.parse(str(t["start"])),
                       DateValue.parse(str(t["end"]))) for t in raw.get("led") or ()),
-        fate=raw.get("fate"), death_place=raw.get("death_place"),
+        fate=raw.get("fate"), death_place=raw.get("death_place"), views=_views(raw),
     )
 
 
@@ -1422,9 +1425,13 @@ def _writer(raw: _Map) -> Writer:
         **_common("writers", raw), category=raw["category"], description=raw.get("description"),
         nationality=raw.get("nationality"), works=_texts(raw.get("works")),
         roles=_texts(raw.get("roles")), same_as=raw.get("same_as"),
-        views=tuple(View(tuple(w.lower() for w in _texts(v["words"])), v["said"])
-                    for v in raw.get("views") or ()),
+        views=_views(raw),
     )
+
+
+def _views(raw: _Map) -> tuple[View, ...]:
+    return tuple(View(tuple(w.lower() for w in _texts(v["words"])), v["said"])
+                 for v in raw.get("views") or ())
 
 
 def _figure(raw: _Map) -> Figure:

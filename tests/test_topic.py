@@ -297,6 +297,9 @@ CASES = [
      K, "u2_photographs", "clause", "ends with punctuation"),
     ("clause-not-text", K, "    kind: discovery\n", "    kind: discovery\n    clause: 12\n",
      K, "u2_photographs", "clause", "must be text, got the number 12"),
+    ("person-view-without-said", K, "nationality: Soviet",
+     "nationality: Soviet\n    views: [{words: [peaceful coexistence]}]",
+     K, "nikita_khrushchev", "views[0].said", "missing"),
     ("rule-without-test", K, "{context: [Attorney General, Dobrynin], choose",
      "{choose", K, "disambiguation[Kennedy]", "rules[0]", "has neither pattern nor context"),
 ]

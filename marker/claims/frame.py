@@ -141,7 +141,7 @@ def _clause_of(ctx: ExtractContext, claim: Claim) -> Token:
     found = known.get((claim.start, claim.end))
     if found is None:
         heads, deps, pos, _ = ctx.parse
-        words = ctx.token_range(claim.start, claim.end)
+        words = ctx.token_range(*claim.detail.get("clause_at", (claim.start, claim.end)))
         # the claim's root: its first word whose head lies outside it (as Span.root would)
         i = next((j for j in words if not words.start <= heads[j] < words.stop
                   or heads[j] == j), words.start if words else 0)
@@ -383,7 +383,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
     ids = _ids(doc)
     reporting, order = ids["reporting"], ids["order"]
     if any(lemmas[i] in reporting for i in indices):
-        yield from _views(ctx, [doc[i] for i in indices])
+        yield from _views(ctx, [doc[i] for i in indices],
+                          viewed=any(c.kind == "view" for c, _ in group))
     ordering = any(lemmas[i] in order for i in indices)
     for tok in [doc[i] for i in indices] if ordering else ():
         # "after that", "before the war": the order is a detail of its own; a sequence
@@ -492,9 +493,11 @@ def _ids(doc: Doc) -> dict[str, Any]:
 _IDS: dict[int, dict[str, Any]] = {}
 
 
-def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
+def _views(ctx: ExtractContext, tokens: list[Token], viewed: bool) -> Iterable[Detail]:
     """What someone is said to argue ("Taylor says the pact was Stalin's fault"): a view is
-    a detail the knowledge does not hold, so it leaves the claim unchecked."""
+    a detail the knowledge does not hold, so it leaves the claim unchecked. Of a view
+    claim's own verb, a clause before it is no view but the student's own sentence run on
+    into this one (as the view claim reads it)."""
     for tok in tokens:
         if tok.lemma_.lower() not in REPORTING_VERBS:
             continue
@@ -502,6 +505,8 @@ def _views(ctx: ExtractContext, tokens: list[Token]) -> Iterable[Detail]:
                 c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
             continue  # "the pact (also called the Molotov-Ribbentrop Pact)": another name
         for child in tok.children:
+            if viewed and child.i < tok.i:
+                continue
             if child.dep_ in ("ccomp", "xcomp", "oprd") or (
                     child.dep_ == "dobj" and child.lower_ in ("that", "it")):
                 sub = list(child.subtree)

@@ -50,10 +50,58 @@ def test_no_view_claim(text: str) -> None:
 
 def test_a_sentence_run_on_before_the_saying_is_not_the_view() -> None:
     """"This was X, however historians like Roberts say Y": the parser may hang the first
-    clause on "say"; only what follows the verb is the view, and the first clause stays an
-    unchecked detail, so there is no tick over it."""
+    clause on "say"; only what follows the verb is the view, and the first clause is the
+    student's own, outside the view's claim (no tick over it)."""
     (claim,) = views("This was a pragmatic turn, however Geoffrey Roberts says it was "
                      "an aggressive one.")
     assert claim["verdict"] == "unverifiable"
     assert "pragmatic" not in " ".join(d["stated"] for d in claim["details"]
                                        if d["status"] == "agrees")
+    (claim,) = views("This was an aggressive turn, however Geoffrey Roberts says it was "
+                     "defensive.")
+    assert claim["verdict"] == "supported"
+    assert "aggressive" not in claim["text"]
+
+
+# What a leader held: a person's ``views`` (Hitler's Lebensraum, Stalin's socialism in one
+# country, Lenin's world revolution), read only when the clause states one of them.
+@pytest.mark.parametrize(("text", "who"), [
+    ("Hitler argued in Mein Kampf that the Germans must conquer land in the east.", "hitler"),
+    ("Hitler wrote that Germany needed Lebensraum.", "hitler"),
+    ("Hitler wanted living space for the German people.", "hitler"),
+    ("Poland feared Hitler, who had written that Germany must win land in the east.",
+     "hitler"),
+    ("Stalin believed in socialism in one country rather than world revolution.", "stalin"),
+    ("Lenin thought that a world revolution would come soon.", "lenin"),
+    ("Lenin expected that the revolution would spread westwards.", "lenin"),
+])
+def test_a_persons_known_view_is_confirmed(text: str, who: str) -> None:
+    (claim,) = [c for c in views(text) if c["subject"] == who]
+    assert claim["verdict"] == "supported", claim["details"]
+
+
+@pytest.mark.parametrize("text", [
+    "Hitler wrote that Germany had lost land in the east.",  # not the aim
+    "Hitler never wanted living space in the east.",  # denied
+    "Hitler did not want Lebensraum, some say.",
+    "Lenin believed in socialism in one country.",  # someone else's
+    "Stalin believed in world revolution.",
+    "Stalin said that the Red Army was not ready.",  # what he said is another claim's
+    "Stalin said that 'socialism in one country' was possible.",  # a quotation
+])
+def test_a_person_is_given_no_view_they_did_not_hold(text: str) -> None:
+    assert [c for c in views(text) if c["subject"] in ("hitler", "stalin", "lenin")
+            and c["verdict"] == "supported"] == []
+
+
+def test_a_persons_view_with_a_date_is_not_ticked_for_the_date() -> None:
+    """The year Mein Kampf was written is not a view: it stays unchecked (no tick)."""
+    (claim,) = views("Hitler wrote in 1933 that Germany needed living space in the east.")
+    assert claim["verdict"] == "unverifiable"
+    assert details(claim)["time:1933"] == "unchecked"
+
+
+def test_the_view_ends_before_a_clause_hung_on_it() -> None:
+    (claim,) = views("Hitler wrote that he wanted Lebensraum in the east, which meant France.")
+    assert claim["verdict"] == "supported"
+    assert "France" not in claim["text"]
