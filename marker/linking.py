@@ -96,6 +96,10 @@ _DAY_ONLY_HEADS = {"invasion"}  # described only by the day it began
 _AROUND_AGREEMENTS = {"visit", "meeting", "negotiation", "mission", "speech", "ratification",
                       "ratification_refused"}
 COREF_HEADS = {"pact", "treaty", "agreement", "protocol", "conference", "congress"}
+# A treaty of mutual assistance is an alliance ("the USSR made an alliance with France in
+# 1935"), when the clause names a doer who was one of its sides; a non-aggression or
+# neutrality pact is not.
+_ALLIANCE_WORDS = frozenset({"mutual", "assistance"})
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -378,6 +382,7 @@ class KnowledgeLinker:
         self._corrections: dict[str, tuple[str, ...]] = {}
         self._descriptions_found: dict[tuple[str, tuple[str, ...], str | None, str | None],
                                        str | None] = {}
+        self._state_ids = frozenset(state.id for state in self.knowledge.states)
         self._event_words = [(event, [norm(n).split() for n in (event.name, *event.aliases)])
                              for event in self.knowledge.events]
 
@@ -495,7 +500,7 @@ class KnowledgeLinker:
             for span in made:
                 taken.add(span.start, span.end)
             spans.extend(made)
-        return spans
+        return [s for s in spans if self._doer_a_side(doc, s, spans)]
 
     def _link(self, doc: Doc, start: int, end: int, key: str, corrected: dict[int, str],
               para_starts: list[int], earlier: list[Span]) -> list[Span]:
@@ -523,6 +528,24 @@ class KnowledgeLinker:
             if parts:
                 return parts
         return [self._span(doc, self._initials(doc, start, target), end, target, how, corrected)]
+
+    def _doer_a_side(self, doc: Doc, span: Span, spans: list[Span]) -> bool:
+        """A name that only describes ("pact with France", "non-aggression pact with
+        Poland") names the agreement only if the state the clause says made it was one of
+        its sides: "In 1925 Germany signed a pact with France" is no Franco-Soviet pact (it
+        is left to the descriptions). A person may stand for a side, as a foreign minister
+        does, and is not read so."""
+        if span.label_ != SECTION_LABEL["events"] or not span.kb_id_ or len(span) < 3:
+            return True
+        head = span.root
+        if head.lower_ not in DESCRIPTIVE_HEADS and head.lower_ not in _PLURAL_HEADS:
+            return True
+        if not any(t.lower_ in ("with", "to") for t in span):
+            return True
+        doer = _doer(doc, head, spans)
+        if doer is None or doer not in self._state_ids:
+            return True  # a person may stand for a side ("Litvinov signed a pact with France")
+        return doer in self._sides(self.knowledge.get(span.kb_id_))
 
     @staticmethod
     def _span(doc: Doc, start: int, end: int, target: Target, how: str,
@@ -728,6 +751,10 @@ class KnowledgeLinker:
                 continue  # "the invasion of 22 June 1941" only: invasions of a year are many
             found = self._description((head, tuple(words), year or day,
                                        party.kb_id_ if party else None))
+            if found is not None and party is not None and year is None and day is None \
+                    and not self._fits_clause(self.knowledge.get(found), doc, tok, spans,
+                                              by_start, party):
+                found = None
             place = _place_after(doc, party.end) if party is not None else None
             if place is not None and (found is None or head == "peace"):
                 # "another treaty with Germany at Berlin", "peace with Poland at Riga": the
@@ -838,7 +865,9 @@ class KnowledgeLinker:
         """The events a description with this head fits (see ``_described``)."""
         hits = []
         for event, names in self._event_words:
-            if not any(head in n and all(_has_word(n, w) for w in words) for n in names) \
+            if not any((head in n or (head == "alliance" and doer is not None
+                                      and set(n) >= _ALLIANCE_WORDS))
+                       and all(_has_word(n, w) for w in words) for n in names) \
                     and not (head == "treaty" and event.kind == "treaty" and not words):
                 continue
             if head != "invasion" and event.kind in _AROUND_AGREEMENTS:
@@ -851,6 +880,17 @@ class KnowledgeLinker:
                 continue
             hits.append(event)
         return hits
+
+    def _fits_clause(self, event: Event, doc: Doc, noun: Token, spans: list[Span],
+                     by_start: dict[int, Span], party: Span) -> bool:
+        """"The USSR made an alliance with Germany in 1939" is not the Triple Alliance of
+        1882: an agreement the clause's doer was no side of, made in another year than the
+        clause's, is not the one described."""
+        doer = _doer(doc, noun, spans)
+        if doer is None or doer == party.kb_id_ or doer in self._sides(event):
+            return True
+        then = _year_after(doc, _list_end(doc, by_start, party)) or _clause_year(doc, noun)
+        return then is None or _made_then(event, then)
 
     def _sides(self, event: Event) -> set[str]:
         """An event's parties and signatories, and whoever led one of those states then."""

@@ -720,3 +720,29 @@ def test_an_order_no_reading_of_a_bare_verb_fits_is_not_called_wrong() -> None:
     claims = claims_of("The Nazi-Soviet Pact was signed in August 1939. Five years later "
                        "Hitler invaded.")
     assert "contradicted" not in [c["verdict"] for c in claims]
+
+
+@pytest.mark.parametrize("text", [
+    # a name that only describes ("pact with France", "non-aggression pact with Poland")
+    # is not the Soviet agreement when another state made it
+    "In 1925 Germany signed a pact with France.",
+    "In 1921 Poland signed a pact with France.",
+    "In 1934 Germany signed a non-aggression pact with Poland.",
+    # an agreement made decades before by other sides is not the one described
+    "The USSR made an alliance with Germany in 1939.",
+    "The USSR made an alliance with Poland in 1932.",
+])
+def test_an_agreement_described_is_one_the_doer_made(text: str) -> None:
+    assert wrong(text) == []
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # when the doer was a side, the description still names it, and its date is checked
+    ("The USSR signed a pact with France in 1936.", "contradicted"),
+    ("The USSR signed a non-aggression pact with Poland in 1934.", "contradicted"),
+    # a treaty of mutual assistance is an alliance
+    ("The USSR made an alliance with France in 1935.", "supported"),
+    ("In 1935 the Soviets made an alliance with Czechoslovakia.", "supported"),
+])
+def test_an_agreement_described_by_a_side_is_checked(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
