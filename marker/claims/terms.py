@@ -67,9 +67,15 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
         if not terms or not stated_as_fact(tok):
             continue
         roles = _roles(ctx, tok, linked, event_words)
-        # "put their names to the pact": a verb of the terms about something else
-        if roles is None or not any(p[0] in _names(ctx.knowledge, t.objects)
-                                    for t in terms for p in roles["objects"]):
+        if roles is None:
+            continue
+        # "put their names to the pact", "took place": a verb of the terms about something
+        # else. But a state or place it was done to that no term lists is a claim about
+        # the terms, left unchecked ("the protocol divided France between them" is not
+        # ticked for the names around it).
+        if not any(p[0] in _names(ctx.knowledge, t.objects)
+                   for t in terms for p in roles["objects"]) \
+                and not any(ctx.knowledge.get(p[0]) is not None for p in roles["objects"]):
             continue
         ends = [(p[1], p[2]) for r in roles.values() for p in r if p[0] not in ("", "@event")]
         ends.append((tok.idx, tok.idx + len(tok)))

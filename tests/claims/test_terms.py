@@ -38,6 +38,8 @@ def terms_claims(text: str) -> list[dict]:
      "including the Baltic states.", "treaty_of_brest_litovsk"),
     # "in half": how it was divided, part of the division
     ("The secret protocol cut up Poland in half.", "nazi_soviet_pact"),
+    ("The secret protocol of the Nazi-Soviet Pact split eastern Europe between the two "
+     "dictators.", "nazi_soviet_pact"),
     # a thing the terms name by words, and who was left out
     ("At Locarno the Germans confirmed their western frontiers.", "locarno_treaties"),
     ("Daladier and Chamberlain shut out the Soviet Union at Munich.", "munich_agreement"),
@@ -76,6 +78,10 @@ def test_no_agreement_is_assumed_from_further_away(text: str) -> None:
     ("The secret protocol handed Latvia and Lithuania to the USSR.", "terms:Lithuania"),
     # the wrong doer of a loss
     ("Under the Munich Agreement Germany lost the Sudetenland.", "actor:Germany"),
+    # a state no term lists: what was done to it stays unchecked, and the names around it
+    # are no tick ("divided France between Hitler and Stalin" is not confirmed for them)
+    ("The Nazi-Soviet Pact had a secret protocol which divided France between Hitler and "
+     "Stalin.", "terms:France"),
 ])
 def test_anything_else_is_not_checked_and_never_called_wrong(text: str,
                                                              unchecked: str) -> None:
