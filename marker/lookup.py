@@ -46,7 +46,7 @@ _Answer = tuple[tuple[tuple[int, int], ...], frozenset[int], bool]
 
 class IndexedAttributeRuler:
     """Stands in for the model's AttributeRuler, under its name and in its place; made
-    empty by the pipeline factory and filled by :func:`index_attribute_ruler` (a factory
+    empty by the pipeline factory and filled by :func:`use_lookups` (a factory
     cannot be handed the component it replaces)."""
 
     ruler: AttributeRuler
