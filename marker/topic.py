@@ -122,6 +122,7 @@ class AgreedTerm:
     subjects: tuple[str, ...] = ()
     to: tuple[str, ...] = ()
     said: str | None = None  # the term in feedback's words
+    refused: bool = False  # a permission refused: "Poland would not let the Red Army cross"
 
 
 @dataclass(frozen=True)
@@ -927,7 +928,7 @@ _AGREED = {
     "verbs": _Field(_list_of(_check_text, "a list of verbs", "list at least one verb lemma"),
                     "a list of verb lemmas").needed,
     "objects": _TEXTS.needed, "subjects": _refs("states", "organisations", "people"),
-    "to": _refs("states", "organisations", "people"), "said": _TEXT,
+    "to": _refs("states", "organisations", "people"), "said": _TEXT, "refused": _BOOL,
 }
 _TERM = {
     "office": _one_ref("offices").needed,
@@ -1388,7 +1389,8 @@ def _event(raw: _Map) -> Event:
         happened=raw.get("happened") is not False, correct=raw.get("correct"),
         in_force_until=_date(raw.get("in_force_until")),
         terms=tuple(AgreedTerm(_texts(t["verbs"]), _texts(t["objects"]),
-                               _texts(t.get("subjects")), _texts(t.get("to")), t.get("said"))
+                               _texts(t.get("subjects")), _texts(t.get("to")), t.get("said"),
+                               bool(t.get("refused")))
                     for t in raw.get("terms") or ()),
     )
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..tokens import where
 from .base import STATE_ADJECTIVES, Claim, Mention
 from .details import AGREES, UNCHECKED, Detail
-from .fate import stated_as_fact
+from .fate import denied, stated_as_fact
 from .place import fold_name
 from .verdict import SUPPORTED, UNVERIFIABLE, Verdict
 
@@ -63,10 +63,11 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
     linked = {i: m for m in mentions if m.section != "events" for i in range(m.start, m.end)}
     out = []
     for tok, words in said:
-        terms = [t for t in event.terms if words in t.verbs]
-        if not terms or not stated_as_fact(tok):
+        refused = _refused(tok)
+        terms = [t for t in event.terms if words in t.verbs and t.refused == refused]
+        if not terms or not (refused or stated_as_fact(tok)):
             continue
-        roles = _roles(ctx, tok, linked, event_words)
+        roles = (_refusal_roles if refused else _roles)(ctx, tok, linked, event_words)
         if roles is None:
             continue
         # "put their names to the pact", "took place": a verb of the terms about something
@@ -83,7 +84,7 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
         out.append(Claim(
             kind="terms", start=start, end=end, text=ctx.text[start:end], subject=kb_id,
             refs=(kb_id,), stated=words,
-            detail={"verb_at": (tok.idx, tok.idx + len(tok)),
+            detail={"verb_at": (tok.idx, tok.idx + len(tok)), "refused": refused,
                     **{role: tuple(parts) for role, parts in roles.items()}},
         ))
     return out
@@ -120,13 +121,14 @@ def named_by_terms(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
         if bisect.bisect_left(telling, left) == bisect.bisect_left(telling, right):
             continue  # the telling thing is not among the verb's words
         words = _verb_words(tok)
-        if words not in index.verbs or not stated_as_fact(tok):
+        refused = _refused(tok) if words in index.verbs else False
+        if words not in index.verbs or not (refused or stated_as_fact(tok)):
             continue
-        roles = _roles(ctx, tok, linked, set())
+        roles = (_refusal_roles if refused else _roles)(ctx, tok, linked, set())
         if roles is None:
             continue
         fits = {event for event, term in index.by_verb[words]
-                if _fits(ctx.knowledge, roles, term)}
+                if term.refused == refused and _fits(ctx.knowledge, roles, term)}
         if len(fits) == 1:
             out.append(Mention(fits.pop(), "events", tok.i, tok.i + 1, tok.idx,
                                tok.idx + len(tok), tok.text, by_trigger=True, verb=tok,
@@ -310,6 +312,37 @@ def _roles(ctx: SentenceContext, verb: Token, linked: dict[int, Mention],
     return roles
 
 
+# Verbs that refuse what their clause would allow: "refused to let the Red Army cross".
+_REFUSING = {"refuse", "decline"}
+
+
+def _refused(verb: Token) -> bool:
+    """A permission refused: "would not let", "did not allow", "refused to let"."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _REFUSING:
+        return not denied(verb.head)
+    return denied(verb)
+
+
+def _refusal_roles(ctx: SentenceContext, verb: Token, linked: dict[int, Mention],
+                   event_words: set[int]) -> dict[str, list[_Part]] | None:
+    """Who refused (the subject of the verb, or of "refused" above it) and whom they would
+    not let (its object, or the subject of the clause it governs: "let the Red Army
+    cross"); None without both."""
+    roles: dict[str, list[_Part]] = {"subjects": [], "objects": [], "to": [], "halves": []}
+    doer = verb.head if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _REFUSING \
+        else verb
+    heads = {"subjects": [c for c in doer.children if c.dep_ == "nsubj"],
+             "objects": [c for c in verb.children if c.dep_ == "dobj"] + [
+                 s for c in verb.children if c.dep_ in ("ccomp", "xcomp")
+                 for s in c.children if s.dep_ == "nsubj"]}
+    for role, found in heads.items():
+        for head in found:
+            for conjunct in _conjuncts(head):
+                roles[role].extend(part for part, _ in _parts(ctx, conjunct, linked,
+                                                               event_words))
+    return roles if roles["subjects"] and roles["objects"] else None
+
+
 def _clause(verb: Token) -> set[int]:
     """The verb's words, without the clauses hung on it (they state other things)."""
     inner = {t.i for c in verb.children if c.dep_ in ("relcl", "advcl", "ccomp", "conj",
@@ -413,7 +446,7 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
     terms = getattr(event, "terms", ())
     best: list[Detail] | None = None
     for term in terms:
-        if claim.stated not in term.verbs:
+        if claim.stated not in term.verbs or term.refused != claim.detail["refused"]:
             continue
         details = _details(claim, term, knowledge, event.parties)
         if best is None or _agreeing(details) > _agreeing(best):
@@ -422,7 +455,8 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
         return Verdict(UNVERIFIABLE)
     v_start, v_end = claim.detail["verb_at"]
     verdict = SUPPORTED if all(d.status == AGREES for d in best) else UNVERIFIABLE
-    expected = next((t.said for t in terms if claim.stated in t.verbs and t.said), None)
+    expected = next((t.said for t in terms if claim.stated in t.verbs and t.said
+                     and t.refused == claim.detail["refused"]), None)
     best.append(Detail("terms", claim.text[v_start - claim.start:v_end - claim.start],
                        v_start, v_end, AGREES, expected))  # a verb of this term
     return Verdict(verdict, sources=tuple(event.sources), expected=expected,

@@ -123,6 +123,13 @@ def test_terms_are_validated_on_load(tmp_path) -> None:
     with pytest.raises(MarkerError) as err:
         load_topic(pack)
     assert "munich_agreement" in str(err.value) and "czechoslovakiaa" in str(err.value)
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "subjects: [czechoslovakiaa]", "subjects: [czechoslovakia]", 1).replace(
+        "refused: true", 'refused: "yes"', 1), encoding="utf-8")
+    with pytest.raises(MarkerError) as err:
+        load_topic(pack)
+    assert "anglo_french_soviet_talks_1939" in str(err.value)
+    assert "refused" in str(err.value) and "true or false" in str(err.value)
 
 
 @pytest.mark.parametrize(("text", "subject", "verdict"), [
@@ -149,3 +156,27 @@ def test_a_deed_that_is_one_agreements_terms_names_it(text: str, subject: str,
 def test_a_deed_picks_out_no_agreement_without_a_telling_thing_and_doer(text: str) -> None:
     assert [c for c in claims_of(text) if c["verdict"] != "unverifiable"] == []
     assert terms_claims(text) == []
+
+
+# A permission refused: the 1939 talks' terms say who would not let whom through.
+@pytest.mark.parametrize("text", [
+    "Poland refused to let Soviet troops cross its territory.",
+    "The Poles would not allow the Red Army to enter their country.",
+    "Poland refused to allow Soviet soldiers onto its soil.",
+    "The negotiations broke down because Poland would not let the Red Army pass through.",
+])
+def test_a_refusal_the_knowledge_lists_is_confirmed(text: str) -> None:
+    (claim,) = terms_claims(text)
+    assert claim["subject"] == "anglo_french_soviet_talks_1939"
+    assert claim["verdict"] == "supported", claim["details"]
+
+
+@pytest.mark.parametrize("text", [
+    "Poland let the Red Army cross its territory.",  # no refusal
+    "Poland did not refuse to let the Red Army cross.",  # the refusal denied
+    "Britain refused to let Soviet troops cross its territory.",  # another refuser
+    "Poland refused to let German troops cross its territory.",  # another army
+    "Germany would not let the Red Army into Poland.",
+])
+def test_no_refusal_is_confirmed_that_the_knowledge_does_not_list(text: str) -> None:
+    assert [c for c in terms_claims(text) if c["verdict"] == "supported"] == []
