@@ -121,8 +121,10 @@ def named_by_terms(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
         if bisect.bisect_left(telling, left) == bisect.bisect_left(telling, right):
             continue  # the telling thing is not among the verb's words
         words = _verb_words(tok)
-        refused = _refused(tok) if words in index.verbs else False
-        if words not in index.verbs or not (refused or stated_as_fact(tok)):
+        if words not in index.verbs:
+            continue
+        refused = _refused(tok)
+        if not (refused or stated_as_fact(tok)):
             continue
         roles = (_refusal_roles if refused else _roles)(ctx, tok, linked, set())
         if roles is None:

@@ -2,13 +2,13 @@
 defensive", "Hitler wrote in Mein Kampf that Germany needed living space in the east".
 
 A writer's or person's ``views`` in the knowledge give the words that state each of their
-known arguments or aims. A clause said to be a writer's view (the object of "argues", "believes",
-"sees ... as"; "As Roberts argues, ...") agrees when it holds the words of one of them and
-nothing before them that turns them round ("not", "less", "but", "wrongly"). Anything else is
-left unchecked: a view is never called wrong, since what a historian argued is wider than
-any list of it. What a person (not a writer) said is read as a view only when it holds the
-words of one of their views: anything else they said is another claim's business (what
-Stalin said at a meeting, a quotation).
+known arguments or aims. A clause said to be someone's view (the object of "argues",
+"believes", "sees ... as"; "As Roberts argues, ...") agrees when it holds the words of one
+of them and nothing before them that turns them round ("not", "less", "but", "wrongly").
+Anything else is left unchecked: a view is never called wrong, since what a historian
+argued is wider than any list of it. What a person (not a writer) said is read as a view
+only when it holds the words of one of their views: anything else they said is another
+claim's business (what Stalin said at a meeting, a quotation).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ TURNS = {"not", "n't", "never", "no", "nor", "neither", "nothing", "rather", "in
 
 
 def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
-    """A claim for each writer with known views whose view the sentence gives."""
+    """A claim for each writer or person with known views whose view the sentence gives."""
     out = []
     for m in mentions:
         views = getattr(ctx.knowledge.get(m.kb_id), "views", ())
