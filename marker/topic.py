@@ -269,6 +269,9 @@ class Quotation(Entry):
     date: DateValue | None
     occasion: str | None
     event: str | None
+    # Short wordings others repeat as ordinary prose or as a slogan ("breathing space"):
+    # matched only inside quotation marks, and they only confirm the speaker.
+    quoted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1041,7 +1044,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
         None,
     ),
     "quotations": (
-        {"id": _ID, "name": _TEXT.needed, "aliases": _TEXTS,
+        {"id": _ID, "name": _TEXT.needed, "aliases": _TEXTS, "quoted": _TEXTS,
          "speakers": _refs("people", "writers").needed, "date": _DATE,
          "occasion": _TEXT, "event": _one_ref("events"), "sources": _SOURCES},
         None,
@@ -1470,7 +1473,8 @@ def _build_knowledge(top: _Map) -> Knowledge:
             error=raw["error"], correct=raw["correct"], refs=_texts(raw.get("refs")))),
         quotations=section("quotations", lambda raw: Quotation(
             **_common("quotations", raw), speakers=_texts(raw["speakers"]),
-            date=_date(raw.get("date")), occasion=raw.get("occasion"), event=raw.get("event"))),
+            date=_date(raw.get("date")), occasion=raw.get("occasion"), event=raw.get("event"),
+            quoted=_texts(raw.get("quoted")))),
         disambiguation=section("disambiguation", lambda raw: Disambiguation(
             alias=raw["alias"], default=raw.get("default"),
             rules=tuple(Rule(r.get("pattern"), _texts(r.get("context")), r.get("choose"))

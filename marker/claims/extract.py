@@ -382,8 +382,8 @@ class _Context:
     def person_antecedent(self, tok: Token) -> Mention | None:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
         the one person the previous sentence names, when this sentence names nobody (two
-        people named, or anyone named here, and the pronoun is left alone)."""
-        if tok.lower_ not in ("he", "she", "him", "her"):
+        people named, or anyone named here, and the pronoun is left alone); 'his' likewise."""
+        if tok.lower_ not in ("he", "she", "him", "her", "his"):
             return None
         sent = tok.sent
 

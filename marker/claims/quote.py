@@ -10,7 +10,9 @@ quotation's speakers, and a date on the saying against the quotation's date.
 
 When in doubt, nothing is said: a pronoun speaker, a historian (who may be quoting), a
 listed speaker named anywhere in the sentence, or a denial ("it was not Stalin who said")
-give no claim; a date is checked only for words said on one known day.
+give no claim; a date is checked only for words said on one known day. A short wording
+others repeat ("breathing space") is read only inside quotation marks and only confirms:
+"Stalin denounced 'neither war nor peace'" gives the words to no one.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ SPEECH_VERBS = {
     "say", "declare", "warn", "call", "describe", "write", "tell", "promise", "announce",
     "proclaim", "claim", "remark", "joke", "boast", "quip", "insist", "admit", "confess",
     "state", "speak", "comment", "dub", "label", "brand", "denounce", "famously", "exclaim",
-    "assert", "put", "vow", "predict", "threaten", "thunder", "urge", "demand", "defend",
+    "assert", "put", "vow", "predict", "threaten", "thunder", "urge", "demand", "defend", "remind",
     "justify", "characterise", "characterize", "term", "refer", "coin", "utter", "cry",
     "shout", "reply", "answer", "explain", "argue", "observe", "note", "complain", "mock",
 }
@@ -55,23 +57,29 @@ STOP = {
     "them", "its", "his", "their", "by", "as", "will", "would", "not", "no", "then", "so",
     "but", "from", "all", "one", "have", "has", "had", "do", "does", "did", "there", "what",
 }
-_CACHE: dict[int, tuple[Knowledge, list[tuple[Quotation, str, tuple[str, ...]]]]] = {}
+# A stretch of a sentence in quotation marks: double or curly quotes, or single ones that are
+# not an apostrophe ("Trotsky's 'neither war nor peace'").
+_QUOTED = re.compile(r'"[^"]+"|“[^”]+”|‘[^’]+’|(?<!\w)\'[^\']+\'(?!\w)')
+_Pattern = tuple["Quotation", str, tuple[str, ...], bool]
+_CACHE: dict[int, tuple[Knowledge, list[_Pattern]]] = {}
 
 
-def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, str, tuple[str, ...]]]:
+def _patterns(knowledge: Knowledge) -> list[_Pattern]:
     """One pattern per wording of each quotation: its telling words in order, a couple of
     other words allowed between them and a plural ending on each (students misquote); with
     the telling words, which a sentence must all hold for the pattern to be tried (most
     sentences quote nothing). The patterns' sources: each is compiled only when an essay
-    holds its words (compiling them all cost a fifth of a second at every start)."""
+    holds its words (compiling them all cost a fifth of a second at every start); and whether
+    the wording counts only in quotation marks."""
     known = _CACHE.get(id(knowledge))
     if known is not None and known[0] is knowledge:
         return known[1]
     out = []
     for q in knowledge.quotations:
-        for form in dict.fromkeys((q.name, *q.aliases)):
+        forms = {**dict.fromkeys((q.name, *q.aliases), False), **dict.fromkeys(q.quoted, True)}
+        for form, quoted in forms.items():
             words = re.findall(r"[a-z0-9]+", form.lower())
-            telling = [w for w in words if w not in STOP]
+            telling = words if quoted else [w for w in words if w not in STOP]
             if len(telling) < 2:
                 if len(words) < 2:
                     continue
@@ -79,20 +87,22 @@ def _patterns(knowledge: Knowledge) -> list[tuple[Quotation, str, tuple[str, ...
             gap = r"[\W_]+(?:[\w'’]+[\W_]+){0,2}?"
             body = gap.join(re.escape(w) + r"(?:e?s)?" for w in telling)
             out.append((q, rf"(?<![\w]){body}(?![\w])",
-                        tuple(sorted(set(telling), key=len, reverse=True))))
+                        tuple(sorted(set(telling), key=len, reverse=True)), quoted))
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, out)
     return out
 
 
-def _in_essay(ctx: SentenceContext) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...]]]:
+def _in_essay(
+        ctx: SentenceContext) -> list[tuple[Quotation, re.Pattern[str], tuple[str, ...], bool]]:
     """The patterns whose words the essay holds somewhere (found once per essay, then
     tried sentence by sentence)."""
     found = ctx.memo.get("quotations")
     if found is None:
-        found = ctx.memo["quotations"] = [(q, _compiled(source), telling)
-                                          for q, source, telling in _patterns(ctx.knowledge)
-                                          if all(w in ctx.lower for w in telling)]
+        found = ctx.memo["quotations"] = [
+            (q, _compiled(source), telling, quoted)
+            for q, source, telling, quoted in _patterns(ctx.knowledge)
+            if all(w in ctx.lower for w in telling)]
     return found
 
 
@@ -110,21 +120,28 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
     low = text.lower()
     out: list[Claim] = []
     seen: set[str] = set()
-    for q, pattern, needed in _in_essay(ctx):
+    marked: list[tuple[int, int]] | None = None
+    for q, pattern, needed, quoted in _in_essay(ctx):
         if q.id in seen or not all(w in low for w in needed):
             continue
-        m = pattern.search(text)
+        if quoted:
+            if marked is None:
+                marked = [m.span() for m in _QUOTED.finditer(text)]
+            m = next((m for m in pattern.finditer(text)
+                      if any(a <= m.start() and m.end() <= b for a, b in marked)), None)
+        else:
+            m = pattern.search(text)
         if m is None:
             continue
         seen.add(q.id)
-        claim = _claim(ctx, sent, mentions, q, base + m.start(), base + m.end())
+        claim = _claim(ctx, sent, mentions, q, base + m.start(), base + m.end(), quoted)
         if claim is not None:
             out.append(claim)
     return out
 
 
 def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotation,
-           start: int, end: int) -> Claim | None:
+           start: int, end: int, quoted: bool) -> Claim | None:
     doc = ctx.doc
     first = next((t for t in sent if t.idx >= start), None)
     if first is None:
@@ -133,12 +150,15 @@ def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotati
     if sayer is None:
         return None
     who = _owner(sayer) if sayer.pos_ == "NOUN" else _speaker_of(sayer)
+    if who is not None and who.lower_ in ("his", "her") and sayer.head.lemma_.lower() in UTTERING:
+        # "Stalin gave his warning that ...": who gave it
+        who = _speaker_of(sayer.head) or who
     if who is None or _denied(sayer):
         return None
     speaker = next((m for m in mentions if m.start <= who.i < m.end
                     and m.section in ("people", "writers")), None)
     said_by = speaker
-    if speaker is None and who.lower_ in ("he", "she"):
+    if speaker is None and who.lower_ in ("he", "she", "his"):
         # "In 1931 he warned that ...": the one person the sentence before names
         speaker = ctx.person_antecedent(who)
         said_by = Mention(speaker.kb_id, speaker.section, who.i, who.i + 1, who.idx,
@@ -149,6 +169,8 @@ def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotati
         return None
     listed = set(q.speakers)
     if speaker.kb_id not in listed:
+        if quoted:
+            return None  # a slogan others repeated or attacked: it only confirms
         if speaker.section == "writers" or _category(ctx.knowledge, speaker.kb_id) in (
                 "historian", "journalist", "writer"):
             return None  # a historian may be quoting the words
@@ -161,7 +183,10 @@ def _claim(ctx: SentenceContext, sent: Span, mentions: list[Mention], q: Quotati
         kind="quote", start=lo, end=hi, text=ctx.text[lo:hi], subject=q.id,
         refs=(q.id, speaker.kb_id), stated=ctx.text[start:end], when=when,
         detail={"speaker": speaker.kb_id, "speaker_at": (said_by.start_char, said_by.end_char),
-                "words_at": (start, end)},
+                "words_at": (start, end),
+                # framed in the saying's clause: "Litvinov, who reminded the League that
+                # '...', went in 1939" says nothing about the words in 1939
+                "clause_at": (sayer.idx, sayer.idx + len(sayer))},
     )
 
 
@@ -184,6 +209,13 @@ def _saying(tok: Token, start: int, end: int) -> tuple[Token | None, Token | Non
             return cur, branch
         if cur.pos_ == "NOUN" and lemma in SPEECH_NOUNS and not start <= cur.idx < end:
             return cur, branch
+        if branch is not None and branch.dep_ in ("prep", "ccomp") and cur.pos_ in ("VERB", "AUX"):
+            # "gave his warning in 1931 that ...", "Chamberlain's confession to '...'": the
+            # words hung on the verb of a noun of saying, which the parser misplaced
+            noun = next((c for c in cur.children if c.dep_ in ("dobj", "attr") and c.i < branch.i
+                         and c.lemma_.lower() in SPEECH_NOUNS), None)
+            if noun is not None:
+                return noun, branch
         if cur.head.i == cur.i:
             break
         branch, cur = cur, cur.head
@@ -199,15 +231,18 @@ def _saying(tok: Token, start: int, end: int) -> tuple[Token | None, Token | Non
 def _speaker_of(verb: Token) -> Token | None:
     """The subject of a verb of saying, through conjunctions, passives ("was called ... by
     X") and relative clauses ("It was X who declared ...")."""
-    cur = verb
+    cur, raised = verb, False
     for _ in range(3):
         for child in cur.children:
-            if child.dep_ == "nsubj":
+            if child.dep_ == "nsubj" or (raised and child.dep_ == "nsubjpass"):
+                # nsubjpass: "Trotsky is said to have remarked ...", whose subject is the
+                # sayer; "Litvinov was told that ..." (no raised saying) is the listener.
                 if child.tag_ in ("WP", "WDT") or child.lower_ == "that":
                     return _antecedent(cur)
                 return child
             if child.dep_ == "agent":
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
+        raised = cur.dep_ == "xcomp"
         if (cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")) \
                 and cur.head.i != cur.i:
             cur = cur.head  # "..., saying that ...": the main verb's subject says it

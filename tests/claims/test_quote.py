@@ -108,3 +108,52 @@ def test_a_he_who_said_it_is_the_person_named_just_before() -> None:
 ])
 def test_a_he_is_never_a_reason_to_call_the_speaker_wrong(text: str) -> None:
     assert not [c for c in claims_of(text) if "quote" in c["kinds"]]
+
+
+@pytest.mark.parametrize("text", [
+    'Lenin defended the peace of Brest-Litovsk as a "breathing space" for the revolution.',
+    "Lenin justified the harsh treaty as a ‘breathing-space’.",
+    'Trotsky\'s formula of "neither war nor peace" was his answer at Brest-Litovsk.',
+    'Chamberlain returned from Munich promising "peace for our time".',
+])
+def test_a_slogan_in_quotation_marks_confirms_its_speaker(text: str) -> None:
+    assert [c["verdict"] for c in quotes(text)] == ["supported"]
+
+
+@pytest.mark.parametrize("text", [
+    # the same words as ordinary prose
+    "Lenin thought the army needed a breathing space after the battle.",
+    "The treaties brought peace for our time to Europe, said Chamberlain.",
+    # another speaker: others repeated or attacked the words, so nothing is said
+    'Bukharin denounced the "breathing space" that Lenin wanted.',
+    'Daladier told the crowds at Le Bourget that it was "peace for our time".',
+    "Lenin condemned Trotsky's 'neither war nor peace' as a gamble.",
+])
+def test_a_slogan_out_of_quotation_marks_or_given_to_another_says_nothing(text: str) -> None:
+    assert quotes(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # a saying raised to the subject of a passive
+    "Trotsky is said to have remarked that he would issue a few revolutionary proclamations "
+    "to the peoples of the world and close the office.",
+    # "remind" is a saying; a noun of saying whose words the parser hung on its verb
+    'Litvinov, who liked to remind the League that "peace is indivisible", went in 1939.',
+    'Stalin gave his famous warning in 1931 that "we are fifty or a hundred years behind the '
+    'advanced countries".',
+])
+def test_more_ways_of_giving_words_to_a_speaker(text: str) -> None:
+    assert [c["verdict"] for c in quotes(text)] == ["supported"]
+
+
+def test_a_raised_saying_gives_the_words_to_the_wrong_speaker() -> None:
+    (claim,) = quotes("Lenin is supposed to have said that he would issue a few "
+                      "revolutionary proclamations to the peoples of the world.")
+    assert claim["verdict"] == "contradicted" and "Trotsky" in claim["correction"]
+
+
+def test_a_private_letter_is_quoted_with_its_writer() -> None:
+    (claim,) = quotes('In a letter of March 1939 Chamberlain confessed to "the most profound '
+                      'distrust of Russia".')
+    assert claim["verdict"] == "supported"
+    assert details(claim)["time:March 1939"] == "agrees"
