@@ -1201,7 +1201,7 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
             when = str(years[0]) if len(years) == 1 else \
                 f"{years[0]} (again in {join_words([str(y) for y in years[1:]])})"
             return Verdict(CONTRADICTED, f"{title} was published in {when}, not {stated}.",
-                           sources, f"{fact}, published in {when}")
+                           sources, f"{fact}, published in {when}", wrong="time")
         if stated is not None and not years:
             return Verdict(UNVERIFIABLE, note="When it was published is not in the reference "
                                               "knowledge.")
@@ -1210,6 +1210,20 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
         if other in {o.id for o in owners}:
             return Verdict(UNVERIFIABLE, note="The name could mean more than one person.")
     return Verdict(CONTRADICTED, f"{fact}, not {entry.name}.", sources, fact)
+
+
+def _check_cited_year(claim: Claim, knowledge: Knowledge) -> Verdict:
+    """"(Haslam, 1984)": agrees when a listed work of the writer came out that year (or the
+    next: editions and printings differ); otherwise unchecked, never wrong."""
+    entry = knowledge.get(claim.subject or "")
+    year = claim.detail["cited_year"]
+    for work in getattr(entry, "works", ()) or ():
+        if any(abs(int(y) - year) <= 1
+               for y in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)", work)):
+            return Verdict(SUPPORTED, sources=tuple(entry.sources),
+                           expected=f"{entry.name}, {work}")
+    return Verdict(UNVERIFIABLE, note="Which of the writer's works this is, is not in the "
+                                      "reference knowledge.")
 
 
 def _nationality_ok(entry: Any, stated: str) -> bool | None:
@@ -1224,6 +1238,8 @@ def _nationality_ok(entry: Any, stated: str) -> bool | None:
 def _check_attribution(claim: Claim, knowledge: Knowledge) -> Verdict:
     if "work" in claim.detail:
         return _check_work(claim, knowledge)
+    if "cited_year" in claim.detail:
+        return _check_cited_year(claim, knowledge)
     entry = knowledge.get(claim.subject)
     if entry is None:
         return Verdict(UNVERIFIABLE)

@@ -621,7 +621,19 @@ def _written_as_title(text: str, start: int, end: int, written: str,
     if found.startswith("The ") and window.strip() and not re.search(r"[.!?\n]\s*$", before):
         return True  # "Taylor, in The Origins of ...": a capital "The" inside a sentence
     owner = re.search(r"(\w+)['’]s?\s*$", window)
-    return owner is not None and owner.group(1).lower() in surnames
+    if owner is not None and owner.group(1).lower() in surnames:
+        return True
+    # a reference: "Conquest, The Great Terror, 1968" opening a sentence, a line or brackets
+    cited = _CITED.search(window)
+    return found == written and cited is not None and cited.group(1).lower() in surnames
+
+
+# "Service, Lenin: A Biography", "[Carr, German-Soviet Relations ...": a writer's surname and
+# a comma opening a reference, at the start of the text given or after a bracket.
+_CITED = re.compile(r"(?:^|[\[(])\s*([A-Z][\w'’-]+),\s*$")
+# "(Haslam, 1984)", "(Roberts 1995, p. 12)": an author-date reference.
+_AUTHOR_DATE = re.compile(r"[(\[]\s*(?:see\s+)?([A-Z][\w'’-]+),?\s+((?:18|19|20)\d\d)[a-z]?"
+                          r"(?:\s*[,:]\s*(?:pp?\.?\s*)?\d+(?:\s*[-\u2013]\s*\d+)?)?\s*[)\]]")
 
 
 def _titles(topic: Topic) -> list[tuple[str, re.Pattern[str], str, str]]:
@@ -668,7 +680,10 @@ def title_variants(work: str) -> tuple[str, ...]:
     Crisis 1919-1939" -> "The Twenty Years' Crisis"), as the knowledge writes it."""
     title, short = _given_titles(work)
     undated = re.sub(r"[,:]?\s*\d{4}(?:\s*[-\u2013]\s*\d{2,4})?$", "", short).strip()
-    return tuple(dict.fromkeys(t for t in (title, short, undated) if t))
+    # "Carr's multi-volume History of Soviet Russia": "A History of Soviet Russia" without
+    # its article (still written with its capitals, after words that make it a book)
+    bare = re.sub(r"^(?:A|An)\s+", "", undated) if len(undated.split()) >= 4 else ""
+    return tuple(dict.fromkeys(t for t in (title, short, undated, bare) if t))
 
 
 def _given_titles(work: str) -> tuple[str, str]:
@@ -2630,6 +2645,25 @@ def _attribution_claims(ctx: _Context, sent: Span, mentions: list[Mention]) -> l
         ))
     out.extend(_work_claims(ctx, sent, people))
     out.extend(_biography_claims(ctx, sent, people))
+    out.extend(_author_date_claims(ctx, sent, people))
+    return out
+
+
+def _author_date_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim]:
+    """"(Haslam, 1984)": the writer published something that year. Confirmed when one of
+    their listed works came out then; never corrected (not every work is listed)."""
+    text = _text(ctx.doc)
+    out = []
+    for m in _AUTHOR_DATE.finditer(text, sent.start_char, sent.end_char):
+        writer = next((p for p in people if p.section == "writers"
+                       and p.start_char == m.start(1) and p.end_char == m.end(1)), None)
+        if writer is None or len(writer.candidates) > 1:
+            continue
+        out.append(Claim(
+            kind="attribution", start=m.start(1), end=m.end(2), text=text[m.start(1):m.end(2)],
+            subject=writer.kb_id, refs=(writer.kb_id,), stated=f"published in {m.group(2)}",
+            detail={"cited_year": int(m.group(2)), "reference": True},
+        ))
     return out
 
 
@@ -2671,8 +2705,14 @@ def _biography_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[
 
 
 # The year a citation gives straight after a title: "T (1961)", "T, 1961", "T, published in 1961".
-_PUBLISHED = re.compile(r"\s*[,(]?\s*(?:(?:first\s+)?published\s+in\s+)?"
+# The years a title covers may come first: "Collective Security in Europe, 1933-39 (1984)".
+_PUBLISHED = re.compile(r"(?:,?\s*(?:18|19|20)\d\d\s*[-\u2013]\s*\d{2,4})?"
+                        r"\s*[,(]?\s*(?:(?:first\s+)?published\s+in\s+)?"
                         r"((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
+# "wrote The Great Terror in 1968": after a verb of writing, "in" gives the year too.
+_WRITTEN_IN = re.compile(r"\s+in\s+((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
+_WRITING = re.compile(r"\b(?:wrote|written|writes|write|published|publishes)\s+"
+                      r"(?:(?:his|her|their|the)\s+(?:book|study|history)\s+)?$", re.IGNORECASE)
 
 
 # Words between a writer and a book that make the book not theirs ("X, unlike Y's book").
@@ -2690,6 +2730,7 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
             continue
         before = [p for p in people if p.end_char <= w_start and w_start - p.end_char <= 70]
         if not before:
+            out.extend(_reference_claims(ctx, sent, w_start, w_end))
             continue
         nearest = before[-1]
         gap = _text(doc)[nearest.end_char:w_start]
@@ -2702,18 +2743,49 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
                 named.insert(0, p)
         owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
         title = _text(doc)[w_start:w_end]
-        year = _PUBLISHED.match(_text(doc), w_end)
+        cited = _CITED.search(_text(doc)[sent.start_char:w_start])
+        reference = cited is not None and sent.start_char + cited.start(1) == nearest.start_char
+        year = _PUBLISHED.match(_text(doc), w_end) or (
+            _WRITTEN_IN.match(_text(doc), w_end) if _WRITING.search(gap) else None)
         for p in named:
             start, end = p.start_char, year.end(1) if year else w_end
-            detail = {"work": title, "owners": owners, "candidates": list(p.candidates)}
+            detail = {"work": title, "owners": owners, "candidates": list(p.candidates),
+                      "reference": reference}
             if year:
-                detail["year"] = int(year.group(1))
+                detail["year"], detail["year_at"] = int(year.group(1)), year.span(1)
             out.append(Claim(
                 kind="attribution", start=start, end=end, text=_text(doc)[start:end],
                 subject=p.kb_id, refs=(p.kb_id, *owners), stated=f"wrote {title}",
                 detail=detail,
             ))
     return out
+
+
+def _reference_claims(ctx: _Context, sent: Span, w_start: int, w_end: int) -> list[Claim]:
+    """"Service, Lenin: A Biography, 2000": a reference list names a writer by surname alone
+    at the start of the line, which the linker leaves alone there. Read only as the title's
+    own writer (confirmed, or a wrong year caught); another surname says nothing."""
+    text = _text(ctx.doc)
+    cited = _CITED.search(text[sent.start_char:w_start])
+    if cited is None:
+        return []
+    surname = cited.group(1).lower()
+    owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
+    mine = [o for o in owners if any(
+        n.split()[-1].lower() == surname for n in (
+            ctx.knowledge.get(o).name, *ctx.knowledge.get(o).aliases) if n.split())]
+    if len(mine) != 1:
+        return []
+    title = text[w_start:w_end]
+    year = _PUBLISHED.match(text, w_end)
+    start, end = sent.start_char + cited.start(1), year.end(1) if year else w_end
+    detail: dict[str, Any] = {"work": title, "owners": owners, "candidates": [],
+                              "reference": True}
+    if year:
+        detail["year"], detail["year_at"] = int(year.group(1)), year.span(1)
+    return [Claim(kind="attribution", start=start, end=end, text=text[start:end],
+                  subject=mine[0], refs=(mine[0], *owners), stated=f"wrote {title}",
+                  detail=detail)]
 
 
 def _stated_role(doc: Doc, m: Mention) -> tuple[str, int, int, str | None] | None:

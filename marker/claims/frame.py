@@ -174,9 +174,11 @@ def _frame(ctx: ExtractContext, group: list[tuple[Claim, Verdict]], knowledge: K
                                                         else dated) for d in details), *(
         set(range(c.start, c.end)) - dated for c, _ in group
         if c.kind == "sequence" or (c.kind == "party" and not c.detail.get("spans"))))
-    if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details}:
+    if AGREES in {d.status for d in details} and CONTRADICTS not in {d.status for d in details} \
+            and not all(c.detail.get("reference") for c, _ in group):
         # Only a claim that could still be confirmed needs the rest of its clause read:
-        # a wrong detail decides the verdict, and with nothing checked there is no ✓.
+        # a wrong detail decides the verdict, and with nothing checked there is no ✓. A
+        # reference ("(Haslam, 1984)") says only who wrote what when, not the clause.
         refs = {r for c, _ in group for r in c.refs}
         details.extend(d for d in _stated_details(ctx, group, knowledge, refs)
                        if taken.isdisjoint(range(d.start, d.end))
@@ -276,6 +278,15 @@ def _checked_details(ctx: ExtractContext, claim: Claim, v: Verdict) -> list[Deta
         # "Prime Minister Halifax in 1939": he never held it, so the year is not the error.
         said = UNCHECKED if v.wrong == "office" and slot == "time" else status
         out.append(Detail(slot, ctx.text[start:end], start, end, said, v.expected))
+    if claim.kind == "attribution" and "year_at" in claim.detail:
+        # "wrote The Great Terror in 1968": the year a book came out, checked with it
+        start, end = claim.detail["year_at"]
+        if not out[-1].start <= start < out[-1].end:
+            when = CONTRADICTS if v.wrong == "time" else UNCHECKED if status == CONTRADICTS \
+                else status
+            if v.wrong == "time":
+                out[-1] = dataclasses.replace(out[-1], status=AGREES)
+            out.append(Detail("time", ctx.text[start:end], start, end, when, v.expected))
     return out
 
 

@@ -99,3 +99,65 @@ def test_a_biography_of_a_known_person_is_confirmed_never_corrected(text: str,
 def test_each_book_of_a_trilogy_has_its_own_year(text: str, verdict: str) -> None:
     (claim,) = [c for c in claims_of(text) if "attribution" in c["kinds"]]
     assert claim["verdict"] == verdict
+
+
+def claims_on(text: str) -> list[dict]:
+    return [c for c in claims_of(text) if c["kind"] == "attribution"]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    # a reference list or a bracketed reference: surname, title, year
+    ("Conquest, The Great Terror, 1968.", "supported"),
+    ("Service, Lenin: A Biography, 2000.", "supported"),
+    ("The Reichswehr trained in Russia [Carr, German-Soviet Relations between the Two "
+     "World Wars, 1951].", "supported"),
+    ("Conquest, The Great Terror, 1948.", "contradicted"),
+    # the title's own years before the year it came out
+    ("Haslam, The Soviet Union and the Struggle for Collective Security in Europe, 1933-39 "
+     "(1984).", "supported"),
+])
+def test_a_reference_names_its_writer_by_surname(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_on(text)] == [verdict]
+
+
+def test_a_reference_to_another_writers_surname_says_nothing() -> None:
+    assert claims_on("Service, The Great Terror, 1968.") == []
+
+
+def test_a_reference_says_nothing_about_the_clause_it_supports() -> None:
+    (claim,) = claims_on("Stalin's purges were a defensive necessity (Service, Stalin: A "
+                         "Biography, 2004).")
+    assert claim["verdict"] == "supported"
+    assert {d["slot"] for d in claim["details"]} == {"who"}
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("The USSR backed Popular Fronts from 1935 (Haslam, 1984).", "supported"),
+    ("Litvinov was sincere [Haslam 1984, p. 52].", "supported"),
+    ("Taylor blamed Hitler's opportunism (Taylor, 1961).", "supported"),
+    # a year none of the listed works has: unchecked, never wrong
+    ("The pact was defensive (Roberts, 1940).", "unverifiable"),
+])
+def test_an_author_date_reference_is_confirmed_never_corrected(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_on(text)] == [verdict]
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("Robert Conquest wrote The Great Terror in 1968.", "supported"),
+    ("Robert Conquest wrote The Great Terror in 1948.", "contradicted"),
+    ("E. H. Carr wrote a multi-volume History of Soviet Russia.", "supported"),
+])
+def test_the_year_a_book_was_written_in(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_on(text)] == [verdict]
+
+
+def test_a_wrong_year_is_the_only_wrong_detail() -> None:
+    (claim,) = claims_on("Robert Conquest wrote The Great Terror in 1948.")
+    assert [(d["slot"], d["status"]) for d in claim["details"]] == [
+        ("who", "agrees"), ("time", "contradicts")]
+
+
+def test_in_a_year_after_a_topic_is_not_the_year_of_the_book() -> None:
+    # "about ... in 1939" may date what the book is about
+    assert "contradicted" not in [c["verdict"] for c in claims_on(
+        "Taylor wrote about the Struggle for Mastery in Europe in 1939.")]
