@@ -35,11 +35,13 @@ from .extract import (
 from .parties import involved
 from .place import MAKING_VERBS, known_place, place_status
 from .verdict import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Verdict
+from .view import held_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from ..topic import Knowledge, Topic
+    from .base import Mention
 
 STATUS_OF = {SUPPORTED: AGREES, CONTRADICTED: CONTRADICTS, UNVERIFIABLE: UNCHECKED}
 
@@ -505,10 +507,11 @@ _IDS: dict[int, dict[str, Any]] = {}
 
 
 def _views(ctx: ExtractContext, tokens: list[Token], viewed: bool) -> Iterable[Detail]:
-    """What someone is said to argue ("Taylor says the pact was Stalin's fault"): a view is
-    a detail the knowledge does not hold, so it leaves the claim unchecked. Of a view
-    claim's own verb, a clause before it is no view but the student's own sentence run on
-    into this one (as the view claim reads it)."""
+    """What someone is said to argue ("Taylor says the pact was Stalin's fault"): unless it
+    is one of the views the knowledge gives its sayer, a view is a detail the knowledge does
+    not hold, so it leaves the claim unchecked. Of a view claim's own verb, a clause before
+    it is no view but the student's own sentence run on into this one (as the view claim
+    reads it)."""
     for tok in tokens:
         if tok.lemma_.lower() not in REPORTING_VERBS:
             continue
@@ -522,7 +525,19 @@ def _views(ctx: ExtractContext, tokens: list[Token], viewed: bool) -> Iterable[D
                     child.dep_ == "dobj" and child.lower_ in ("that", "it")):
                 sub = list(child.subtree)
                 start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
-                yield Detail("view", ctx.text[start:end], start, end, UNCHECKED)
+                held = next((v for m in _sayers(ctx, tok)
+                             if (v := held_view(ctx.knowledge, m.kb_id, sub)) is not None), None)
+                yield Detail("view", ctx.text[start:end], start, end,
+                             AGREES if held else UNCHECKED, held.said if held else None)
+
+
+def _sayers(ctx: ExtractContext, verb: Token) -> list[Mention]:
+    """The writer or person who is the subject of a verb of saying, when one is named."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or any(c.dep_ == "conj" for c in subject.children):
+        return []
+    return [m for m in ctx.mentions_between(subject.left_edge.idx, subject.idx + len(subject))
+            if m.section in ("writers", "people") and m.end - 1 == subject.i]
 
 
 SOON_WORDS = {"soon", "straight", "immediately", "shortly", "just", "right", "directly",

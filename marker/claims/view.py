@@ -66,9 +66,7 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
         start, end = min(m.start_char, v_start), max(m.end_char, v_end)
         # Only the words before anything that turns them round count ("defensive rather
         # than aggressive" states the view; "not defensive" does not).
-        turn = next((i for i, t in enumerate(words) if t.lower_ in TURNS
-                     or t.lemma_.lower() in TURNS), len(words))
-        said = {t.lower_ for t in words[:turn]} | {t.lemma_.lower() for t in words[:turn]}
+        said = said_words(words)
         if m.section == "people" and (_matching(views, said) is None
                                       or any(t.is_quote for t in found)):
             continue
@@ -145,6 +143,19 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
     return Verdict(SUPPORTED if match else UNVERIFIABLE,
                    sources=tuple(writer.sources) if match and writer else (),
                    expected=match.said if match else None, details=(detail,))
+
+
+def said_words(words: list[Token]) -> set[str]:
+    """The words (and their lemmas) before anything that turns them round: "defensive
+    rather than aggressive" states the view; "not defensive" does not."""
+    turn = next((i for i, t in enumerate(words) if t.lower_ in TURNS
+                 or t.lemma_.lower() in TURNS), len(words))
+    return {t.lower_ for t in words[:turn]} | {t.lemma_.lower() for t in words[:turn]}
+
+
+def held_view(knowledge: Knowledge, kb_id: str, words: list[Token]) -> View | None:
+    """The known view of this writer or person that the words state, if any."""
+    return _matching(getattr(knowledge.get(kb_id), "views", ()), said_words(words))
 
 
 def _matching(views: tuple[View, ...], said: set[str]) -> View | None:

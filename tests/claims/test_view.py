@@ -105,3 +105,33 @@ def test_the_view_ends_before_a_clause_hung_on_it() -> None:
     (claim,) = views("Hitler wrote that he wanted Lebensraum in the east, which meant France.")
     assert claim["verdict"] == "supported"
     assert "France" not in claim["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "Haslam argues that Litvinov's drive for collective security was sincere.",
+    "Haslam maintains that the Kremlin dreaded a two-front war against Germany and Japan.",
+    "Roberts contends that the pact came from the failure of collective security.",
+    "Taylor saw the pact as a realistic answer to appeasement.",
+    "Deutscher presents Stalin as a Russian statesman rather than a revolutionary.",
+    "Robert Conquest argued that Stalin was paranoid.",
+])
+def test_more_historians_known_views(text: str) -> None:
+    assert [c["verdict"] for c in views(text)] == ["supported"]
+
+
+@pytest.mark.parametrize("text", [
+    "Haslam argues that collective security was not genuine.",
+    "Roberts argues that Stalin turned to Hitler to grab land.",
+    "Deutscher argued that Stalin was paranoid.",
+])
+def test_a_view_turned_round_or_given_to_another_historian_is_unchecked(text: str) -> None:
+    assert [c["verdict"] for c in views(text)] == ["unverifiable"]
+
+
+def test_a_known_view_in_a_clause_about_something_else_agrees() -> None:
+    # the clause's claim is the book; the view said beside it is the writer's own
+    (claim,) = [c for c in claims_of("Isaac Deutscher, who wrote a biography of Stalin, also "
+                                     "said that Stalin was a Russian statesman.")
+                if c["subject"] == "isaac_deutscher"]
+    assert claim["verdict"] == "supported"
+    assert details(claim)["view:that Stalin was a Russian statesman"] == "agrees"
