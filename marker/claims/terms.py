@@ -113,10 +113,15 @@ def named_by_terms(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
     for i in found:
         k = bisect.bisect_right(starts, i) - 1
         lo, hi = starts[k], ctx.sents[k].end
-        if bisect.bisect_left(telling, lo) == bisect.bisect_left(telling, hi) \
-                or bisect.bisect_left(events, lo) < bisect.bisect_left(events, hi):
-            continue  # nothing telling; or an event is named, whose terms extract reads
+        if bisect.bisect_left(telling, lo) == bisect.bisect_left(telling, hi):
+            continue  # nothing telling
         tok = ctx.doc[i]
+        clause = tok
+        while clause.dep_ in ("xcomp", "ccomp") and clause.head.i != clause.i:
+            clause = clause.head  # "refused to let ...": the refusing clause
+        if bisect.bisect_left(events, clause.left_edge.i) < bisect.bisect_left(
+                events, clause.right_edge.i + 1):
+            continue  # an event is named in the deed's clause, whose terms extract reads
         left, right = tok.left_edge.i, tok.right_edge.i + 1
         if bisect.bisect_left(telling, left) == bisect.bisect_left(telling, right):
             continue  # the telling thing is not among the verb's words

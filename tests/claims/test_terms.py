@@ -180,3 +180,11 @@ def test_a_refusal_the_knowledge_lists_is_confirmed(text: str) -> None:
 ])
 def test_no_refusal_is_confirmed_that_the_knowledge_does_not_list(text: str) -> None:
     assert [c for c in terms_claims(text) if c["verdict"] == "supported"] == []
+
+
+def test_a_deed_in_its_own_clause_names_its_agreement_beside_another_event() -> None:
+    # the first clause names the mission; the refusal's own clause names no event
+    found = claims_of("The Anglo-French military mission only arrived in Moscow in August "
+                      "1939, and the Poles refused to let the Red Army cross their territory.")
+    assert ("anglo_french_soviet_talks_1939", "supported") in [
+        (c["subject"], c["verdict"]) for c in found]
