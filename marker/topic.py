@@ -153,6 +153,8 @@ class Event(Entry):
     # against its signing and this end (None: how long it lasted is not known).
     in_force_until: DateValue | None = None
     terms: tuple[AgreedTerm, ...] = ()  # what it settled ("divided Poland")
+    # What it was like, in words students use: "went by slow boat", "no authority to sign"
+    features: tuple[View, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -990,6 +992,7 @@ _KNOWLEDGE_SCHEMAS: dict[str, tuple[dict[str, _Field], _PostFn | None]] = {
             "happened": _BOOL, "correct": _TEXT,
             "terms": _Field(_list_of(_nested(_AGREED), "a list of terms"),
                             "a list of {verbs, objects, subjects, to, said}"),
+            "features": _VIEWS,
             "sources": _SOURCES,
         },
         _event_post,
@@ -1395,6 +1398,7 @@ def _event(raw: _Map) -> Event:
                                _texts(t.get("subjects")), _texts(t.get("to")), t.get("said"),
                                bool(t.get("refused")))
                     for t in raw.get("terms") or ()),
+        features=_views(raw, "features"),
     )
 
 
@@ -1434,9 +1438,9 @@ def _writer(raw: _Map) -> Writer:
     )
 
 
-def _views(raw: _Map) -> tuple[View, ...]:
+def _views(raw: _Map, key: str = "views") -> tuple[View, ...]:
     return tuple(View(tuple(w.lower() for w in _texts(v["words"])), v["said"])
-                 for v in raw.get("views") or ())
+                 for v in raw.get(key) or ())
 
 
 def _figure(raw: _Map) -> Figure:

@@ -1285,10 +1285,13 @@ def _check_outcome(claim: Claim, knowledge: Knowledge) -> Verdict:
 
 
 def _check_existence(claim: Claim, knowledge: Knowledge) -> Verdict:
-    """A thing the knowledge says did not happen."""
+    """A thing the knowledge says did not happen is wrong; a known one told as a deed
+    happened."""
     event = knowledge.get(claim.subject)
-    if event is None or getattr(event, "happened", True):
+    if event is None:
         return Verdict(UNVERIFIABLE)
+    if getattr(event, "happened", True):
+        return Verdict(SUPPORTED, sources=tuple(event.sources), expected=event_name(event))
     return Verdict(CONTRADICTED, event.correct, tuple(event.sources), event.correct,
                    _misconception_note(knowledge, event.id))
 

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -1045,7 +1046,10 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(view.extract(ctx, sent, mentions))
     out.extend(fates)
     out.extend(_attribution_claims(ctx, sent, mentions))
-    return out
+    # a deed that happened is its own claim only when nothing else is said of its event
+    told = {c.subject for c in out if c.kind != "existence"}
+    return [c for c in out if c.kind != "existence" or c.subject not in told
+            or not getattr(ctx.knowledge.get(c.subject or ""), "happened", True)]
 
 
 def _acts_in_its_clause(ctx: _Context, m: Mention) -> bool:
@@ -1442,12 +1446,20 @@ def _date_claims(ctx: _Context, sent: Span, events: list[Mention], dates: list[D
 
 
 def _existence_claims(ctx: _Context, events: list[Mention]) -> list[Claim]:
-    """Things the knowledge says never happened ("Stalin met Hitler", "the USSR left the
-    League"), stated as fact: not denied, wished, hedged or asked about."""
+    """Things stated as fact (not denied, wished, hedged or asked about) by a deed, with no
+    other detail: one the knowledge says never happened ("Stalin met Hitler", "the USSR
+    left the League"), or one it knows, told in its own words ("the USSR was expelled from
+    the League": the deed, its doer and what it was done to are all its trigger's). A name
+    alone ("the expulsion") states nothing happened."""
     out = []
+    # a deed several events' triggers read ("the Red Army invaded Poland": 1920 or 1939)
+    # says which happened only with a date, which the date claim checks
+    deeds = Counter(m.verb.i for m in events if m.by_trigger and m.verb is not None)
     for m in events:
         event = ctx.knowledge.get(m.kb_id)
-        if getattr(event, "happened", True):
+        if getattr(event, "happened", True) and not (
+                m.by_trigger and not m.described and m.verb is not None
+                and deeds[m.verb.i] == 1):
             continue
         verb = m.verb if m.verb is not None else clause_head(_mention_head(ctx.doc, m))
         head = _mention_head(ctx.doc, m)

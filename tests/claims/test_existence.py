@@ -64,3 +64,29 @@ def test_neither_and_nor_deny(text: str) -> None:
 def test_thrown_out_and_kicked_out_are_expelled(text: str, verdict: str) -> None:
     found = [c for c in claims_of(text) if c["verdict"] != "unverifiable"]
     assert found and all(c["verdict"] == verdict for c in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "After the Winter War began the USSR was expelled from the League of Nations.",
+    "In secret the Reichswehr trained its pilots in the USSR.",
+])
+def test_a_known_deed_told_without_a_date_happened(text: str) -> None:
+    assert "supported" in existence(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a name alone states nothing happened
+    "The expulsion of the USSR from the League mattered little.",
+    # denied or hedged
+    "The USSR was never expelled from the League of Nations.",
+    "The USSR might have been expelled from the League of Nations.",
+    # a deed more than one event's trigger reads (1920 or 1939): the date decides
+    "The Red Army invaded Poland from the east.",
+])
+def test_no_existence_tick_for_a_name_a_denial_or_an_ambiguous_deed(text: str) -> None:
+    assert "supported" not in existence(text)
+
+
+def test_a_deed_with_a_date_is_the_date_claims() -> None:
+    kinds = [c["kind"] for c in claims_of("The League expelled the USSR in December 1939.")]
+    assert kinds and "existence" not in kinds
