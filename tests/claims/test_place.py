@@ -92,8 +92,11 @@ def test_a_destination_agrees_or_stays_unchecked(text: str, verdict: str) -> Non
     # training done by Germany's forces in the USSR is the secret cooperation after Rapallo,
     # and where it was done is its place
     ("In the 1920s the Reichswehr secretly trained in the USSR at Kazan.", "supported"),
-    # a guess at the event: a year that does not fit is not checked, never wrong
-    ("In 1936 the Reichswehr secretly trained in the USSR at Kazan.", "unverifiable"),
+    # the Reichswehr trained in the USSR only in the cooperation, which ended in 1933
+    ("In 1936 the Reichswehr secretly trained in the USSR at Kazan.", "contradicted"),
+    # done by Germany with the USSR left out: a guess at the event, a year that does not
+    # fit it is not checked, never wrong
+    ("In 1936 Germany secretly trained at Kazan.", "unverifiable"),
 ])
 def test_where_the_reichswehr_trained(text: str, verdict: str) -> None:
     (claim,) = about(text, "german_soviet_military_cooperation")
