@@ -18,6 +18,7 @@ from .claims import (
     NATIONALITIES,
     Claim,
     fate,
+    feature,
     number,
     quote,
     terms,
@@ -1308,6 +1309,7 @@ _CHECKS = {
     "fate": fate.check,
     "terms": terms.check,
     "view": view.check,
+    "feature": feature.check,
     "existence": _check_existence,
     "attribution": _check_attribution,
 }

@@ -37,7 +37,7 @@ from ..dates import (
 )
 from ..nlp import sentence, where
 from ..regex import scanner
-from . import fate, number, quote, terms, view
+from . import fate, feature, number, quote, terms, view
 from .base import STATE_ADJECTIVES, Claim, Mention
 
 if TYPE_CHECKING:
@@ -1044,6 +1044,7 @@ def _sentence_claims(ctx: _Context, sent: Span, periods: dict[int, _Period]) -> 
     out.extend(quote.extract(ctx, sent, mentions))
     out.extend(terms.extract(ctx, sent, mentions))
     out.extend(view.extract(ctx, sent, mentions))
+    out.extend(feature.extract(ctx, sent, mentions))
     out.extend(fates)
     out.extend(_attribution_claims(ctx, sent, mentions))
     # a deed that happened is its own claim only when nothing else is said of its event

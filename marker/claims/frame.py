@@ -49,7 +49,8 @@ STATUS_OF = {SUPPORTED: AGREES, CONTRADICTED: CONTRADICTS, UNVERIFIABLE: UNCHECK
 SLOT_OF_KIND = {"date": "time", "era": "time", "sequence": "order", "office": "office",
                 "party": "parties", "number": "number", "attribution": "who",
                 "quote": "speaker", "fate": "fate", "work": "work", "outcome": "outcome",
-                "existence": "existence", "terms": "terms", "view": "view"}
+                "existence": "existence", "terms": "terms", "view": "view",
+                "feature": "feature"}
 SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
               "nationality": "the nationality", "time": "the date",
               "span": "the span of years", "relative": "the time",
@@ -58,11 +59,12 @@ SLOT_WORDS = {"statement": "what it says in between", "view": "the view given",
               "number": "the number", "who": "who the writer was", "work": "the book",
               "outcome": "what it achieved", "speaker": "who said it", "fate": "how they died",
               "existence": "that it happened", "terms": "what it settled",
+              "feature": "what it was like",
               "words": "the words quoted"}
 # The kind a merged claim is named by: the first of these it has (a dated statement is a
 # date claim, whoever else it names).
 LEAD_KINDS = ("existence", "date", "office", "sequence", "era", "number", "quote", "fate", "party",
-              "outcome", "terms", "work", "attribution", "view")
+              "outcome", "terms", "feature", "work", "attribution", "view")
 # The labels of a verb that heads a clause (as extract.clause_head reads them).
 CLAUSE_HEADS = ("ROOT", "conj", "advcl", "relcl", "ccomp", "xcomp", "acl", "pcomp", "csubj")
 # Child clauses that state something else (about another thing): their details are not
