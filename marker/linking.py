@@ -32,6 +32,7 @@ people and places outside the knowledge.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import functools
 import itertools
@@ -652,7 +653,10 @@ class KnowledgeLinker:
                 if _applies(r, doc, start, end):
                     if r.choose is None:
                         return None  # the rule says: not this entity here
-                    return self._target(r.choose, targets), targets, "context"
+                    # a cue only elsewhere in the paragraph is a guess: dates only confirm
+                    how = "context" if _applies(dataclasses.replace(r, paragraph=False), doc,
+                                                start, end) else "description"
+                    return self._target(r.choose, targets), targets, how
         elif len(targets) == 1:
             return targets[0], targets, "wrong_form" if targets[0].wrong_form else "alias"
         named = self._named_before(doc, start, targets, para_starts, earlier)
@@ -1241,11 +1245,18 @@ def _entity_of(doc: Doc, i: int) -> Span | None:
 
 def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
     """Whether a disambiguation rule fires for the mention ``doc[start:end]``. A context
-    word anywhere in the sentence counts. A pattern that takes in the name itself ("treaty
-    of Berlin") must take in this mention, not another in the same sentence ("signed in
-    Berlin"); a pattern that does not ("beer hall") is a cue for the whole sentence."""
+    word anywhere in the sentence counts (in the paragraph, for a ``paragraph`` rule). A
+    pattern that takes in the name itself ("treaty of Berlin") must take in this mention,
+    not another in the same sentence ("signed in Berlin"); a pattern that does not ("beer
+    hall") is a cue for the whole sentence."""
     sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
     text = sent.text
+    if rule.paragraph and rule.context:
+        whole = doc.text
+        lo = whole.rfind("\n\n", 0, doc[start].idx) + 1
+        hi = whole.find("\n\n", doc[start].idx)
+        if _context_in(rule, whole[lo:hi if hi >= 0 else len(whole)]):
+            return True
     if rule.pattern:
         lo = doc[start].idx - sent.start_char
         hi = doc[end - 1].idx + len(doc[end - 1]) - sent.start_char

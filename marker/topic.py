@@ -283,6 +283,7 @@ class Rule:
     pattern: str | None
     context: tuple[str, ...]
     choose: str | None  # None: do not link
+    paragraph: bool = False  # context words count anywhere in the paragraph, not the sentence
 
 
 @dataclass(frozen=True)
@@ -947,6 +948,7 @@ _RULE = {
     "pattern": _Field(_check_regex, "a regular expression"),
     "context": _TEXTS,
     "choose": _one_ref(),
+    "paragraph": _BOOL,
 }
 _LED = {
     "state": _one_ref("states").needed,
@@ -1481,7 +1483,8 @@ def _build_knowledge(top: _Map) -> Knowledge:
             quoted=_texts(raw.get("quoted")))),
         disambiguation=section("disambiguation", lambda raw: Disambiguation(
             alias=raw["alias"], default=raw.get("default"),
-            rules=tuple(Rule(r.get("pattern"), _texts(r.get("context")), r.get("choose"))
+            rules=tuple(Rule(r.get("pattern"), _texts(r.get("context")), r.get("choose"),
+                             r.get("paragraph") is True)
                         for r in raw.get("rules") or ()))),
     )
 

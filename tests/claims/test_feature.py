@@ -60,3 +60,13 @@ def test_each_clause_is_read_on_its_own() -> None:
                                   "get there.") if "feature" in c["kinds"]]
     assert [c["text"] for c in found] == ["The Anglo-French mission went by boat",
                                           "took ages to get there"]
+
+
+def test_a_name_cued_only_by_its_paragraph_is_a_guess() -> None:
+    # "military mission" is the 1939 mission only where its paragraph says so; cued by
+    # another sentence, a date that does not fit it is not called wrong
+    found = claims_of("In 1939 talks began in Moscow. In 1919 a French military mission "
+                      "went to help Denikin.")
+    assert "contradicted" not in {c["verdict"] for c in found}
+    assert features("In 1939 talks began in Moscow. The military mission went by boat.") == [
+        ("anglo_french_military_mission_1939", "supported")]
