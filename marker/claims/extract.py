@@ -783,6 +783,10 @@ OCCASION_NOUNS = {"excuse", "pretext", "chance", "opportunity", "decision", "att
 OCCASION_VERBS = {"use", "take", "seize", "make", "have", "see", "find", "get", "grab"}
 
 
+# Nouns for a kind of doer, whose examples are the doers: "countries such as Britain".
+_KIND_WORDS = {"country", "power", "state", "nation", "government", "ally"}
+
+
 def _arguments(verb: Token) -> list[tuple[str, Token]]:
     """(role, token) for the subject and object heads of a verb, through conjunctions and
     the agent of a passive ("was replaced by Molotov")."""
@@ -823,6 +827,10 @@ def _arguments(verb: Token) -> list[tuple[str, Token]]:
     out.extend((role, c) for role, tok in list(out) for c in tok.children
                if c.dep_ == "appos" and c.pos_ == "PROPN")
     for role, tok in list(out):
+        if tok.lemma_.lower() in _KIND_WORDS:  # "countries like Britain and France sent ..."
+            out.extend((role, g) for p in tok.children if p.dep_ == "prep"
+                       and p.lower_ in ("like", "as", "including")
+                       for g in p.children if g.dep_ == "pobj")
         if tok.lower_ in PART_WORDS:  # "occupied the rest of Czechoslovakia": Czechoslovakia
             out.extend((role, g) for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
                        for g in p.children if g.dep_ == "pobj")

@@ -90,3 +90,18 @@ def test_no_existence_tick_for_a_name_a_denial_or_an_ambiguous_deed(text: str) -
 def test_a_deed_with_a_date_is_the_date_claims() -> None:
     kinds = [c["kind"] for c in claims_of("The League expelled the USSR in December 1939.")]
     assert kinds and "existence" not in kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Britain, France, the USA and Japan then sent troops to intervene in the Civil War.",
+    # the doers given as examples of a kind
+    "Countries such as Britain, France and the USA sent soldiers to help the Whites.",
+])
+def test_the_intervention_told_by_its_doers(text: str) -> None:
+    assert [c["subject"] for c in claims_of(text) if c["verdict"] == "supported"] == [
+        "allied_intervention"]
+
+
+def test_sending_troops_is_no_intervention_without_the_civil_war() -> None:
+    found = claims_of("In 1939 Britain sent troops to France.")
+    assert all(c["subject"] != "allied_intervention" for c in found)
