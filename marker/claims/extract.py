@@ -2184,12 +2184,19 @@ def _event_acted_in(ctx: _Context, person: Mention, mentions: list[Mention],
     if head.dep_ == "appos":  # "Chamberlain's foreign secretary, Eden, flew ..."
         head = head.head
     head = _title_subject_of(head) or head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "drawn up by Hoare and Laval": each of the doers
     if head.dep_ not in ("nsubj", "nsubjpass") and not (
             head.dep_ == "pobj" and head.head.dep_ == "agent"):
         return None
-    verb = clause_head(head).i
+    clause = clause_head(head)
+    verb = clause.i
     events = {m.kb_id for m in mentions if m.section == "events"
               and clause_head(_mention_head(doc, m)).i == verb}
+    if not events and clause.dep_ == "acl":
+        # "the Hoare-Laval Pact, drawn up by Hoare and Laval": done in the event it describes
+        events = {m.kb_id for m in mentions if m.section == "events"
+                  and m.start <= clause.head.i < m.end}
     if len(events) > 1 and when is not None:
         events = {e for e in events if _held_by(when, ctx.knowledge.get(e))}
     if len(events) != 1:

@@ -147,3 +147,21 @@ def test_a_month_without_its_year_is_a_detail(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claim] == [verdict]
     assert any(d["slot"] == "time" and d["stated"] in ("November", "July", "May")
                for d in claim[0]["details"])
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a title given to doers of the event a participle describes is claimed for its day
+    ("The Hoare-Laval Pact of December 1935, drawn up by the British Foreign Secretary "
+     "Samuel Hoare and the French Prime Minister Pierre Laval, failed.", "supported"),
+    ("The Munich Agreement, signed by the British Foreign Secretary Samuel Hoare, gave "
+     "away the Sudetenland.", "contradicted"),
+])
+def test_a_title_in_the_event_a_participle_describes(text: str, verdict: str) -> None:
+    offices = [c["verdict"] for c in claims_of(text) if "office" in c["kinds"]]
+    assert offices and set(offices) == {verdict}
+
+
+def test_a_bare_foreign_minister_is_the_persons_own_countrys() -> None:
+    (claim,) = [c for c in claims_of("Poland, whose foreign minister was Colonel Beck, "
+                                     "refused.") if "office" in c["kinds"]]
+    assert claim["verdict"] == "supported"
