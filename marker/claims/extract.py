@@ -1800,6 +1800,30 @@ def _calendar_anchor(ctx: _Context, r: RelativeDate) -> int | None:
     paragraph), when nothing else in that sentence could be what it counts from instead
     (another year, an event the knowledge does not date to one year) and no event noun the
     knowledge does not know stands between."""
+    spans = _anchor_spans(ctx, r)
+    years = {y for d in spans or () for y in (d.start.year, d.end.year)}
+    return years.pop() if spans and len(years) == 1 else None
+
+
+def implicit_anchor(ctx: _Context, r: RelativeDate) -> DateSpan | None:
+    """What a relative time with no anchor of its own counts from ("two weeks later"): as
+    for :func:`_calendar_anchor`, the latest date written or event of one date named, the
+    most precise of its sentence when the others hold it ("in 1930, when Litvinov replaced
+    Chicherin")."""
+    spans = _anchor_spans(ctx, r)
+    if not spans:
+        return None
+    narrow = min(spans, key=lambda d: d.end - d.start)
+    if not all(d.start <= narrow.start and narrow.end <= d.end for d in spans):
+        return None
+    return narrow
+
+
+def _anchor_spans(ctx: _Context, r: RelativeDate) -> list[DateSpan] | None:
+    """The dates (written, or of events named) in the latest sentence before ``r``, in it
+    or the one before (same paragraph), not in its own clause; None when one of them is
+    not of one year or date, or an event noun the knowledge does not know stands
+    between."""
     doc = ctx.doc
     if _CALENDAR_NAMED.match(ctx.text, r.end_char):
         return None  # "the same year as Munich", "the year that Germany left": it says
@@ -1813,25 +1837,37 @@ def _calendar_anchor(ctx: _Context, r: RelativeDate) -> int | None:
         return end <= r.start_char and (
             char < at.sent.start_char or clause_head(_token_at(doc, char)) != clause)
 
-    found: list[tuple[int, int | None]] = []  # (where it ends, its one year or None)
+    found: list[tuple[int, DateSpan | None]] = []  # (where it ends, its one date or None)
     for d in ctx.dates_between(lo, r.start_char):
         if before(d.start_char, d.end_char):
-            found.append((d.end_char, d.start.year if d.start.year == d.end.year else None))
+            one = d.start.year == d.end.year and not (d.open_start or d.open_end)
+            found.append((d.end_char, d if one else None))
     linked = set()
     for m in ctx.mentions_between(lo, r.start_char):
         linked.update(range(m.start, m.end))
         if m.section == "events" and before(m.start_char, m.end_char):
-            years = _event_years(ctx.knowledge.get(m.kb_id))
-            found.append((m.end_char, years[0] if len(years) == 1 else None))
+            found.append((m.end_char, _event_span(ctx.knowledge.get(m.kb_id))))
     if not found or any(t.lemma_.lower() in EVENT_NOUNS and t.i not in linked
                         for t in doc[first:at.i]):
         return None
-    # the latest year or event and any other in its sentence: one year between them
-    latest = _token_at(doc, max(found)[0] - 1).sent.start_char
-    years = {y for end, y in found if end > latest}
-    if None in years or len(years) != 1:
+    # the latest date or event and any other in its sentence
+    latest = _token_at(doc, max(found, key=lambda f: f[0])[0] - 1).sent.start_char
+    spans = [d for end, d in found if end > latest]
+    return None if any(d is None for d in spans) else [d for d in spans if d is not None]
+
+
+def _event_span(event: Any) -> DateSpan | None:
+    """When an event was, as a stated date would be: its one date (no end, no other
+    accepted date), or else the one year all its dates fall in; None for neither."""
+    dates = _event_dates(event)
+    if len(dates) == 1 and getattr(event, "end", None) is None:
+        d = dates[0]
+        return DateSpan(d.start, d.end, d.precision, d.iso, 0, 0)
+    years = _event_years(event)
+    if len(years) != 1:
         return None
-    return years.pop()
+    return DateSpan(dt.date(years[0], 1, 1), dt.date(years[0], 12, 31), "year", str(years[0]),
+                    0, 0)
 
 
 def _event_years(event: Any) -> list[int]:

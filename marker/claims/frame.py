@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..dates import OPEN_DAYS, resolve_relative
 from ..verify import event_intervals, gap_fact, join_words, place_fact, verify
 from .details import AGREES, CONTRADICTS, UNCHECKED, Detail
 from .extract import (
@@ -30,6 +31,7 @@ from .extract import (
     ExtractContext,
     claims_in,
     context,
+    implicit_anchor,
     sender,
 )
 from .parties import involved
@@ -40,6 +42,7 @@ from .view import held_view
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    from ..dates import RelativeDate
     from ..topic import Knowledge, Topic
     from .base import Mention
 
@@ -343,7 +346,9 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if anchor[0] is not None and any(s < anchor[1] and anchor[0] < e for s, e in claimed):
             continue  # "soon after Hitler became Chancellor": dates something else by it
         if lo <= r.start_char < hi and _covers(ctx, inside, r.start_char, r.end_char):
-            yield Detail("relative", r.text, r.start_char, r.end_char, UNCHECKED)
+            after = _counted_from(ctx, knowledge, group, r)
+            yield Detail("relative", r.text, r.start_char, r.end_char,
+                         AGREES if after else UNCHECKED, after)
     dated = [(d.start_char, d.end_char) for d in dates]
     subject = knowledge.get(group[0][0].subject or "")
     if getattr(subject, "section", None) == "figures":
@@ -424,6 +429,37 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
                 yield Detail("nationality", text[ent.start_char:ent.end_char],
                              ent.start_char, ent.end_char, UNCHECKED)
     yield from _circumstances(ctx, inside, run, group)
+
+
+def _counted_from(ctx: ExtractContext, knowledge: Knowledge,
+                  group: list[tuple[Claim, Verdict]], r: RelativeDate) -> str | None:
+    """"Germany invaded Poland on 1 September. Two weeks later the USSR invaded": a count of
+    days, weeks, months or years with no anchor of its own, from the date or event told just
+    before (:func:`implicit_anchor`), agrees when the subject's own date falls in it (as a
+    student counts years: 1922 and "two years later" is 1924). What it counts from is read,
+    not written, so a count that does not fit is left unchecked, never called wrong."""
+    if r.anchor_text is not None or r.kind not in ("after", "before") \
+            or r.offset_days_min <= 0 < r.offset_days_max or abs(r.offset_days_max) >= OPEN_DAYS:
+        return None  # "soon after", "after that": no count
+    anchor = implicit_anchor(ctx, r)
+    subject = knowledge.get(group[0][0].subject or "")
+    if anchor is None or subject is None or group[0][0].detail.get("alternatives"):
+        return None
+    if r.years is not None:
+        year = anchor.start.year + r.years
+        span = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if anchor.start.year != anchor.end.year:
+            return None
+    elif anchor.precision == "day":
+        resolved = resolve_relative(r, anchor)
+        span = (resolved.start, resolved.end)
+    else:
+        return None  # "two weeks later" than a year: no count can be checked
+    starts = [v for v in (getattr(subject, "date", None),
+                          *getattr(subject, "accepted_dates", ())) if v is not None]
+    if any(span[0] <= v.start and v.end <= span[1] for v in starts):
+        return f"{r.text} than {anchor.text}"
+    return None
 
 
 def _on_its_first_day(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],

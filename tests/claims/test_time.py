@@ -292,3 +292,28 @@ def test_after_that_orders_against_the_event_before(text: str, verdict: str) -> 
 ])
 def test_concluded_is_made_of_a_treaty_and_ended_of_a_war(text: str, verdict: str) -> None:
     assert {c["verdict"] for c in claims_of(text)} == {verdict}
+
+
+@pytest.mark.parametrize("text", [
+    "Germany invaded Poland on 1 September 1939 and the Red Army invaded from the east on "
+    "17 September, two weeks later.",
+    "Litvinov became foreign commissar in 1930. Four years later the USSR joined the League "
+    "of Nations.",
+])
+def test_a_count_from_what_was_told_just_before_agrees(text: str) -> None:
+    last = claims_of(text)[-1]
+    assert last["verdict"] == "supported"
+    assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == ["agrees"]
+
+
+@pytest.mark.parametrize("text", [
+    # two days, not two weeks: what the count is from is read, so it is never wrong
+    "Germany invaded Poland on 1 September 1939. Two weeks later Britain and France "
+    "declared war on Germany.",
+    "Litvinov became foreign commissar in 1930. Two years later the USSR joined the League "
+    "of Nations.",
+])
+def test_a_count_that_does_not_fit_is_left_unchecked(text: str) -> None:
+    last = claims_of(text)[-1]
+    assert last["verdict"] == "unverifiable"
+    assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == ["unchecked"]
