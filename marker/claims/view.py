@@ -30,16 +30,19 @@ KINDS = ("view",)
 VIEW_VERBS = {"argue", "say", "believe", "think", "claim", "suggest", "contend", "maintain",
               "stress", "insist", "show", "emphasise", "emphasize", "see", "regard", "view",
               "consider", "present", "portray", "treat", "conclude", "hold", "describe",
-              "write", "expect", "want", "seek", "demand"}
-# Verbs whose object is the view: "wanted living space in the east".
-OBJECT_VERBS = {"want", "seek", "demand"}
+              "write", "expect", "want", "seek", "demand", "defend", "support", "favour",
+              "favor", "advocate", "champion"}
+# Verbs whose object is the view: "wanted living space in the east", "defended NEP".
+OBJECT_VERBS = {"want", "seek", "demand", "defend", "support", "favour", "favor", "advocate",
+                "champion"}
 # Verbs whose view is what their object is seen "as": "sees the pact as defensive".
 AS_VERBS = {"see", "regard", "view", "consider", "present", "portray", "treat", "describe"}
 # Words that turn a view's words round, or make them someone else's: left unchecked.
 TURNS = {"not", "n't", "never", "no", "nor", "neither", "nothing", "rather", "instead",
          "than", "but", "although", "though", "yet", "wrong", "wrongly", "mistaken",
          "mistakenly", "myth", "false", "falsely", "less", "hardly", "barely", "critics",
-         "reject", "rejects", "deny", "denies", "dismiss", "dismisses"}
+         "reject", "rejects", "deny", "denies", "dismiss", "dismisses", "against", "oppose",
+         "attack", "criticise", "criticize", "condemn"}
 
 
 def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:

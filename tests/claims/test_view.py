@@ -135,3 +135,19 @@ def test_a_known_view_in_a_clause_about_something_else_agrees() -> None:
                 if c["subject"] == "isaac_deutscher"]
     assert claim["verdict"] == "supported"
     assert details(claim)["view:that Stalin was a Russian statesman"] == "agrees"
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("But Trotsky wanted the permanent revolution.", "trotsky"),
+    ("Bukharin defended the New Economic Policy.", "bukharin"),
+])
+def test_more_leaders_known_views(text: str, who: str) -> None:
+    assert [(c["subject"], c["verdict"]) for c in views(text)] == [(who, "supported")]
+
+
+@pytest.mark.parametrize("text", [
+    "Bukharin argued against NEP.",  # turned round
+    "Stalin believed in permanent revolution.",  # another's view: no claim for a leader
+])
+def test_a_leaders_view_turned_round_or_not_theirs_is_no_claim(text: str) -> None:
+    assert [c for c in views(text) if c["verdict"] == "supported"] == []
