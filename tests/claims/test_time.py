@@ -317,3 +317,11 @@ def test_a_count_that_does_not_fit_is_left_unchecked(text: str) -> None:
     last = claims_of(text)[-1]
     assert last["verdict"] == "unverifiable"
     assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == ["unchecked"]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("In 1920 the Comintern drew up the 21 conditions.", "supported"),
+    ("In 1922 the Comintern drew up the 21 conditions.", "contradicted"),
+])
+def test_the_twenty_one_conditions_are_dated(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
