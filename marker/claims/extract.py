@@ -2773,6 +2773,8 @@ def _biography_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[
 _PUBLISHED = re.compile(r"(?:,?\s*(?:18|19|20)\d\d\s*[-\u2013]\s*\d{2,4})?"
                         r"\s*[,(]?\s*(?:(?:first\s+)?published\s+in\s+)?"
                         r"((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
+# The years that end a title, written after what was matched of it: ", 1933-39".
+_TITLE_YEARS = re.compile(r",?\s*(?:18|19|20)\d\d\s*[-\u2013]\s*\d{2,4}\b")
 # "wrote The Great Terror in 1968": after a verb of writing, "in" gives the year too.
 _WRITTEN_IN = re.compile(r"\s+in\s+((?:18|19|20)\d\d)\b(?!\s*[-\u2013])")
 _WRITING = re.compile(r"\b(?:wrote|written|writes|write|published|publishes)\s+"
@@ -2811,6 +2813,14 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
         reference = cited is not None and sent.start_char + cited.start(1) == nearest.start_char
         year = _PUBLISHED.match(_text(doc), w_end) or (
             _WRITTEN_IN.match(_text(doc), w_end) if _WRITING.search(gap) else None)
+        # "Haslam, in The Soviet Union and the Struggle ..., 1933-39, argues": the title's
+        # own years are part of the title, not a span the clause states
+        own = _TITLE_YEARS.match(_text(doc), w_end)
+        if own and not year and any(
+                _TITLE_YEARS.search(work) for o in owners
+                for work in getattr(ctx.knowledge.get(o), "works", ())
+                if title.lower() in (v.lower() for v in title_variants(work))):
+            w_end = own.end()
         for p in named:
             start, end = p.start_char, year.end(1) if year else w_end
             detail = {"work": title, "owners": owners, "candidates": list(p.candidates),

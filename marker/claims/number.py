@@ -76,6 +76,12 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
             if any(_says(w, low[mt.end():mt.end() + 60]) for w in FATE_WORDS):
                 n = _num(mt.group(1))
                 numbers.append((mt.start(), mt.end(1), "ratio", n, n))
+    if "million" in low or "thousand" in low:
+        for mt in WORD_SCALED.finditer(text):
+            words = mt.group(1).lower()
+            value = 1.0 if words == "a" else _word_number(words)
+            scale = 1e6 if mt.group(2).lower() == "million" else 1e3
+            numbers.append((mt.start(), mt.end(), "count", value * scale, None))
     taken = [(s, e) for s, e, *_ in numbers]
     for mt in COUNT.finditer(text):
         if any(s <= mt.start() < e for s, e in taken):
@@ -277,6 +283,11 @@ WORD_COUNT = scanner(
     r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
     r"(?=\s+(?:years?|months?|days?|divisions?|marshals?|states?|countries)\b)", re.I)
 _COUNT_UNITS = ("year", "month", "day", "division", "marshal", "state", "countries")
+# "three million", "twenty-two thousand", "a million": a number in words with its scale.
+WORD_SCALED = scanner(
+    rf"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    rf"fifteen|sixteen|seventeen|eighteen|nineteen|(?:{'|'.join(TENS)})"
+    rf"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\s+(million|thousand)\b", re.I)
 _FRACTION_WORDS = ("half", "quarter", "third", "tenth")  # every key of FRACTIONS has one
 
 

@@ -115,3 +115,19 @@ def test_a_term_of_years_belongs_to_what_the_sentence_is_about(text: str,
 ])
 def test_a_nationality_does_not_say_which_war(text: str, verdicts: set[str]) -> None:
     assert {c["verdict"] for c in claims_of(text) if c["kind"] == "number"} == verdicts
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a number in words with its scale is a number
+    ("On 22 June 1941 some three million German troops invaded.", "supported"),
+    ("On 22 June 1941 about 3 million German troops invaded.", "supported"),
+    ("On 22 June 1941 about one million German troops invaded.", "contradicted"),
+])
+def test_the_invading_army_of_1941(text: str, verdict: str) -> None:
+    found = [c["verdict"] for c in claims_of(text) if c["subject"] == "axis_troops_barbarossa"]
+    assert found == [verdict]
+
+
+def test_the_red_army_is_not_the_invaders() -> None:
+    found = claims_of("When the Germans invaded in June 1941, the Red Army lost three million men.")
+    assert all(c["subject"] != "axis_troops_barbarossa" for c in found)
