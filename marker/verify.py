@@ -384,6 +384,10 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
         # "the Comintern, which lasted until 1943": its dissolution is the day it ended
         intervals = [(until.start, until.end)] if until is not None else intervals
     ends = stated_ends(claim.when)
+    if ends is not None and aspect == "whole" and ends[0][0].year != ends[1][0].year \
+            and _sometime_between(claim, event):
+        # "between 1939 and 1941 the USSR annexed the Baltic states": it happened then
+        return Verdict(SUPPORTED, sources=sources, expected=_event_fact(event))
     if ends is not None and aspect == "whole" and event.end is not None \
             and event.end.iso != event.date.iso:
         return _check_event_span(claim, knowledge, event, ends)
@@ -419,6 +423,23 @@ def _check_date(claim: Claim, knowledge: Knowledge) -> Verdict:
     correction = f"{fact}, not {_as_stated(said)}."
     return Verdict(CONTRADICTED, correction, sources, fact,
                    _misconception_note(knowledge, event.id))
+
+
+_LASTING = re.compile(r"\b(?:last|lasted|lasting|lasts|ran|run|runs|raged|continued|went\s+on)\b",
+                     re.IGNORECASE)
+
+
+def _sometime_between(claim: Claim, event: Any) -> bool:
+    """"Between 1939 and 1941" with no verb of lasting holds an event when every date the
+    knowledge accepts for its start and end lies within (and says nothing new when one
+    does not: the years may be its life, checked as such)."""
+    when = claim.when
+    if when is None or not when.text.lower().startswith("between") \
+            or _LASTING.search(claim.text):
+        return False
+    ends = [v for v in (event.date, *event.accepted_dates, event.end, *event.accepted_ends)
+            if v is not None]
+    return all(when.start <= v.start and v.end <= when.end for v in ends)
 
 
 def _check_life(claim: Claim, knowledge: Knowledge, event: Any,

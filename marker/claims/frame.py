@@ -328,7 +328,8 @@ def _stated_details(ctx: ExtractContext, group: list[tuple[Claim, Verdict]],
         if not listed(d) and _covers(ctx, inside, d.start_char, d.end_char):
             slot = "span" if d.precision == "range" else "time"
             yield Detail(slot, d.text, d.start_char, d.end_char,
-                         AGREES if _within_figures_event(knowledge, group, d) else UNCHECKED)
+                         AGREES if _within_figures_event(knowledge, group, d)
+                         or _holds_the_event(knowledge, group, d) else UNCHECKED)
     # "in May Germany invaded", "on 22 June": a day or month without its year is a time the
     # clause states too. It agrees when it is the subject's own first day or month (the
     # year is the context's); otherwise, unless a claim of its own checked it, it is not
@@ -488,6 +489,20 @@ def _within_figures_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict
     slack = dt.timedelta(days=183)
     return any(s - slack <= date.start and date.end <= e + slack
                for s, e in event_intervals(knowledge.get(figure.subject or "")))
+
+
+def _holds_the_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],
+                     date: Any) -> bool:
+    """"In the 1920s the USSR was friends with Germany because of Rapallo, signed in 1922":
+    another time in the clause agrees when the subject began within it on every date the
+    knowledge accepts (it is consistent with it, whatever else it dates); otherwise it is
+    not checked."""
+    event = knowledge.get(group[0][0].subject or "")
+    if getattr(event, "section", None) != "events" or group[0][0].detail.get("alternatives"):
+        return False
+    starts = [v for v in (getattr(event, "date", None), *getattr(event, "accepted_dates", ()))
+              if v is not None]
+    return bool(starts) and all(date.start <= v.start and v.end <= date.end for v in starts)
 
 
 # Kinds of event made at one place: a state that took part is not thereby its place.

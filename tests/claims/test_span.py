@@ -9,7 +9,7 @@ import pytest
 from marker.claims.span import ends_agree, stated_ends
 from marker.dates import parse_date
 
-from .helpers import about, claims_of
+from .helpers import about, claims_of, details
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
@@ -95,3 +95,27 @@ def test_each_end_of_a_span_is_read_at_its_own_precision() -> None:
 def test_a_range_on_the_name_or_its_conduct_is_the_events_span(text: str, verdict: str) -> None:
     assert verdict in {c["verdict"] for c in claims_of(text) if any(
         d["slot"] == "span" for d in c["details"])}
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # "between" with no verb of lasting: it happened within those years
+    ("Between 1939 and 1941 the USSR annexed the Baltic states.", "supported"),
+    ("Between 1939 and 1940 the USSR fought the Winter War.", "supported"),
+    # a verb of lasting: the years are its span, and this one is wrong
+    ("The Winter War lasted between 1939 and 1941.", "contradicted"),
+])
+def test_between_two_years(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+def test_another_time_in_the_clause_that_holds_the_event_agrees() -> None:
+    (claim,) = claims_of("In the 1920s the USSR was friends with Germany because of Rapallo, "
+                         "which was signed in 1922.")
+    assert claim["verdict"] == "supported"
+    assert details(claim)["time:the 1920s"] == "agrees"
+
+
+def test_another_time_that_does_not_hold_the_event_stays_unchecked() -> None:
+    (claim,) = claims_of("In the 1930s the USSR was friends with Germany because of Rapallo, "
+                         "which was signed in 1922.")
+    assert details(claim)["time:the 1930s"] == "unchecked"
