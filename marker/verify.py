@@ -715,7 +715,14 @@ def _check_office(claim: Claim, knowledge: Knowledge) -> Verdict:
         if _fits_any(person, office_ids, claim):
             if claim.when is None and claim.detail.get("acting"):
                 # A title given to someone doing something, at a time not stated: true
-                # of some time is not true of that one.
+                # of some time is not true of that one, unless it was held at the time
+                # the essay is telling of ("In the early 1930s ... Litvinov, the foreign
+                # commissar, ..."), which confirms it and never calls it wrong.
+                told = claim.detail.get("context")
+                if told and any(_overlaps((dt.date.fromisoformat(told[0]),
+                                           dt.date.fromisoformat(told[1])), _term_bounds(t))
+                                for t in terms):
+                    return Verdict(SUPPORTED, sources=sources, expected=fact)
                 return Verdict(UNVERIFIABLE, sources=sources, expected=fact)
             if claim.when is not None and claim.detail.get("acting") and not any(
                     _within_term(t, claim) for t in terms):

@@ -2185,6 +2185,10 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
         elif when is None and anchor is None:
             detail["period"] = [ctx.topic.period[0].start.isoformat(),
                                 ctx.topic.period[1].end.isoformat()]
+            if detail["acting"] and not _FIRST_BEFORE.search(_text(doc), max(0, o_start - 12),
+                                                             o_start) \
+                    and (told := _told_time(ctx, sent, o_start)) is not None:
+                detail["context"] = [told.start.isoformat(), told.end.isoformat()]
         if anchor is not None:
             relation, am = anchor
             detail.update(anchor=am.kb_id, relation=relation)
@@ -2195,6 +2199,21 @@ def _office_claims(ctx: _Context, sent: Span, mentions: list[Mention], dates: li
             refs=(person.kb_id, office_id), stated=stated, when=when, detail=detail,
         ))
     return out
+
+
+_FIRST_BEFORE = re.compile(r"\b(?:first|last|new|former)\s+$", re.IGNORECASE)
+
+
+def _told_time(ctx: _Context, sent: Span, before: int) -> DateSpan | None:
+    """The time the essay is telling of where a title is given with no date of its own:
+    the latest closed date written before it in its sentence or the one before (same
+    paragraph)."""
+    doc = ctx.doc
+    lo = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    lo = max(lo, ctx.para_starts[ctx.paragraph_of(sent.start_char)])
+    dates = [d for d in ctx.dates_between(lo, before) if d.end_char <= before
+             and not (d.open_start or d.open_end) and not d.relative]
+    return dates[-1] if dates else None
 
 
 # Verbs that state an office rather than an act done in it.

@@ -165,3 +165,29 @@ def test_a_bare_foreign_minister_is_the_persons_own_countrys() -> None:
     (claim,) = [c for c in claims_of("Poland, whose foreign minister was Colonel Beck, "
                                      "refused.") if "office" in c["kinds"]]
     assert claim["verdict"] == "supported"
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a title given to someone doing something, with no date of its own: held at the time
+    # the sentence before tells of
+    ("Collective security ran from about 1933 to 1939. It is mostly linked with Maxim "
+     "Litvinov, the Commissar for Foreign Affairs.", "supported"),
+    ("In the early 1930s the USSR was worried. So Litvinov, the Soviet foreign minister, "
+     "tried to build alliances.", "supported"),
+    # not held then: never called wrong, only not checked
+    ("In 1941 things changed. Litvinov, the Commissar for Foreign Affairs, flew to "
+     "Washington.", "unverifiable"),
+    # "first" is not checked by the time told
+    ("In 1917 the Bolsheviks took power. Litvinov, the first Commissar for Foreign Affairs, "
+     "published the treaties.", "unverifiable"),
+])
+def test_a_title_at_the_time_the_essay_tells_of(text: str, verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if c["subject"] == "litvinov"]
+    assert claim["verdict"] == verdict
+
+
+def test_a_title_never_held_is_still_wrong_with_a_time_told() -> None:
+    (claim,) = [c for c in claims_of("In May 1939 Molotov took over. Lord Halifax, the British "
+                                     "Prime Minister, refused to go to Moscow.")
+                if c["subject"] == "halifax"]
+    assert claim["verdict"] == "contradicted"
