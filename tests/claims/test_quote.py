@@ -157,3 +157,11 @@ def test_a_private_letter_is_quoted_with_its_writer() -> None:
                       'distrust of Russia".')
     assert claim["verdict"] == "supported"
     assert details(claim)["time:March 1939"] == "agrees"
+
+
+def test_another_verbs_date_is_not_the_sayings() -> None:
+    (claim,) = quotes('He launched the five year plans from 1928 to build up industry so the USSR '
+                      'could defend itself, Lenin said "we are fifty or a hundred years behind the '
+                      'advanced countries".')
+    assert claim["verdict"] == "contradicted"
+    assert claim["text"].startswith("Lenin said")
