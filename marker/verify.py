@@ -1205,6 +1205,18 @@ def _published(written: str, owners: list[Any]) -> list[int]:
     return sorted(years)
 
 
+def _other_works_year(owners: list[Any], title: str, year: int) -> bool:
+    """Whether ``year`` is when another listed work of these writers came out."""
+    wanted = " ".join(title.lower().split())
+    for owner in owners:
+        for work in getattr(owner, "works", ()) or ():
+            if any(" ".join(t.lower().split()) == wanted for t in title_variants(work)):
+                continue
+            if str(year) in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)", work):
+                return True
+    return False
+
+
 def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
     """A book credited to a writer: contradicted only when the knowledge lists the title
     under someone else and not under this writer (or the person they are the same as)."""
@@ -1226,6 +1238,14 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
             getattr(o, "same_as", None) and o.same_as in mine for o in owners):
         stated = claim.detail.get("year")
         years = _published(claim.detail["work"], owners)
+        if stated is not None and years and all(abs(stated - y) > 1 for y in years) \
+                and claim.detail.get("reference") and not _other_works_year(owners, title,
+                                                                            stated):
+            # "Taylor, The Origins of the Second World War, 1964": a reference gives the
+            # edition the student read, which may be a later one; only another book's year
+            # ("The Great Terror, 1986", the year of The Harvest of Sorrow) is a mix-up
+            return Verdict(UNVERIFIABLE, sources=sources, expected=fact,
+                           note="A reference may give a later edition's year.")
         if stated is not None and years and all(abs(stated - y) > 1 for y in years):
             when = str(years[0]) if len(years) == 1 else \
                 f"{years[0]} (again in {join_words([str(y) for y in years[1:]])})"

@@ -323,7 +323,8 @@ def _date_of_saying(ctx: SentenceContext, doc: object, sayer: Token, branch: Tok
                 break
             if tok.i in anchors:
                 return d
-            if tok.head.i == tok.i or tok.pos_ in ("VERB", "AUX"):
+            if tok.head.i == tok.i or (tok.pos_ in ("VERB", "AUX")
+                                       and not start <= tok.idx < end):
                 break  # another verb's date: "planned from 1928, Lenin said ..."
             tok = tok.head
     return None

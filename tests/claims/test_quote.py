@@ -165,3 +165,9 @@ def test_another_verbs_date_is_not_the_sayings() -> None:
                       'advanced countries".')
     assert claim["verdict"] == "contradicted"
     assert claim["text"].startswith("Lenin said")
+
+
+def test_a_date_hung_on_the_quoted_words_is_the_sayings() -> None:
+    (claim,) = quotes('Churchill famously called Russia "a riddle wrapped in a mystery inside an '
+                      'enigma" in 1945.')
+    assert claim["verdict"] == "contradicted"
