@@ -41,6 +41,8 @@ FATE_WORDS = {"executed": "was executed", "assassinated": "was assassinated",
 # Verbs that need not mean death ("Lenin was shot in 1918" and lived): checked only for
 # someone the knowledge says was executed, whom the verb then names.
 NOT_FATAL = {"shoot"}
+# What a bare "X died" may have beside its verb: its subject, tense, a conjunction, a mark.
+_PLAIN_DEPS = {"nsubj", "aux", "auxpass", "mark", "cc", "conj", "punct", "advcl", "ccomp"}
 # "wanted to kill", "tried to have him shot", "would be executed": not a statement of fact.
 # Subordinate clauses of time or cause: what they say happened ("when Germany invaded").
 FACT_MARKS = frozenset({"when", "after", "because", "since", "once", "as", "before", "until",
@@ -69,7 +71,9 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
             kind="fate", start=start, end=end, text=ctx.text[start:end], subject=m.kb_id,
             refs=(m.kb_id,), stated=verb.text, when=when,
             detail={"verb": verb.lemma_.lower(), "verb_at": (verb.idx, verb.idx + len(verb)),
-                    "place_at": place},
+                    "place_at": place,
+                    # "after Lenin died": nothing said of how or where, only that they died
+                    "plain": not any(c.dep_ not in _PLAIN_DEPS for c in verb.children)},
         ))
     return out
 
@@ -228,6 +232,9 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
                            details=tuple(sorted(details, key=lambda x: x.start)), wrong="time")
         details.append(Detail("time", d.text, d.start_char, d.end_char,
                               AGREES if right else UNCHECKED, died))
+    if not details and verb == "die" and claim.detail.get("plain"):
+        # "after Lenin died": that the person died is true of everyone the knowledge dates
+        details.append(Detail("fate", claim.stated, v_start, v_end, AGREES, died))
     if not details:
         return Verdict(UNVERIFIABLE)
     statuses = {x.status for x in details}

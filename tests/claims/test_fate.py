@@ -87,3 +87,14 @@ def test_an_example_shares_the_fate_of_those_it_is_an_example_of(
         text: str, person: str, verdict: str | None) -> None:
     fates = [c for c in claims_of(text) if "fate" in c["kinds"] and c["subject"] == person]
     assert [c["verdict"] for c in fates] == ([verdict] if verdict else [])
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # that someone died, said plainly, is true of everyone the knowledge dates a death for
+    ("After Lenin died Stalin won the power struggle.", "supported"),
+    # how or where is another matter, not checked here
+    ("Lenin died peacefully in his bed.", "unverifiable"),
+])
+def test_a_plain_death(text: str, verdict: str) -> None:
+    (claim,) = [c for c in claims_of(text) if c["subject"] == "lenin"]
+    assert claim["verdict"] == verdict
