@@ -43,6 +43,8 @@ TURNS = {"not", "n't", "never", "no", "nor", "neither", "nothing", "rather", "in
          "mistakenly", "myth", "false", "falsely", "less", "hardly", "barely", "critics",
          "reject", "rejects", "deny", "denies", "dismiss", "dismisses", "against", "oppose",
          "attack", "criticise", "criticize", "condemn"}
+# Words that deny the whole view wherever they stand ("the revolution in Germany would fail").
+DENYING = {"fail", "collapse", "unlikely", "impossible", "doubt"}
 
 
 def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[Claim]:
@@ -151,6 +153,8 @@ def check(claim: Claim, knowledge: Knowledge) -> Verdict:
 def said_words(words: list[Token]) -> set[str]:
     """The words (and their lemmas) before anything that turns them round: "defensive
     rather than aggressive" states the view; "not defensive" does not."""
+    if any(t.lemma_.lower() in DENYING for t in words):
+        return set()
     turn = next((i for i, t in enumerate(words) if t.lower_ in TURNS
                  or t.lemma_.lower() in TURNS), len(words))
     return {t.lower_ for t in words[:turn]} | {t.lemma_.lower() for t in words[:turn]}

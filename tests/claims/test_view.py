@@ -151,3 +151,15 @@ def test_more_leaders_known_views(text: str, who: str) -> None:
 ])
 def test_a_leaders_view_turned_round_or_not_theirs_is_no_claim(text: str) -> None:
     assert [c for c in views(text) if c["verdict"] == "supported"] == []
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("Lenin expected the revolution to spread quickly to Germany.", "supported"),
+    ("Lenin believed that there would soon be revolutions in other countries.", "supported"),
+])
+def test_lenins_world_revolution(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in views(text)] == [verdict]
+
+
+def test_a_view_denied_wherever_the_denial_stands_is_no_claim() -> None:
+    assert views("Lenin believed that the revolution in Germany would fail.") == []
