@@ -380,6 +380,25 @@ class _Context:
         return Mention(m.kb_id, m.section, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
                        tok.text, anchor_only=True)
 
+    def events_before(self, sent: Span) -> list[Mention]:
+        """The event mentions of the nearer of the two sentences before ``sent`` in its
+        paragraph that names an event (none when neither does): what "it", "the treaty" or
+        a sentence naming no event of its own may go on telling of."""
+        doc, para = self.doc, self.paragraph_of(sent.start_char)
+        start = sent.start
+        for _ in range(2):
+            if start == 0:
+                return []
+            before = doc[start - 1].sent
+            if self.paragraph_of(before.start_char) != para:
+                return []
+            events = [m for m in self.mentions_between(before.start_char, before.end_char)
+                      if m.section == "events"]
+            if events:
+                return events
+            start = before.start
+        return []
+
     def person_antecedent(self, tok: Token) -> Mention | None:
         """"Litvinov was the commissar. In May 1939 he was dismissed.": 'he'/'she' stands for
         the one person the previous sentence names, when this sentence names nobody (two

@@ -78,19 +78,7 @@ def _events(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[s
             or ctx.dates_between(sent.start_char, sent.end_char) \
             or any(sent.start_char <= r.start_char < sent.end_char for r in ctx.relatives):
         return here  # "came three years later": another event, told from this one
-    doc, para = sent.doc, ctx.paragraph_of(sent.start_char)
-    start = sent.start
-    for _ in range(2):
-        if start == 0:
-            return []
-        before = doc[start - 1].sent
-        if ctx.paragraph_of(before.start_char) != para:
-            return []
-        earlier = ctx.mentions_between(before.start_char, before.end_char)
-        if any(m.section == "events" for m in earlier):
-            return with_features(earlier)
-        start = before.start
-    return []
+    return with_features(ctx.events_before(sent))
 
 
 def _clause_words(head: Token) -> list[Token]:

@@ -174,20 +174,8 @@ def _agreement(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> str
     if here or any(m.section == "events" for m in mentions) \
             or ctx.dates_between(sent.start_char, sent.end_char):
         return next(iter(here)) if len(here) == 1 else None
-    doc, para = sent.doc, ctx.paragraph_of(sent.start_char)
-    start = sent.start
-    for _ in range(2):
-        if start == 0:
-            return None
-        before = doc[start - 1].sent
-        if ctx.paragraph_of(before.start_char) != para:
-            return None
-        earlier = ctx.mentions_between(before.start_char, before.end_char)
-        found = named(earlier)
-        if found or any(m.section == "events" for m in earlier):
-            return next(iter(found)) if len(found) == 1 else None
-        start = before.start
-    return None
+    found = named(ctx.events_before(sent))
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _candidates(ctx: SentenceContext) -> list[int]:
