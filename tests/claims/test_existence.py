@@ -67,7 +67,7 @@ def test_thrown_out_and_kicked_out_are_expelled(text: str, verdict: str) -> None
 
 
 @pytest.mark.parametrize("text", [
-    "After the Winter War began the USSR was expelled from the League of Nations.",
+    "Once it had attacked Finland, the Soviet Union got itself expelled from the League.",
     "In secret the Reichswehr trained its pilots in the USSR.",
 ])
 def test_a_known_deed_told_without_a_date_happened(text: str) -> None:
@@ -93,7 +93,7 @@ def test_a_deed_with_a_date_is_the_date_claims() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Britain, France, the USA and Japan then sent troops to intervene in the Civil War.",
+    "Japan, the USA and Britain landed soldiers in Russia to back the Whites.",
     # the doers given as examples of a kind
     "Countries such as Britain, France and the USA sent soldiers to help the Whites.",
 ])

@@ -138,7 +138,7 @@ def test_a_slogan_out_of_quotation_marks_or_given_to_another_says_nothing(text: 
     "Trotsky is said to have remarked that he would issue a few revolutionary proclamations "
     "to the peoples of the world and close the office.",
     # "remind" is a saying; a noun of saying whose words the parser hung on its verb
-    'Litvinov, who liked to remind the League that "peace is indivisible", went in 1939.',
+    'Litvinov, who used to remind the delegates that "peace is indivisible", lost his post.',
     'Stalin gave his famous warning in 1931 that "we are fifty or a hundred years behind the '
     'advanced countries".',
 ])

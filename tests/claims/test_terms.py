@@ -160,9 +160,9 @@ def test_a_deed_picks_out_no_agreement_without_a_telling_thing_and_doer(text: st
 
 # A permission refused: the 1939 talks' terms say who would not let whom through.
 @pytest.mark.parametrize("text", [
-    "Poland refused to let Soviet troops cross its territory.",
+    "Poland flatly refused to let Soviet forces march through its lands.",
     "The Poles would not allow the Red Army to enter their country.",
-    "Poland refused to allow Soviet soldiers onto its soil.",
+    "Poland declined to allow the Red Army onto Polish soil.",
     "The negotiations broke down because Poland would not let the Red Army pass through.",
 ])
 def test_a_refusal_the_knowledge_lists_is_confirmed(text: str) -> None:
@@ -184,7 +184,7 @@ def test_no_refusal_is_confirmed_that_the_knowledge_does_not_list(text: str) -> 
 
 def test_a_deed_in_its_own_clause_names_its_agreement_beside_another_event() -> None:
     # the first clause names the mission; the refusal's own clause names no event
-    found = claims_of("The Anglo-French military mission only arrived in Moscow in August "
-                      "1939, and the Poles refused to let the Red Army cross their territory.")
+    found = claims_of("The Anglo-French military mission reached Moscow in August 1939, but "
+                      "the Poles would not let Soviet forces march through their lands.")
     assert ("anglo_french_soviet_talks_1939", "supported") in [
         (c["subject"], c["verdict"]) for c in found]

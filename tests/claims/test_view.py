@@ -130,7 +130,7 @@ def test_a_view_turned_round_or_given_to_another_historian_is_unchecked(text: st
 
 def test_a_known_view_in_a_clause_about_something_else_agrees() -> None:
     # the clause's claim is the book; the view said beside it is the writer's own
-    (claim,) = [c for c in claims_of("Isaac Deutscher, who wrote a biography of Stalin, also "
+    (claim,) = [c for c in claims_of("Isaac Deutscher, the author of a life of Stalin, later "
                                      "said that Stalin was a Russian statesman.")
                 if c["subject"] == "isaac_deutscher"]
     assert claim["verdict"] == "supported"
