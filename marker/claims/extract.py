@@ -1223,6 +1223,7 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
             attached = _modifies(d_head, m, m_head) or adjacent or _fronted(ctx, d, m) \
                 or _participle_after(ctx, d_clause, m) or _heads_entry(ctx, d, m)
             same_clause = clause_head(m_head) == d_clause \
+                or _caused(clause_head(m_head), d_clause) \
                 or _directed(ctx, m, m_head, d_clause) \
                 or (m.by_trigger and m.verb is not None and sender(m.verb) == d_clause)
             if not (attached or same_clause) or (id(m) in only_attached and not attached):
@@ -1266,6 +1267,18 @@ def _pair_dates(ctx: _Context, events: list[Mention], dates: list[DateSpan],
         used_d.setdefault(id(d), m)
         pairs.append((m, d))
     return pairs
+
+
+# Verbs that make someone do a thing: "In 1920 the Comintern made parties accept the 21
+# conditions" dates the accepting.
+CAUSING_VERBS = {"make", "force", "compel", "oblige", "let", "allow", "persuade", "pressure",
+                 "pressurise", "pressurize", "push", "get", "help"}
+
+
+def _caused(clause: Token, d_clause: Token) -> bool:
+    """The event's clause is what the date's clause made someone do."""
+    return clause.dep_ in ("ccomp", "xcomp") and clause.head.i == d_clause.i \
+        and d_clause.lemma_.lower() in CAUSING_VERBS
 
 
 # Only a comma or "and" between two things: they are items of a list.

@@ -325,3 +325,12 @@ def test_a_count_that_does_not_fit_is_left_unchecked(text: str) -> None:
 ])
 def test_the_twenty_one_conditions_are_dated(text: str, verdict: str) -> None:
     assert [c["verdict"] for c in claims_of(text)] == [verdict]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a date on "made ... accept" is the accepting's
+    ("In 1920 the Comintern made foreign parties accept the 21 conditions.", "supported"),
+    ("In 1922 the Comintern made foreign parties accept the 21 conditions.", "contradicted"),
+])
+def test_a_date_on_what_made_someone_act_dates_the_act(text: str, verdict: str) -> None:
+    assert [c["verdict"] for c in claims_of(text)] == [verdict]
