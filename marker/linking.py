@@ -618,10 +618,7 @@ class KnowledgeLinker:
         if start == 0 or doc[start - 1].lower_ != "the":
             return False
         rules = self.disambiguation[key].rules
-        text = doc.text
-        lo = text.rfind("\n\n", 0, doc[start].idx) + 1
-        hi = text.find("\n\n", doc[start].idx)
-        para = text[lo:hi if hi >= 0 else len(text)]
+        para = _paragraph_around(doc, doc[start].idx)
         return not any((r.pattern and re.search(r.pattern, para, re.IGNORECASE))
                        or _context_in(r, para) for r in rules)
 
@@ -1251,12 +1248,9 @@ def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
     hall") is a cue for the whole sentence."""
     sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
     text = sent.text
-    if rule.paragraph and rule.context:
-        whole = doc.text
-        lo = whole.rfind("\n\n", 0, doc[start].idx) + 1
-        hi = whole.find("\n\n", doc[start].idx)
-        if _context_in(rule, whole[lo:hi if hi >= 0 else len(whole)]):
-            return True
+    if rule.paragraph and rule.context \
+            and _context_in(rule, _paragraph_around(doc, doc[start].idx)):
+        return True
     if rule.pattern:
         lo = doc[start].idx - sent.start_char
         hi = doc[end - 1].idx + len(doc[end - 1]) - sent.start_char
@@ -1267,6 +1261,14 @@ def _applies(rule: Rule, doc: Doc, start: int, end: int) -> bool:
         if hits and not any(name in fold(m.group()) for m in hits):
             return True
     return _context_in(rule, text)
+
+
+def _paragraph_around(doc: Doc, char: int) -> str:
+    """The paragraph (between blank lines) the character at ``char`` is in."""
+    text = doc.text
+    lo = text.rfind("\n\n", 0, char) + 1
+    hi = text.find("\n\n", char)
+    return text[lo:hi if hi >= 0 else len(text)]
 
 
 def _context_in(rule: Rule, text: str) -> bool:

@@ -19,6 +19,7 @@ from .claims import (
     Claim,
     fate,
     feature,
+    is_titled,
     number,
     quote,
     terms,
@@ -1184,37 +1185,30 @@ def _listed_title(written: str, owners: list[Any]) -> str:
     """The title as the knowledge lists it ("Stumbling Colossus"), not as typed: the claim
     found it as one of the same variants (:func:`title_variants`), in any case and spacing."""
     wanted = " ".join(written.lower().split())
-    for owner in owners:
-        for work in getattr(owner, "works", ()) or ():
-            for title in title_variants(work):
-                if " ".join(title.lower().split()) == wanted:
-                    return title
-    return written
+    return next((title for work in _works(owners) for title in title_variants(work)
+                 if " ".join(title.lower().split()) == wanted), written)
+
+
+def _work_years(work: str) -> list[int]:
+    """The years a listed work gives in brackets: "The Great Terror (1968)" -> [1968]."""
+    return [int(y) for y in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)", work)]
+
+
+def _works(owners: list[Any]) -> list[str]:
+    return [work for owner in owners for work in getattr(owner, "works", ()) or ()]
 
 
 def _published(written: str, owners: list[Any]) -> list[int]:
     """The years the knowledge gives for the work of this title ("The Great Terror (1968)"
     and its "Reassessment (1990)"), in order; empty when it gives none."""
-    wanted = " ".join(written.lower().split())
-    years = set()
-    for owner in owners:
-        for work in getattr(owner, "works", ()) or ():
-            if any(" ".join(t.lower().split()) == wanted for t in title_variants(work)):
-                years.update(int(y) for y in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)",
-                                                        work))
-    return sorted(years)
+    return sorted({y for work in _works(owners) if is_titled(work, written)
+                   for y in _work_years(work)})
 
 
 def _other_works_year(owners: list[Any], title: str, year: int) -> bool:
     """Whether ``year`` is when another listed work of these writers came out."""
-    wanted = " ".join(title.lower().split())
-    for owner in owners:
-        for work in getattr(owner, "works", ()) or ():
-            if any(" ".join(t.lower().split()) == wanted for t in title_variants(work)):
-                continue
-            if str(year) in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)", work):
-                return True
-    return False
+    return any(year in _work_years(work) for work in _works(owners)
+               if not is_titled(work, title))
 
 
 def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
@@ -1238,15 +1232,15 @@ def _check_work(claim: Claim, knowledge: Knowledge) -> Verdict:
             getattr(o, "same_as", None) and o.same_as in mine for o in owners):
         stated = claim.detail.get("year")
         years = _published(claim.detail["work"], owners)
-        if stated is not None and years and all(abs(stated - y) > 1 for y in years) \
-                and claim.detail.get("reference") and not _other_works_year(owners, title,
-                                                                            stated):
+        off = stated is not None and bool(years) and all(abs(stated - y) > 1 for y in years)
+        if off and claim.detail.get("reference") and not _other_works_year(owners, title,
+                                                                           stated):
             # "Taylor, The Origins of the Second World War, 1964": a reference gives the
             # edition the student read, which may be a later one; only another book's year
             # ("The Great Terror, 1986", the year of The Harvest of Sorrow) is a mix-up
             return Verdict(UNVERIFIABLE, sources=sources, expected=fact,
                            note="A reference may give a later edition's year.")
-        if stated is not None and years and all(abs(stated - y) > 1 for y in years):
+        if off:
             when = str(years[0]) if len(years) == 1 else \
                 f"{years[0]} (again in {join_words([str(y) for y in years[1:]])})"
             return Verdict(CONTRADICTED, f"{title} was published in {when}, not {stated}.",
@@ -1267,8 +1261,7 @@ def _check_cited_year(claim: Claim, knowledge: Knowledge) -> Verdict:
     entry = knowledge.get(claim.subject or "")
     year = claim.detail["cited_year"]
     for work in getattr(entry, "works", ()) or ():
-        if any(abs(int(y) - year) <= 1
-               for y in re.findall(r"\((?:[^()]*?)((?:18|19|20)\d\d)\)", work)):
+        if any(abs(y - year) <= 1 for y in _work_years(work)):
             return Verdict(SUPPORTED, sources=tuple(entry.sources),
                            expected=f"{entry.name}, {work}")
     return Verdict(UNVERIFIABLE, note="Which of the writer's works this is, is not in the "

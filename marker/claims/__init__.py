@@ -8,7 +8,15 @@ marks each as checked or not, and gives the claim one verdict from them. ``span`
 ``verdict`` hold the shared types, so every module imports downward.
 """
 
-from .extract import AGREEMENTS, NATIONALITIES, Claim, Mention, extract_claims, title_variants
+from .extract import (
+    AGREEMENTS,
+    NATIONALITIES,
+    Claim,
+    Mention,
+    extract_claims,
+    is_titled,
+    title_variants,
+)
 
-__all__ = ["AGREEMENTS", "NATIONALITIES", "Claim", "Mention", "extract_claims",
+__all__ = ["AGREEMENTS", "NATIONALITIES", "Claim", "Mention", "extract_claims", "is_titled",
            "title_variants"]

@@ -706,6 +706,12 @@ def title_variants(work: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in (title, short, undated, bare) if t))
 
 
+def is_titled(work: str, written: str) -> bool:
+    """The listed work is the one written: one of its variants, in any case and spacing."""
+    wanted = " ".join(written.lower().split())
+    return any(" ".join(t.lower().split()) == wanted for t in title_variants(work))
+
+
 def _given_titles(work: str) -> tuple[str, str]:
     """The title as the writer gave it, and its main title before any colon."""
     title = re.split(r"\s*[(\[]|\s+-\s+|,\s*(?:with|in|incl)\b", work)[0]
@@ -2858,7 +2864,7 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
         for p in reversed(before[:-1]):
             if re.fullmatch(r"\s*(and|&|with)\s*", _text(doc)[p.end_char:named[0].start_char]):
                 named.insert(0, p)
-        owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
+        owners = _title_owners(ctx, w_start, w_end)
         title = _text(doc)[w_start:w_end]
         cited = _CITED.search(_text(doc)[sent.start_char:w_start])
         reference = cited is not None and sent.start_char + cited.start(1) == nearest.start_char
@@ -2869,15 +2875,12 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
         own = _TITLE_YEARS.match(_text(doc), w_end)
         if own and not year and any(
                 _TITLE_YEARS.search(work) for o in owners
-                for work in getattr(ctx.knowledge.get(o), "works", ())
-                if title.lower() in (v.lower() for v in title_variants(work))):
+                for work in getattr(ctx.knowledge.get(o), "works", ()) if is_titled(work, title)):
             w_end = own.end()
         for p in named:
             start, end = p.start_char, year.end(1) if year else w_end
-            detail = {"work": title, "owners": owners, "candidates": list(p.candidates),
-                      "reference": reference}
-            if year:
-                detail["year"], detail["year_at"] = int(year.group(1)), year.span(1)
+            detail = _with_year({"work": title, "owners": owners,
+                                 "candidates": list(p.candidates), "reference": reference}, year)
             out.append(Claim(
                 kind="attribution", start=start, end=end, text=_text(doc)[start:end],
                 subject=p.kb_id, refs=(p.kb_id, *owners), stated=f"wrote {title}",
@@ -2886,16 +2889,28 @@ def _work_claims(ctx: _Context, sent: Span, people: list[Mention]) -> list[Claim
     return out
 
 
+def _title_owners(ctx: _Context, w_start: int, w_end: int) -> list[str]:
+    """The writers whose listed work the title found at ``w_start:w_end`` is."""
+    return sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
+
+
+def _with_year(detail: dict[str, Any], year: re.Match[str] | None) -> dict[str, Any]:
+    """The claim's detail, with the year written after the title and where it stands."""
+    if year:
+        detail["year"], detail["year_at"] = int(year.group(1)), year.span(1)
+    return detail
+
+
 def _reference_claims(ctx: _Context, sent: Span, w_start: int, w_end: int) -> list[Claim]:
     """"Service, Lenin: A Biography, 2000": a reference list names a writer by surname alone
     at the start of the line, which the linker leaves alone there. Read only as the title's
-    own writer (confirmed, or a wrong year caught); another surname says nothing."""
+    own writer; another surname says nothing."""
     text = _text(ctx.doc)
     cited = _CITED.search(text[sent.start_char:w_start])
     if cited is None:
         return []
     surname = cited.group(1).lower()
-    owners = sorted({o for s_, e_, o in ctx.works if (s_, e_) == (w_start, w_end)})
+    owners = _title_owners(ctx, w_start, w_end)
     mine = [o for o in owners if any(
         n.split()[-1].lower() == surname for n in (
             ctx.knowledge.get(o).name, *ctx.knowledge.get(o).aliases) if n.split())]
@@ -2904,10 +2919,8 @@ def _reference_claims(ctx: _Context, sent: Span, w_start: int, w_end: int) -> li
     title = text[w_start:w_end]
     year = _PUBLISHED.match(text, w_end)
     start, end = sent.start_char + cited.start(1), year.end(1) if year else w_end
-    detail: dict[str, Any] = {"work": title, "owners": owners, "candidates": [],
-                              "reference": True}
-    if year:
-        detail["year"], detail["year_at"] = int(year.group(1)), year.span(1)
+    detail = _with_year({"work": title, "owners": owners, "candidates": [], "reference": True},
+                        year)
     return [Claim(kind="attribution", start=start, end=end, text=text[start:end],
                   subject=mine[0], refs=(mine[0], *owners), stated=f"wrote {title}",
                   detail=detail)]

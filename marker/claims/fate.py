@@ -73,7 +73,7 @@ def extract(ctx: SentenceContext, sent: Span, mentions: list[Mention]) -> list[C
             detail={"verb": verb.lemma_.lower(), "verb_at": (verb.idx, verb.idx + len(verb)),
                     "place_at": place,
                     # "after Lenin died": nothing said of how or where, only that they died
-                    "plain": not any(c.dep_ not in _PLAIN_DEPS for c in verb.children)},
+                    "plain": all(c.dep_ in _PLAIN_DEPS for c in verb.children)},
         ))
     return out
 

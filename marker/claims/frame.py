@@ -456,9 +456,7 @@ def _counted_from(ctx: ExtractContext, knowledge: Knowledge,
         span = (resolved.start, resolved.end)
     else:
         return None  # "two weeks later" than a year: no count can be checked
-    starts = [v for v in (getattr(subject, "date", None),
-                          *getattr(subject, "accepted_dates", ())) if v is not None]
-    if any(span[0] <= v.start and v.end <= span[1] for v in starts):
+    if any(span[0] <= v.start and v.end <= span[1] for v in _starts(subject)):
         return f"{r.text} than {anchor.text}"
     return None
 
@@ -500,9 +498,14 @@ def _holds_the_event(knowledge: Knowledge, group: list[tuple[Claim, Verdict]],
     event = knowledge.get(group[0][0].subject or "")
     if getattr(event, "section", None) != "events" or group[0][0].detail.get("alternatives"):
         return False
-    starts = [v for v in (getattr(event, "date", None), *getattr(event, "accepted_dates", ()))
-              if v is not None]
+    starts = _starts(event)
     return bool(starts) and all(date.start <= v.start and v.end <= date.end for v in starts)
+
+
+def _starts(event: Any) -> list[Any]:
+    """Every date the knowledge accepts for when an event began."""
+    return [v for v in (getattr(event, "date", None), *getattr(event, "accepted_dates", ()))
+            if v is not None]
 
 
 # Kinds of event made at one place: a state that took part is not thereby its place.

@@ -294,29 +294,21 @@ def test_concluded_is_made_of_a_treaty_and_ended_of_a_war(text: str, verdict: st
     assert {c["verdict"] for c in claims_of(text)} == {verdict}
 
 
-@pytest.mark.parametrize("text", [
-    "Germany invaded Poland on 1 September 1939 and the Red Army invaded from the east on "
-    "17 September, two weeks later.",
-    "Litvinov became foreign commissar in 1930. Four years later the USSR joined the League "
-    "of Nations.",
-])
-def test_a_count_from_what_was_told_just_before_agrees(text: str) -> None:
-    last = claims_of(text)[-1]
-    assert last["verdict"] == "supported"
-    assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == ["agrees"]
-
-
-@pytest.mark.parametrize("text", [
+@pytest.mark.parametrize(("text", "verdict", "status"), [
+    ("Germany invaded Poland on 1 September 1939 and the Red Army invaded from the east on "
+     "17 September, two weeks later.", "supported", "agrees"),
+    ("Litvinov became foreign commissar in 1930. Four years later the USSR joined the League "
+     "of Nations.", "supported", "agrees"),
     # two days, not two weeks: what the count is from is read, so it is never wrong
-    "Germany invaded Poland on 1 September 1939. Two weeks later Britain and France "
-    "declared war on Germany.",
-    "Litvinov became foreign commissar in 1930. Two years later the USSR joined the League "
-    "of Nations.",
+    ("Germany invaded Poland on 1 September 1939. Two weeks later Britain and France "
+     "declared war on Germany.", "unverifiable", "unchecked"),
+    ("Litvinov became foreign commissar in 1930. Two years later the USSR joined the League "
+     "of Nations.", "unverifiable", "unchecked"),
 ])
-def test_a_count_that_does_not_fit_is_left_unchecked(text: str) -> None:
+def test_a_count_from_what_was_told_just_before(text: str, verdict: str, status: str) -> None:
     last = claims_of(text)[-1]
-    assert last["verdict"] == "unverifiable"
-    assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == ["unchecked"]
+    assert last["verdict"] == verdict
+    assert [d["status"] for d in last["details"] if d["slot"] == "relative"] == [status]
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
